@@ -1,0 +1,41 @@
+# 社工站管理平台 — the two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: run test install lint messages bench restore-drill clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed node_modules/.installed
+
+run: install
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py seed_demo
+	$(PY) manage.py collectstatic --noinput -v0
+	@echo "Serving on http://127.0.0.1:8000  (Ctrl-C to stop)"
+	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
+
+test: install
+	$(VENV)/bin/pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run -v0
+
+# Regenerate the translation catalogues after changing user-facing strings.
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles var

@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import DefaultRouter
+
+from stations.api.urls import routes as station_routes
+from stations.views import HomeView
+
+router = DefaultRouter()
+for prefix, viewset, basename in [*station_routes]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("", include("stations.urls")),
+]
+
+handler400 = "stations.views.bad_request"
+handler403 = "stations.views.permission_denied"
+handler404 = "stations.views.page_not_found"
+handler500 = "stations.views.server_error"
+
+admin.site.site_header = admin.site.site_title = "社工站管理平台"
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,77 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import AccessLog, Certificate, Organisation, Region, Staff, Station
+
+
+class ScopedAdmin(SimpleHistoryAdmin):
+    """Admin pages answer within the user's scope, like every other page (superusers: all)."""
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field.queryset, "visible_to"):
+            field.queryset = field.queryset.visible_to(request.user)
+        return field
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser  # records are closed, never deleted, from the portal
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+    raw_id_fields = ["parent"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "kind", "region", "phone", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "short_name", "credit_code"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(Station)
+class StationAdmin(ScopedAdmin):
+    list_display = ["name", "town", "county", "operator", "opened_on", "closed_on", "brand"]
+    list_filter = ["county", "operator"]
+    search_fields = ["name", "short_name", "brand"]
+    list_select_related = ["town", "county", "operator"]
+
+
+class CertificateInline(admin.TabularInline):
+    model = Certificate
+    extra = 0
+
+
+@admin.register(Staff)
+class StaffAdmin(ScopedAdmin):
+    list_display = ["name", "user", "role", "organisation", "station", "phone", "active_from", "active_to"]
+    list_filter = ["role", "station", "organisation"]
+    search_fields = ["name", "user__username", "phone"]
+    list_select_related = ["user", "organisation", "station"]
+    inlines = [CertificateInline]
+    raw_id_fields = ["user"]
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "username", "role", "action", "object_type", "object_id", "result", "ip"]
+    list_filter = ["action", "result", "role"]
+    search_fields = ["username", "object_repr", "object_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,121 @@
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from .. import services
+from ..choices import STATION_ROLES
+from ..models import Certificate, Organisation, Region, Staff, Station
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id the caller may see; anything else is 'does not exist', like a 404."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is not None and hasattr(queryset, "visible_to"):
+            return queryset.visible_to(request.user)
+        return queryset
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["id", "code", "name", "level", "parent"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "short_name", "kind", "region", "region_name", "credit_code", "contact", "phone",
+                  "address", "is_active"]
+
+
+class StationSerializer(serializers.ModelSerializer):
+    town_name = serializers.CharField(source="town.name", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
+    operator_name = serializers.CharField(source="operator.name", read_only=True, default=None)
+    worker_count = serializers.IntegerField(read_only=True)
+    is_open = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Station
+        fields = [
+            "id", "name", "short_name", "town", "town_name", "county", "county_name", "operator", "operator_name",
+            "address", "phone", "opened_on", "closed_on", "is_open", "brand", "brand_description",
+            "has_sign", "has_staff", "has_mechanism", "has_process", "has_project",
+            "std_construction", "std_management", "std_refined", "std_professional", "std_venues", "worker_count",
+        ]
+        read_only_fields = ["county"]
+
+    def validate_town(self, town):
+        if town.level != "town":
+            raise serializers.ValidationError(_("Choose a town or sub-district."))
+        request = self.context.get("request")
+        if request is not None and not request.user.is_superuser:
+            from ..scoping import scope_for
+
+            counties = scope_for(request.user).county_ids
+            if counties is not None and town.parent_id not in counties:
+                raise serializers.ValidationError(_("This town is outside your county."))
+        return town
+
+    def create(self, validated_data):
+        return services.station_save(station=Station(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.station_save(station=instance)
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Certificate
+        fields = ["id", "level", "number", "issued_on"]
+
+
+class StaffSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), allow_null=True, required=False)
+    organisation = ScopedPrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    certificates = CertificateSerializer(many=True, read_only=True)
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = ["id", "username", "name", "role", "organisation", "station", "phone", "active_from", "active_to",
+                  "is_active", "certificates"]
+
+
+class StaffCreateSerializer(StaffSerializer):
+    username = serializers.RegexField(r"^[A-Za-z0-9_.@-]{3,30}$", max_length=30)
+    password = serializers.CharField(write_only=True, style={"input_type": "password"})
+
+    class Meta(StaffSerializer.Meta):
+        fields = StaffSerializer.Meta.fields + ["password"]
+
+    def validate_username(self, value):
+        from django.contrib.auth import get_user_model
+
+        if get_user_model().objects.filter(username__iexact=value).exists():
+            raise serializers.ValidationError(_("This username is already taken."))
+        return value
+
+    def validate(self, attrs):
+        role, station = attrs.get("role"), attrs.get("station")
+        if role in STATION_ROLES and not station:
+            raise serializers.ValidationError({"station": _("Station heads and social workers must belong to a station.")})
+        if role not in STATION_ROLES and station:
+            raise serializers.ValidationError({"station": _("Only station heads and social workers belong to a station.")})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.setdefault("active_from", timezone.localdate())
+        validated_data.pop("active_to", None)
+        return services.staff_create(**validated_data)
+
+    def to_representation(self, instance):
+        return StaffSerializer(instance, context=self.context).data

@@ -1,0 +1,30 @@
+"""The base of every API viewset: scoped queryset, shared filterset, no hard deletes."""
+
+from django.db import transaction
+from rest_framework import viewsets
+
+
+class ScopedModelViewSet(viewsets.ModelViewSet):
+    """Lists, opens and writes only within the caller's scope; a record outside it is a 404.
+
+    Subclasses declare ``queryset``, ``serializer_class`` and ``filterset_class`` (the same
+    filterset as the web list). Records are closed, never deleted, so DELETE is not offered.
+    """
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+    def perform_update(self, serializer):
+        with transaction.atomic():
+            serializer.save()
+
+
+class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)

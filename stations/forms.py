@@ -1,0 +1,148 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .choices import STATION_ROLES, OrganisationKind, RegionLevel, Role
+from .models import Organisation, Region, Staff, Station
+
+
+class ScopedFormMixin:
+    """Form dropdowns offer only what the user can see: every model choice field whose
+    queryset has ``visible_to`` is narrowed to the user's scope."""
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if user is not None and queryset is not None and hasattr(queryset, "visible_to"):
+                field.queryset = queryset.visible_to(user)
+            if isinstance(field.widget, (forms.Select, forms.TextInput, forms.NumberInput, forms.EmailInput,
+                                         forms.DateInput, forms.Textarea, forms.PasswordInput)):
+                field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select) else "form-control")
+            elif isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs.setdefault("class", "form-check-input")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class StationForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Station
+        fields = [
+            "name", "short_name", "town", "operator", "address", "phone", "opened_on", "closed_on",
+            "brand", "brand_description",
+            "has_sign", "has_staff", "has_mechanism", "has_process", "has_project",
+            "std_construction", "std_management", "std_refined", "std_professional", "std_venues",
+        ]
+        widgets = {"opened_on": DateInput(), "closed_on": DateInput(), "brand_description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        towns = Region.objects.filter(level=RegionLevel.TOWN).select_related("parent")
+        scope_counties = None
+        if self.user is not None and not self.user.is_superuser:
+            from .scoping import scope_for
+
+            scope_counties = scope_for(self.user).county_ids
+        if scope_counties is not None:
+            towns = towns.filter(parent__in=sorted(scope_counties))
+        if self.user is not None and getattr(getattr(self.user, "staff", None), "role", None) in STATION_ROLES:
+            self.fields["town"].disabled = True  # a station head edits the profile, not where it is
+            towns = Region.objects.filter(pk=self.instance.town_id)
+        self.fields["town"].queryset = towns
+        self.fields["operator"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
+
+    def save(self, commit=True):
+        return services.station_save(station=self.instance)
+
+
+class OrganisationForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "kind", "region", "credit_code", "contact", "phone", "address", "is_active"]
+
+    def clean_credit_code(self):
+        code = self.cleaned_data["credit_code"].strip().upper()
+        if code and len(code) != 18:
+            raise ValidationError(_("A unified social credit code has 18 characters."))
+        return code
+
+
+class StaffForm(ScopedFormMixin, forms.ModelForm):
+    """Create or edit a staff member and their login account (bureau administrators)."""
+
+    username = forms.RegexField(
+        label=_("username"), regex=r"^[A-Za-z0-9_.@-]{3,30}$", max_length=30,
+        error_messages={"invalid": _("Use 3 to 30 letters, digits or . _ @ -")},
+    )
+    password = forms.CharField(label=_("password"), widget=forms.PasswordInput, required=False,
+                               help_text=_("At least 10 characters mixing three of: lower case, upper case, digits, symbols."))
+
+    class Meta:
+        model = Staff
+        fields = ["name", "role", "organisation", "station", "phone", "active_from", "active_to"]
+        widgets = {"active_from": DateInput(), "active_to": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["username"].initial = self.instance.user.username
+            self.fields["username"].disabled = True
+            self.fields["password"].help_text = _("Leave empty to keep the current password.")
+        else:
+            self.fields["password"].required = True
+        if self.user is not None and not self.user.is_superuser:
+            # nobody hands out a role above their own county's reach
+            self.fields["role"].choices = [c for c in Role.choices if c[0] != Role.CITY_VIEWER]
+
+    def clean_username(self):
+        from django.contrib.auth import get_user_model
+
+        username = self.cleaned_data["username"]
+        if not self.instance.pk and get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("This username is already taken."))
+        return username
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not phone.replace("-", "").isdigit():
+            raise ValidationError(_("Enter a phone number with digits only."))
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        role, station = cleaned.get("role"), cleaned.get("station")
+        if role in STATION_ROLES and not station:
+            self.add_error("station", _("Station heads and social workers must belong to a station."))
+        if role and role not in STATION_ROLES and station:
+            self.add_error("station", _("Only station heads and social workers belong to a station."))
+        password = cleaned.get("password")
+        if password:
+            from django.contrib.auth import get_user_model, password_validation
+
+            probe = self.instance.user if self.instance.pk else get_user_model()(username=cleaned.get("username", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except ValidationError as error:
+                self.add_error("password", error)
+        return cleaned
+
+    def _post_clean(self):
+        # Staff.clean() needs a user; the service creates it, so model validation runs there.
+        pass
+
+    def save(self, commit=True):
+        data = {name: self.cleaned_data[name] for name in self._meta.fields}
+        if self.instance.pk:
+            staff = services.staff_update(staff=self.instance, **data)
+            if self.cleaned_data.get("password"):
+                services.staff_set_password(staff=staff, password=self.cleaned_data["password"])
+            return staff
+        return services.staff_create(username=self.cleaned_data["username"], password=self.cleaned_data["password"], **data)

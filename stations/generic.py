@@ -1,0 +1,130 @@
+"""Shared views every app declares its pages with (NetBox's generic views, scaled down).
+
+A page names its ``queryset``, ``filterset_class``, ``form_class``, ``template_name`` and,
+for lists, ``export_columns``; scoping, permissions, filtering, pagination and export
+happen here once.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from .exports import list_workbook, xlsx_response
+from .models import AccessLog
+
+
+def permission_name(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ObjectPermissionMixin(LoginRequiredMixin):
+    """Requires the role permission for ``action`` on the view's model (403 otherwise)."""
+
+    action = "view"
+
+    def get_model(self):
+        return self.queryset.model
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm(permission_name(self.get_model(), self.action)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.get_model()
+        user = self.request.user
+        context.update(
+            model_opts=model._meta,
+            can_add=user.has_perm(permission_name(model, "add")),
+            can_change=user.has_perm(permission_name(model, "change")),
+        )
+        return context
+
+
+class ObjectListView(ObjectPermissionMixin, generic.ListView):
+    filterset_class = None
+    export_columns = None
+    export_title = None
+    paginate_by = 50
+
+    def get_base_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound else queryset
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.export_columns:
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    def export(self):
+        from .services import access_log_record
+
+        queryset = self.get_queryset()
+        title = str(self.export_title or self.get_model()._meta.verbose_name_plural)
+        access_log_record(
+            request=self.request, action=AccessLog.Action.EXPORT,
+            object_repr=f"{title} {self.request.GET.urlencode()}"[:200],
+        )
+        wb = list_workbook(title[:31], self.export_columns, queryset.iterator(chunk_size=2000))
+        return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filterset=self.filterset, querystring=query.urlencode(), has_export=bool(self.export_columns))
+        return context
+
+
+class ObjectDetailView(ObjectPermissionMixin, generic.DetailView):
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+
+class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
+    """Create (no pk in the URL) or edit a record. The form receives the user, so its
+    dropdowns offer only what the user can see, and its ``save`` calls the app's service."""
+
+    template_name = "generic/object_edit.html"
+    success_message = _("Saved.")
+
+    def get_model(self):
+        return self.form_class._meta.model if self.queryset is None else self.queryset.model
+
+    @property
+    def action(self):
+        return "change" if self.kwargs.get("pk") else "add"
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        return super().get_object(self.queryset.visible_to(self.request.user))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            self.object = form.save()
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "stations"
+
+urlpatterns = [
+    path("stations/", views.StationListView.as_view(), name="station_list"),
+    path("stations/<int:pk>/", views.StationDetailView.as_view(), name="station_detail"),
+    path("stations/add/", views.StationEditView.as_view(), name="station_add"),
+    path("stations/<int:pk>/edit/", views.StationEditView.as_view(), name="station_edit"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
+    path("organisations/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
+    path("organisations/add/", views.OrganisationEditView.as_view(), name="organisation_add"),
+    path("organisations/<int:pk>/edit/", views.OrganisationEditView.as_view(), name="organisation_edit"),
+    path("staff/", views.StaffListView.as_view(), name="staff_list"),
+    path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
+    path("staff/add/", views.StaffEditView.as_view(), name="staff_add"),
+    path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
+    path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff_deactivate"),
+    path("access-log/", views.AccessLogListView.as_view(), name="accesslog_list"),
+]
