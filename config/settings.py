@@ -52,7 +52,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "simple_history",
+    # the apps, in layer order: each imports only from those above it in this list
     "stations",
+    "clients",
+    "services",
+    "training",
+    "funding",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -6,11 +6,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
+from clients.api.urls import routes as client_routes
+from funding.api.urls import routes as funding_routes
+from reports.api.urls import routes as report_routes
+from services.api.urls import routes as service_routes
 from stations.api.urls import routes as station_routes
 from stations.views import HomeView
+from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
-for prefix, viewset, basename in [*station_routes]:
+for prefix, viewset, basename in [
+    *station_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes
+]:
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
@@ -26,6 +33,11 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
     path("", include("stations.urls")),
+    path("clients/", include("clients.urls")),
+    path("services/", include("services.urls")),
+    path("training/", include("training.urls")),
+    path("funding/", include("funding.urls")),
+    path("reports/", include("reports.urls")),
 ]
 
 handler400 = "stations.views.bad_request"

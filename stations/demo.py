@@ -82,7 +82,7 @@ def seed(context):
     }
 
     stations = {}
-    for index, (suffix, town_name, kind, brand, brand_text, operator) in enumerate(TOWNS):
+    for index, (suffix, town_name, _kind, brand, brand_text, operator) in enumerate(TOWNS):
         town = _region(f"410621{suffix}", town_name, RegionLevel.TOWN, xunxian)
         station = Station.objects.filter(town=town).first()
         if station is None:

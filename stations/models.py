@@ -156,16 +156,16 @@ class Station(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.county_id = self.town.parent_id
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("stations:station_detail", args=[self.pk])
 
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": _("The closing date cannot be before the opening date.")})
-
-    def save(self, *args, **kwargs):
-        self.county_id = self.town.parent_id
-        super().save(*args, **kwargs)
 
     def is_open_on(self, day):
         return self.opened_on <= day and (self.closed_on is None or self.closed_on > day)

@@ -1,0 +1,206 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from stations.models import Region, Staff, Station
+from stations.scoping import ScopedQuerySet
+
+from .choices import (
+    Category,
+    ClientStatus,
+    CloseReason,
+    DisabilityGrade,
+    DisabilityType,
+    Gender,
+    Relationship,
+    RiskLevel,
+    Subtype,
+)
+
+
+class Household(models.Model):
+    """A household (家庭户) of registered people; can be flagged as a family in distress (困境家庭)."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="households")
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    village = models.CharField(_("village / community"), max_length=60, blank=True)
+    in_distress = models.BooleanField(_("family in distress"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+
+    def __str__(self):
+        head = next((m for m in self.members.all() if m.relationship == Relationship.HEAD), None)
+        return _("Household of %(name)s") % {"name": head.name} if head else _("Household %(id)s") % {"id": self.pk}
+
+    def get_absolute_url(self):
+        return reverse("clients:household_detail", args=[self.pk])
+
+
+class ClientQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(status=ClientStatus.ACTIVE)
+
+    def holding(self, category, on):
+        """Clients who held ``category`` on day ``on``."""
+        return self.filter(
+            categories__category=category, categories__start_on__lte=on
+        ).filter(models.Q(categories__end_on__isnull=True) | models.Q(categories__end_on__gte=on))
+
+
+class Client(models.Model):
+    """A registered person a station serves (建档服务对象)."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="clients")
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    relationship = models.CharField(_("relationship to head"), max_length=12, choices=Relationship.choices, blank=True)
+    name = models.CharField(_("name"), max_length=30)
+    # Kept for search by pinyin and by initials (张三: "zhangsan", "zs"), filled on save.
+    name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=30, editable=False, db_index=True)
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, editable=False)
+    birth_date = models.DateField(_("date of birth"), editable=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    village = models.CharField(_("village / community"), max_length=60, blank=True)
+    registered_on = models.DateField(_("registration date"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE,
+                              db_index=True)
+    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    close_reason = models.CharField(_("closing reason"), max_length=12, choices=CloseReason.choices, blank=True)
+    close_note = models.CharField(_("closing note"), max_length=200, blank=True)
+    # Dynamic monitoring (动态监测): current risk and visit rhythm, maintained by clients.services.
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
+    last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    # Optimistic locking: a save based on an older version is refused, never silently merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ClientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        indexes = [
+            models.Index(fields=["station", "status", "next_visit_due"], name="client_monitoring_idx"),
+            models.Index(fields=["station", "name"], name="client_station_name_idx"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clients:client_detail", args=[self.pk])
+
+    def age_on(self, day=None):
+        day = day or timezone.localdate()
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    @property
+    def age(self):
+        return self.age_on()
+
+    @property
+    def is_child(self):
+        return self.age < 18
+
+
+class CategoryMembership(models.Model):
+    """A dated membership of a person in an assistance category (低保, 特困, 困境儿童 …)."""
+
+    scope_field = "client__station"
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="categories")
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices, db_index=True)
+    subtype = models.CharField(_("subtype"), max_length=16, choices=Subtype.choices, blank=True)
+    disability_type = models.CharField(_("disability type"), max_length=12, choices=DisabilityType.choices, blank=True)
+    disability_grade = models.PositiveSmallIntegerField(_("disability grade"), choices=DisabilityGrade.choices,
+                                                        null=True, blank=True)
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category", "-start_on"]
+        verbose_name = _("category membership")
+        verbose_name_plural = _("category memberships")
+        indexes = [models.Index(fields=["category", "start_on", "end_on"], name="membership_period_idx")]
+
+    def __str__(self):
+        return self.get_category_display()
+
+    def clean(self):
+        if self.end_on and self.start_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end date cannot be before the start date.")})
+
+    def is_held_on(self, day):
+        return self.start_on <= day and (self.end_on is None or self.end_on >= day)
+
+
+class Assessment(models.Model):
+    """A needs assessment (需求评估) with the risk level it found; the history is kept."""
+
+    scope_field = "client__station"
+
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="assessments")
+    assessed_on = models.DateField(_("assessment date"), default=timezone.localdate)
+    assessor = models.ForeignKey(Staff, verbose_name=_("assessor"), null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+")
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    living_condition = models.TextField(_("living condition"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        verbose_name = _("needs assessment")
+        verbose_name_plural = _("needs assessments")
+
+    def __str__(self):
+        return f"{self.client} {self.assessed_on:%Y-%m-%d}"
+
+
+class VisitInterval(models.Model):
+    """How often a category or risk level must be visited, per county (动态监测频次)."""
+
+    county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(_("category"), max_length=24, choices=Category.choices, blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
+    days = models.PositiveIntegerField(_("interval in days"))
+
+    class Meta:
+        verbose_name = _("visit interval")
+        verbose_name_plural = _("visit intervals")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "category", "risk_level"], name="visit_interval_unique"),
+            models.CheckConstraint(condition=~models.Q(category="", risk_level=""), name="visit_interval_has_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_display() or self.get_risk_level_display()}: {self.days}"

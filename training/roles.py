@@ -1,0 +1,3 @@
+"""Role grants of the training app (see stations.roles)."""
+
+from stations.roles import grant  # noqa: F401
