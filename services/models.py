@@ -1,0 +1,538 @@
+"""What the stations do: visits, resource links, casework, group work, community
+activities, campaign tags, referrals, dispatches, and the monthly reporting workflow that
+locks a station's month once the bureau approves it."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clients.choices import RiskLevel
+from clients.models import Client
+from stations.models import Organisation, Staff, Station
+from stations.scoping import ScopedQuerySet
+
+from .choices import (
+    DISPATCH_OPEN,
+    ActivityKind,
+    CaseClosureReason,
+    CaseStage,
+    DispatchSource,
+    DispatchStatus,
+    MonthlyReportAction,
+    MonthlyReportStatus,
+    ReferralStatus,
+    ResourceKind,
+    SourceKind,
+    VisitKind,
+)
+
+
+class CampaignTag(models.Model):
+    """A campaign label ("五社联动", "千站暖万家" …) that visits, groups and activities carry."""
+
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("campaign tag")
+        verbose_name_plural = _("campaign tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Visit(models.Model):
+    """A visit (探访 / 走访慰问) to exactly one registered client."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="visits")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits")
+    visited_on = models.DateField(_("visit date"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.HOME_VISIT)
+    workers = models.ManyToManyField(Staff, verbose_name=_("workers"), related_name="visits", blank=True)
+    findings = models.TextField(_("what was found"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    risk_level = models.CharField(_("risk update"), max_length=8, choices=RiskLevel.choices, blank=True)
+    follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="visits", blank=True)
+    # Visits saved together from one outing share this key (empty for a single visit).
+    outing = models.CharField(_("outing"), max_length=32, blank=True, db_index=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [
+            models.Index(fields=["station", "visited_on"], name="visit_station_date_idx"),
+            models.Index(fields=["client", "visited_on"], name="visit_client_date_idx"),
+            models.Index(fields=["-visited_on", "-id"], name="visit_keyset_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.client} {self.visited_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("services:visit_detail", args=[self.pk])
+
+    def clean(self):
+        if self.visited_on and self.visited_on > timezone.localdate():
+            raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})
+        if self.follow_up_on and self.visited_on and self.follow_up_on < self.visited_on:
+            raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
+
+
+class Case(models.Model):
+    """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="cases")
+    title = models.CharField(_("title"), max_length=100)
+    intake_on = models.DateField(_("intake date"), default=timezone.localdate)
+    stage = models.CharField(_("stage"), max_length=14, choices=CaseStage.choices, default=CaseStage.INTAKE,
+                             db_index=True)
+    manager = models.ForeignKey(Staff, verbose_name=_("case manager"), on_delete=models.PROTECT, related_name="cases")
+    clients = models.ManyToManyField(Client, verbose_name=_("clients"), related_name="cases")
+    problem = models.TextField(_("presenting problem"), blank=True)
+    goals = models.TextField(_("goals"), blank=True)
+    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    closure_reason = models.CharField(_("closure reason"), max_length=16, choices=CaseClosureReason.choices,
+                                      blank=True)
+    closure_note = models.TextField(_("closure summary"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-intake_on", "-id"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [models.Index(fields=["station", "intake_on"], name="case_station_date_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("services:case_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.stage != CaseStage.CLOSED
+
+
+class CaseStageChange(models.Model):
+    """One move of a case through its workflow (kept for time-to-closure and reopen history)."""
+
+    scope_field = "case__station"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=14, choices=CaseStage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=14, choices=CaseStage.choices)
+    changed_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case stage change")
+        verbose_name_plural = _("case stage changes")
+
+    def __str__(self):
+        return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
+
+
+class CaseNote(models.Model):
+    """A dated service note (服务记录) of a case."""
+
+    scope_field = "case__station"
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
+    noted_on = models.DateField(_("date"), default=timezone.localdate)
+    author = models.ForeignKey(Staff, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="case_notes")
+    text = models.TextField(_("service note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-noted_on", "-id"]
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        indexes = [models.Index(fields=["noted_on"], name="casenote_date_idx")]
+
+    def __str__(self):
+        return f"{self.case} {self.noted_on:%Y-%m-%d}"
+
+
+class Group(models.Model):
+    """A group-work programme (小组) of a station."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="groups")
+    theme = models.CharField(_("theme"), max_length=100)
+    goals = models.TextField(_("goals"), blank=True)
+    leader = models.ForeignKey(Staff, verbose_name=_("group leader"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="led_groups")
+    members = models.ManyToManyField(Client, verbose_name=_("members"), related_name="service_groups", blank=True)
+    planned_sessions = models.PositiveSmallIntegerField(_("planned sessions"), default=6)
+    tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="groups", blank=True)
+    created_on = models.DateField(_("start date"), default=timezone.localdate)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+
+    def __str__(self):
+        return self.theme
+
+    def get_absolute_url(self):
+        return reverse("services:group_detail", args=[self.pk])
+
+
+class GroupSession(models.Model):
+    """One session (节次) of a group, with its attendance."""
+
+    scope_field = "group__station"
+
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField(_("session number"), validators=[MinValueValidator(1)])
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    topic = models.CharField(_("topic"), max_length=100, blank=True)
+    # People who attended, registered or not; at least the registered attendees below.
+    attendance_count = models.PositiveIntegerField(_("attendance"))
+    attendees = models.ManyToManyField(Client, verbose_name=_("registered attendees"), related_name="group_sessions",
+                                       blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["group", "number"]
+        verbose_name = _("group session")
+        verbose_name_plural = _("group sessions")
+        constraints = [models.UniqueConstraint(fields=["group", "number"], name="groupsession_unique_number")]
+        indexes = [models.Index(fields=["held_on"], name="groupsession_date_idx")]
+
+    def __str__(self):
+        return _("%(group)s, session %(number)s") % {"group": self.group, "number": self.number}
+
+
+class Activity(models.Model):
+    """A community activity (社区活动)."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="activities")
+    held_on = models.DateField(_("date"), default=timezone.localdate)
+    title = models.CharField(_("title"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices, default=ActivityKind.OTHER)
+    location = models.CharField(_("location"), max_length=100, blank=True)
+    participant_count = models.PositiveIntegerField(_("participants"))
+    participants = models.ManyToManyField(Client, verbose_name=_("registered participants"),
+                                          related_name="activities", blank=True)
+    workers = models.ManyToManyField(Staff, verbose_name=_("workers"), related_name="activities", blank=True)
+    tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="activities", blank=True)
+    highlight = models.TextField(_("highlight"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("community activity")
+        verbose_name_plural = _("community activities")
+        indexes = [models.Index(fields=["station", "held_on"], name="activity_station_date_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("services:activity_detail", args=[self.pk])
+
+
+class ActivityPhoto(models.Model):
+    """A photo of a community activity."""
+
+    scope_field = "activity__station"
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("photo"), upload_to="activities/%Y/%m/",
+                            validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])])
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+
+    def __str__(self):
+        return self.caption or self.file.name
+
+
+class ResourceLink(models.Model):
+    """Goods, cash or services linked (链接资源) to a client, visit, case or activity."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="resource_links")
+    linked_on = models.DateField(_("date"), default=timezone.localdate)
+    kind = models.CharField(_("kind"), max_length=8, choices=ResourceKind.choices)
+    description = models.CharField(_("description"), max_length=200)
+    value = models.DecimalField(_("value (yuan)"), max_digits=12, decimal_places=2,
+                                validators=[MinValueValidator(0)])
+    source_kind = models.CharField(_("source kind"), max_length=14, choices=SourceKind.choices)
+    source_name = models.CharField(_("source"), max_length=100)
+    client = models.ForeignKey(Client, verbose_name=_("client"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="resource_links")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="resource_links")
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="resource_links")
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="resource_links")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-linked_on", "-id"]
+        verbose_name = _("resource link")
+        verbose_name_plural = _("resource links")
+        constraints = [models.CheckConstraint(condition=models.Q(value__gte=0), name="resourcelink_value_not_negative")]
+        indexes = [models.Index(fields=["station", "linked_on"], name="resource_station_date_idx")]
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return reverse("services:resourcelink_detail", args=[self.pk])
+
+
+class Referral(models.Model):
+    """A referral (转介) of a client to another department or organisation."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="referrals")
+    referred_on = models.DateField(_("referral date"), default=timezone.localdate)
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey(Case, verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="referrals")
+    to_organisation = models.CharField(_("referred to"), max_length=100)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(_("status"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SENT, db_index=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    resolved_on = models.DateField(_("resolution date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-referred_on", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+
+    def __str__(self):
+        return f"{self.client} → {self.to_organisation}"
+
+    def get_absolute_url(self):
+        return reverse("services:referral_detail", args=[self.pk])
+
+
+class DispatchQuerySet(ScopedQuerySet):
+    def overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(status__in=sorted(DISPATCH_OPEN), deadline__lt=today)
+
+    def open(self):
+        return self.filter(status__in=sorted(DISPATCH_OPEN))
+
+
+class Dispatch(models.Model):
+    """A task (派单) the guidance center or the bureau sends to a station with a deadline."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="dispatches")
+    sent_on = models.DateField(_("dispatch date"), default=timezone.localdate)
+    deadline = models.DateField(_("deadline"))
+    source = models.CharField(_("source"), max_length=12, choices=DispatchSource.choices,
+                              default=DispatchSource.GRID_REPORT)
+    title = models.CharField(_("task"), max_length=100)
+    description = models.TextField(_("details"), blank=True)
+    client = models.ForeignKey(Client, verbose_name=_("client"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="dispatches")
+    issued_by = models.ForeignKey(Organisation, verbose_name=_("dispatched by"), on_delete=models.PROTECT,
+                                  related_name="dispatches")
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=DispatchStatus.choices,
+                              default=DispatchStatus.SENT, db_index=True)
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
+    accepted_by = models.ForeignKey(Staff, verbose_name=_("accepted by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reported_on = models.DateField(_("reported back on"), null=True, blank=True)
+    report = models.TextField(_("report back"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DispatchQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        indexes = [models.Index(fields=["status", "deadline"], name="dispatch_status_deadline_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("services:dispatch_detail", args=[self.pk])
+
+    def clean(self):
+        if self.deadline and self.sent_on and self.deadline < self.sent_on:
+            raise ValidationError({"deadline": _("The deadline cannot be before the dispatch date.")})
+
+    @property
+    def is_overdue(self):
+        """Still open after its deadline."""
+        return self.status in DISPATCH_OPEN and self.deadline < timezone.localdate()
+
+    @property
+    def reported_late(self):
+        return self.reported_on is not None and self.reported_on > self.deadline
+
+
+def month_start(day):
+    return day.replace(day=1)
+
+
+def report_deadline(month):
+    """A month's report is due on the 5th of the next month."""
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following.replace(day=5)
+
+
+class MonthlyReportQuerySet(ScopedQuerySet):
+    def locked(self):
+        return self.filter(status=MonthlyReportStatus.APPROVED)
+
+
+class MonthlyReport(models.Model):
+    """A station's monthly report (月报): submitted by the station head, reviewed by the
+    guidance center, approved by the bureau; an approved month is locked."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="monthly_reports")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    status = models.CharField(_("status"), max_length=10, choices=MonthlyReportStatus.choices,
+                              default=MonthlyReportStatus.DRAFT, db_index=True)
+    summary = models.TextField(_("work summary"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    on_time = models.BooleanField(_("submitted on time"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    comment = models.TextField(_("latest comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = MonthlyReportQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-month", "station__town__code"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "month"], name="monthlyreport_unique_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="monthlyreport_first_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.station} {self.month:%Y-%m}"
+
+    def get_absolute_url(self):
+        return reverse("services:monthlyreport_detail", args=[self.pk])
+
+    @property
+    def deadline(self):
+        return report_deadline(self.month)
+
+    @property
+    def is_locked(self):
+        return self.status == MonthlyReportStatus.APPROVED
+
+
+class MonthlyReportEvent(models.Model):
+    """One step of a monthly report's workflow, with its comment or reason (the log)."""
+
+    scope_field = "report__station"
+
+    report = models.ForeignKey(MonthlyReport, verbose_name=_("monthly report"), on_delete=models.CASCADE,
+                               related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=MonthlyReportAction.choices)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("monthly report event")
+        verbose_name_plural = _("monthly report events")
+
+    def __str__(self):
+        return f"{self.report} {self.get_action_display()}"
