@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('clients', '0002_client_worker_historicalclient_worker_and_more'),
+        ('clients', '0001_initial'),
         ('stations', '0002_export_job'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
