@@ -566,6 +566,11 @@ class Submission(models.Model):
 
     event = models.ForeignKey(CompetitionEvent, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="submissions")
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="competition_submissions")
+    # Drawn from a casework file when there is one; a submission can also stand alone.
+    case = models.ForeignKey(
+        "services.Case", verbose_name=_("case"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="competition_submissions",
+    )
     title = models.CharField(_("title"), max_length=120)
     authors = models.ManyToManyField(Staff, verbose_name=_("authors"), blank=True, related_name="competition_submissions")
     summary = models.TextField(_("case text"), blank=True)
