@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from stations.models import Region, Staff, Station
-from stations.scoping import ScopedQuerySet
+from stations.scoping import ScopedQuerySet, scope_for
 
+from . import idnumbers
 from .choices import (
     Category,
     ClientStatus,
@@ -19,6 +20,17 @@ from .choices import (
     RiskLevel,
     Subtype,
 )
+
+
+def name_keys(name):
+    """(full pinyin, initials) of a Chinese name: 张三 -> ("zhangsan", "zs")."""
+    from pypinyin import Style, lazy_pinyin
+
+    name = (name or "").strip()
+    syllables = lazy_pinyin(name, errors="default")
+    full = "".join(syllables).lower().replace(" ", "")
+    initials = "".join(s[0] for s in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default") if s).lower()
+    return full[:120], initials[:30]
 
 
 class Household(models.Model):
@@ -49,9 +61,24 @@ class Household(models.Model):
         return reverse("clients:household_detail", args=[self.pk])
 
 
+class ScreeningCampaignQuerySet(models.QuerySet):
+    """A campaign is visible to whoever sees one of the stations it covers."""
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.is_global:
+            return self.all()
+        covered = Station.screening_campaigns.through.objects.filter(station__in=sorted(scope.station_ids))
+        return self.filter(pk__in=covered.values("screeningcampaign"))
+
+
 class ClientQuerySet(ScopedQuerySet):
     def active(self):
         return self.filter(status=ClientStatus.ACTIVE)
+
+    def due_by(self, day):
+        """Active clients whose next visit is due on or before ``day`` (overdue included)."""
+        return self.active().filter(next_visit_due__lte=day)
 
     def holding(self, category, on):
         """Clients who held ``category`` on day ``on``."""
@@ -70,6 +97,11 @@ class Client(models.Model):
         Household, verbose_name=_("household"), null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
     )
     relationship = models.CharField(_("relationship to head"), max_length=12, choices=Relationship.choices, blank=True)
+    # The worker who keeps in touch (责任社工): the monitoring worklist is per station and per worker.
+    worker = models.ForeignKey(
+        Staff, verbose_name=_("responsible worker"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="clients",
+    )
     name = models.CharField(_("name"), max_length=30)
     # Kept for search by pinyin and by initials (张三: "zhangsan", "zs"), filled on save.
     name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
@@ -110,8 +142,30 @@ class Client(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("clients:client_detail", args=[self.pk])
+
+    def fill_derived_fields(self):
+        """Pinyin keys from the name; gender and birth date from the ID number."""
+        self.name_pinyin, self.name_initials = name_keys(self.name)
+        if self.id_number and len(self.id_number) == 18:
+            self.gender = idnumbers.gender(self.id_number)
+            self.birth_date = idnumbers.birth_date(self.id_number)
+
+    @property
+    def is_active(self):
+        return self.status == ClientStatus.ACTIVE
+
+    @property
+    def is_overdue(self):
+        return self.is_active and self.next_visit_due is not None and self.next_visit_due < timezone.localdate()
 
     def age_on(self, day=None):
         day = day or timezone.localdate()
@@ -204,3 +258,67 @@ class VisitInterval(models.Model):
 
     def __str__(self):
         return f"{self.get_category_display() or self.get_risk_level_display()}: {self.days}"
+
+
+class ScreeningCampaign(models.Model):
+    """A screening campaign (困难群众大排查): the stations it covers and its period."""
+
+    county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    stations = models.ManyToManyField(Station, verbose_name=_("stations covered"), related_name="screening_campaigns")
+    start_on = models.DateField(_("from"))
+    end_on = models.DateField(_("until"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScreeningCampaignQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        verbose_name = _("screening campaign")
+        verbose_name_plural = _("screening campaigns")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clients:screeningcampaign_detail", args=[self.pk])
+
+    def clean(self):
+        if self.end_on and self.start_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": _("The end date cannot be before the start date.")})
+
+
+class ScreeningRecord(models.Model):
+    """What a screening campaign found about one covered client (排查记录)."""
+
+    class Result(models.TextChoices):
+        FOUND = "found", _("Found and checked")
+        NOT_FOUND = "not_found", _("Not found")
+
+    scope_field = "client__station"
+
+    campaign = models.ForeignKey(ScreeningCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
+                                 related_name="records")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE,
+                               related_name="screenings")
+    screened_on = models.DateField(_("screening date"), default=timezone.localdate)
+    screener = models.ForeignKey(Staff, verbose_name=_("screened by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    living_condition = models.TextField(_("living condition"), blank=True)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-screened_on", "-id"]
+        verbose_name = _("screening record")
+        verbose_name_plural = _("screening records")
+        constraints = [models.UniqueConstraint(fields=["campaign", "client"], name="screening_once_per_client")]
+
+    def __str__(self):
+        return f"{self.campaign} · {self.client}"
