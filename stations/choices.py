@@ -32,5 +32,5 @@ STATION_ROLES = {Role.STATION_HEAD, Role.SOCIAL_WORKER}
 
 class CertificateLevel(models.TextChoices):
     ASSISTANT = "assistant", _("Assistant social worker")
-    INTERMEDIATE = "intermediate", _("Social worker")
+    INTERMEDIATE = "intermediate", _("Intermediate social worker")
     SENIOR = "senior", _("Senior social worker")
