@@ -1,0 +1,352 @@
+"""Writes of the funding app, one transaction each.
+
+The money rules live here, checked against locked rows so that two people allocating or
+paying at the same moment cannot overdraw anything:
+- a funding source never gives contracts more than it has available;
+- a contract's split never exceeds its amount, and its instalments never exceed the split;
+- an instalment waiting for a passing evaluation cannot be paid before one exists.
+Every refusal is a ``ValidationError`` naming the field, and nothing is written.
+"""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from .choices import PASSING_GRADES, InstalmentStatus
+from .models import (
+    CENT,
+    Contract,
+    ContractFunding,
+    ContractTarget,
+    FundingSource,
+    Indicator,
+    IndicatorCategory,
+    IndicatorScore,
+    IndicatorSystem,
+    PaymentInstalment,
+    PerformanceEvaluation,
+    grade_for,
+)
+
+ZERO = Decimal("0.00")
+
+
+def _sum(queryset, field="amount"):
+    return queryset.aggregate(total=Sum(field))["total"] or ZERO
+
+
+def _yuan(value):
+    return f"{Decimal(value).quantize(CENT):,}"
+
+
+def source_contracted(source, exclude_funding=None):
+    allocations = ContractFunding.objects.filter(source=source)
+    if exclude_funding is not None:
+        allocations = allocations.exclude(pk=exclude_funding.pk)
+    return _sum(allocations)
+
+
+@transaction.atomic
+def funding_source_save(*, source: FundingSource):
+    """Create or change a funding source; its available amount may not fall below what
+    contracts already take from it."""
+    source.full_clean()
+    if source.pk:
+        FundingSource.objects.select_for_update().filter(pk=source.pk).first()
+        contracted = source_contracted(source)
+        if source.compute_available() < contracted:
+            raise ValidationError({"base_amount": _(
+                "Contracts already take %(contracted)s yuan from this source; the amount available cannot be "
+                "less.") % {"contracted": _yuan(contracted)}})
+    source.save()
+    return source
+
+
+@transaction.atomic
+def contract_save(*, contract: Contract, stations=None):
+    """Create or change a contract and the stations it covers. The amount may not fall below
+    its funding split; covered stations must be in the purchasing county."""
+    contract.full_clean()
+    if stations is not None:
+        outside = [s.name for s in stations if s.county_id != contract.county_id]
+        if outside:
+            raise ValidationError({"stations": _("These stations are not in %(county)s: %(names)s.") % {
+                "county": contract.county, "names": "、".join(outside)}})
+    if contract.pk:
+        Contract.objects.select_for_update().filter(pk=contract.pk).first()
+        funded = _sum(contract.fundings.all())
+        if contract.amount < funded:
+            raise ValidationError({"amount": _(
+                "The funding split already comes to %(funded)s yuan; the contract amount cannot be less.")
+                % {"funded": _yuan(funded)}})
+        scheduled = _sum(contract.instalments.all())
+        if contract.amount < scheduled:
+            raise ValidationError({"amount": _(
+                "The instalments already come to %(scheduled)s yuan; the contract amount cannot be less.")
+                % {"scheduled": _yuan(scheduled)}})
+    contract.save()
+    if stations is not None:
+        contract.stations.set(stations)
+    return contract
+
+
+def contract_create(*, stations, **fields):
+    return contract_save(contract=Contract(**fields), stations=stations)
+
+
+@transaction.atomic
+def contract_allocate(*, contract: Contract, source: FundingSource, amount):
+    """Set how much of ``contract`` is paid from ``source`` (creates or changes the split row).
+
+    Refused, writing nothing, when the source has less left than that, when the split would
+    exceed the contract amount, or when it would fall below instalments already planned on it."""
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    source = FundingSource.objects.select_for_update().get(pk=source.pk)
+    if source.year != contract.year:
+        raise ValidationError({"source": _("Choose a funding source of %(year)s, the contract's year.")
+                               % {"year": contract.year}})
+    county = contract.county
+    if source.region_id not in {county.pk, county.parent_id, getattr(county.parent, "parent_id", None)}:
+        raise ValidationError({"source": _("This source does not fund %(county)s.") % {"county": county}})
+    funding = ContractFunding.objects.filter(contract=contract, source=source).first()
+    left = source.available_amount - source_contracted(source, exclude_funding=funding)
+    if amount > left:
+        raise ValidationError({"amount": _(
+            "%(source)s has only %(left)s yuan left for purchased services; %(amount)s yuan is more than that.")
+            % {"source": source.name, "left": _yuan(left), "amount": _yuan(amount)}})
+    others = _sum(contract.fundings.exclude(pk=getattr(funding, "pk", None)))
+    if others + amount > contract.amount:
+        raise ValidationError({"amount": _(
+            "The split would come to %(total)s yuan, more than the contract amount of %(amount)s yuan.")
+            % {"total": _yuan(others + amount), "amount": _yuan(contract.amount)}})
+    if funding is not None:
+        planned = _sum(funding.instalments.all())
+        if amount < planned:
+            raise ValidationError({"amount": _(
+                "Instalments of %(planned)s yuan are already planned from this source; the amount cannot be less.")
+                % {"planned": _yuan(planned)}})
+        funding.amount = amount
+    else:
+        funding = ContractFunding(contract=contract, source=source, amount=amount)
+    funding.full_clean()
+    funding.save()
+    return funding
+
+
+@transaction.atomic
+def contract_target_set(*, contract: Contract, kind, value, note=""):
+    """Set (or change) the target of one deliverable."""
+    target = ContractTarget.objects.filter(contract=contract, kind=kind).first() or ContractTarget(
+        contract=contract, kind=kind)
+    target.value, target.note = value, note
+    target.full_clean()
+    target.save()
+    return target
+
+
+def _check_schedule(instalment):
+    """Planned instalments never add up to more than the contract, nor than their source's part."""
+    contract = Contract.objects.select_for_update().get(pk=instalment.contract_id)
+    ContractFunding.objects.select_for_update().filter(pk=instalment.funding_id).first()
+    others = PaymentInstalment.objects.filter(contract=contract).exclude(pk=instalment.pk)
+    total = _sum(others) + instalment.amount
+    if total > contract.amount:
+        raise ValidationError({"amount": _(
+            "The instalments would come to %(total)s yuan, more than the contract amount of %(amount)s yuan.")
+            % {"total": _yuan(total), "amount": _yuan(contract.amount)}})
+    from_source = _sum(others.filter(funding=instalment.funding_id)) + instalment.amount
+    if from_source > instalment.funding.amount:
+        raise ValidationError({"amount": _(
+            "Instalments from %(source)s would come to %(total)s yuan, more than its part of %(part)s yuan.")
+            % {"source": instalment.funding.source.name, "total": _yuan(from_source),
+               "part": _yuan(instalment.funding.amount)}})
+
+
+@transaction.atomic
+def instalment_save(*, instalment: PaymentInstalment):
+    """Plan (or change) an instalment. A paid instalment is not changed any more."""
+    if instalment.pk and PaymentInstalment.objects.filter(pk=instalment.pk, status=InstalmentStatus.PAID).exists():
+        raise ValidationError(_("This instalment has been paid and can no longer be changed."))
+    instalment.status, instalment.paid_on = InstalmentStatus.PLANNED, None
+    instalment.full_clean()
+    _check_schedule(instalment)
+    instalment.save()
+    return instalment
+
+
+def passing_evaluation(contract, stage, on=None):
+    """The latest passing evaluation of ``contract`` at ``stage`` (dated on or before ``on``)."""
+    evaluations = PerformanceEvaluation.objects.filter(contract=contract, stage=stage, grade__in=PASSING_GRADES)
+    if on is not None:
+        evaluations = evaluations.filter(evaluated_on__lte=on)
+    return evaluations.order_by("-evaluated_on", "-pk").first()
+
+
+@transaction.atomic
+def instalment_pay(*, instalment: PaymentInstalment, paid_on, voucher=""):
+    """Record that an instalment was paid. Refused, writing nothing, when it is already paid,
+    when paying it would take the contract (or its source's part) past its amount, or when it
+    waits for a passing evaluation that has not been recorded by ``paid_on``."""
+    instalment = PaymentInstalment.objects.select_for_update().select_related("contract", "funding__source").get(
+        pk=instalment.pk)
+    contract = Contract.objects.select_for_update().get(pk=instalment.contract_id)
+    if instalment.status == InstalmentStatus.PAID:
+        raise ValidationError(_("This instalment was already paid on %(date)s.") % {"date": instalment.paid_on})
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Enter the payment date.")})
+    if paid_on < contract.start_on:
+        raise ValidationError({"paid_on": _("The payment date cannot be before the contract starts.")})
+    paid = PaymentInstalment.objects.filter(contract=contract, status=InstalmentStatus.PAID)
+    if _sum(paid) + instalment.amount > contract.amount:
+        raise ValidationError(_(
+            "Paying %(amount)s yuan would take the payments past the contract amount of %(total)s yuan "
+            "(%(paid)s yuan already paid).") % {"amount": _yuan(instalment.amount), "total": _yuan(contract.amount),
+                                                "paid": _yuan(_sum(paid))})
+    if _sum(paid.filter(funding=instalment.funding)) + instalment.amount > instalment.funding.amount:
+        raise ValidationError(_(
+            "Paying %(amount)s yuan would take the payments from %(source)s past its part of %(part)s yuan.")
+            % {"amount": _yuan(instalment.amount), "source": instalment.funding.source.name,
+               "part": _yuan(instalment.funding.amount)})
+    if instalment.requires_evaluation and passing_evaluation(contract, instalment.required_stage, paid_on) is None:
+        raise ValidationError(_(
+            "This instalment waits for a passing %(stage)s evaluation (grade Pass or better) dated on or before "
+            "the payment date; none has been recorded.") % {"stage": instalment.get_required_stage_display()})
+    instalment.status, instalment.paid_on, instalment.voucher = InstalmentStatus.PAID, paid_on, voucher
+    instalment.full_clean()
+    instalment.save()
+    return instalment
+
+
+# --- Indicator systems and evaluations -----------------------------------------------------
+
+@transaction.atomic
+def indicator_system_save(*, system: IndicatorSystem):
+    system.full_clean()
+    system.save()
+    return system
+
+
+@transaction.atomic
+def indicator_category_save(*, category: IndicatorCategory):
+    category.full_clean()
+    category.save()
+    return category
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator):
+    indicator.full_clean()
+    if indicator.pk:
+        over = IndicatorScore.objects.filter(indicator=indicator, score__gt=indicator.max_score).exists()
+        if over:
+            raise ValidationError({"max_score": _(
+                "Recorded evaluations gave this indicator more than %(max)s; the maximum cannot be lower than "
+                "their scores.") % {"max": indicator.max_score}})
+    indicator.save()
+    return indicator
+
+
+def score_summary(system, scores):
+    """(total, max_total, percentage) of ``scores`` ({indicator_id: score}) under ``system``.
+
+    The percentage weighs each category by its weight: a category scores
+    ``subtotal / its maximum × weight``, and the sum is taken as a share of all weights. When
+    the maxima are the weights (a 100-point system) the percentage is simply the total."""
+    categories = list(system.categories.prefetch_related("indicators"))
+    total = sum((Decimal(scores.get(i.pk, 0)) for c in categories for i in c.indicators.all()), ZERO)
+    max_total = sum((i.max_score for c in categories for i in c.indicators.all()), ZERO)
+    weighted, weights = ZERO, ZERO
+    for category in categories:
+        indicators = list(category.indicators.all())
+        cat_max = sum((i.max_score for i in indicators), ZERO)
+        if not indicators or not cat_max or not category.weight:
+            continue
+        subtotal = sum((Decimal(scores.get(i.pk, 0)) for i in indicators), ZERO)
+        weighted += subtotal / cat_max * category.weight
+        weights += category.weight
+    if weights:
+        percentage = weighted / weights * 100
+    else:
+        percentage = total / max_total * 100 if max_total else ZERO
+    return total.quantize(CENT), max_total.quantize(CENT), min(percentage, Decimal(100)).quantize(CENT)
+
+
+@transaction.atomic
+def evaluation_record(*, contract, system, stage, evaluated_on, evaluator, findings="", scores,
+                      recorded_by=None, evaluation=None):
+    """Record (or re-record) an evaluation with one score per indicator of ``system``.
+
+    ``scores`` is {Indicator or id: score} or {id: (score, note)}. Every indicator needs a score
+    between 0 and its maximum; otherwise nothing is written. Total, percentage and grade
+    (优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格; on the percentage) are computed here."""
+    indicators = {i.pk: i for i in Indicator.objects.filter(category__system=system).select_related("category")}
+    if not indicators:
+        raise ValidationError({"system": _("This indicator system has no indicators yet.")})
+    values, notes, errors = {}, {}, {}
+    for key, value in scores.items():
+        pk = int(getattr(key, "pk", key))
+        if isinstance(value, (tuple, list)):
+            value, notes[pk] = value
+        if pk not in indicators:
+            errors[f"score_{pk}"] = _("This indicator is not part of the chosen system.")
+            continue
+        values[pk] = value
+    for pk, indicator in indicators.items():
+        value = values.get(pk)
+        if value is None or value == "":
+            errors[f"score_{pk}"] = _("Enter a score for %(indicator)s.") % {"indicator": indicator.name}
+            continue
+        value = Decimal(value)
+        if value < 0:
+            errors[f"score_{pk}"] = _("A score cannot be negative.")
+        elif value > indicator.max_score:
+            errors[f"score_{pk}"] = _("%(indicator)s: the score cannot be higher than its maximum of %(max)s.") % {
+                "indicator": indicator.name, "max": indicator.max_score.normalize()}
+        values[pk] = value
+    if errors:
+        raise ValidationError(errors)
+    total, max_total, percentage = score_summary(system, values)
+    evaluation = evaluation or PerformanceEvaluation()
+    evaluation.contract, evaluation.system, evaluation.stage = contract, system, stage
+    evaluation.evaluated_on, evaluation.evaluator, evaluation.findings = evaluated_on, evaluator, findings
+    evaluation.total, evaluation.max_total, evaluation.percentage = total, max_total, percentage
+    evaluation.grade = grade_for(percentage)
+    if recorded_by is not None and evaluation.recorded_by_id is None:
+        evaluation.recorded_by = recorded_by
+    evaluation.full_clean()
+    if evaluated_on < contract.start_on and stage != "before":
+        raise ValidationError({"evaluated_on": _("An interim or ex-post evaluation cannot be dated before the "
+                                                 "contract starts.")})
+    evaluation.save()
+    existing = {s.indicator_id: s for s in evaluation.scores.all()}
+    for pk, value in values.items():
+        score = existing.get(pk) or IndicatorScore(evaluation=evaluation, indicator=indicators[pk])
+        score.score, score.note = value, notes.get(pk, score.note if score.pk else "")
+        score.save()
+    return evaluation
+
+
+# --- Achievement --------------------------------------------------------------------------
+
+def contract_achievement(contract):
+    """[(target, achieved, percent)] for each target: achieved counted by ``reports.figures``
+    (the one counting engine) over the covered stations and the contract period."""
+    from reports import figures
+
+    targets = list(contract.targets.all())
+    if not targets:
+        return []
+    station_ids = [s.pk for s in contract.stations.all()]
+    result = figures.compute(station_ids=station_ids, start=contract.start_on, end=contract.end_on)
+    rows = []
+    for target in targets:
+        achieved = Decimal(str(result[target.kind]))
+        percent = int(achieved * 100 / target.value) if target.value else 100
+        rows.append((target, achieved, percent))
+    return rows
