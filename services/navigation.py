@@ -1,3 +1,21 @@
 """Menu entries of the services app (see stations.navigation)."""
 
-from stations.navigation import MenuItem, register  # noqa: F401
+from django.utils.translation import gettext_lazy as _
+
+from stations.navigation import MenuItem, register
+
+register(
+    MenuItem("work", _("My day"), "services:my_day", "services.add_visit", "sun", 10),
+    MenuItem("work", _("Log visits"), "services:visit_add", "services.add_visit", "door-open", 20),
+    MenuItem("work", _("Dispatched tasks"), "services:dispatch_list", "services.view_dispatch", "send", 30),
+    MenuItem("work", _("Monthly reports"), "services:monthlyreport_list", "services.view_monthlyreport",
+             "calendar-check", 40),
+    MenuItem("services", _("Visits"), "services:visit_list", "services.view_visit", "door-open", 10),
+    MenuItem("services", _("Cases"), "services:case_list", "services.view_case", "folder2-open", 20),
+    MenuItem("services", _("Groups"), "services:group_list", "services.view_group", "people", 30),
+    MenuItem("services", _("Community activities"), "services:activity_list", "services.view_activity",
+             "calendar-event", 40),
+    MenuItem("services", _("Resource links"), "services:resourcelink_list", "services.view_resourcelink", "gift", 50),
+    MenuItem("services", _("Referrals"), "services:referral_list", "services.view_referral", "signpost-split", 60),
+    MenuItem("services", _("Campaign tags"), "services:campaigntag_list", "services.view_campaigntag", "tags", 90),
+)

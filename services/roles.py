@@ -1,3 +1,25 @@
 """Role grants of the services app (see stations.roles)."""
 
-from stations.roles import grant  # noqa: F401
+from stations.choices import Role
+from stations.roles import READERS, STATION_STAFF, grant
+
+RECORDS = ["visit", "resourcelink", "case", "casenote", "group", "groupsession", "activity", "referral"]
+WRITE = ["view", "add", "change"]
+
+for model in RECORDS:
+    grant(READERS | {Role.AUDITOR}, f"services.{model}")
+    grant(STATION_STAFF, f"services.{model}", WRITE)
+grant(READERS | {Role.AUDITOR}, "services.campaigntag")
+grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}, "services.campaigntag", ["add", "change"])
+
+# Dispatch: the guidance center or the bureau sends; the station accepts and reports back
+# (services.services checks which side a user is on).
+grant(READERS | {Role.AUDITOR}, "services.dispatch")
+grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTER_SUPERVISOR}, "services.dispatch", ["add", "change"])
+grant(STATION_STAFF, "services.dispatch", ["change"])
+
+# Monthly reports: the station head submits, the center reviews, the bureau approves / reopens.
+grant(READERS | {Role.AUDITOR}, "services.monthlyreport")
+grant({Role.STATION_HEAD}, "services.monthlyreport", ["submit"])
+grant({Role.CENTER_SUPERVISOR}, "services.monthlyreport", ["review"])
+grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}, "services.monthlyreport", ["approve"])

@@ -1,3 +1,44 @@
+from django.urls import path
+
+from . import views
+
 app_name = "services"
 
-urlpatterns = []
+
+def crud(prefix, name, list_view, detail_view, edit_view):
+    routes = [
+        path(f"{prefix}/", list_view.as_view(), name=f"{name}_list"),
+        path(f"{prefix}/add/", edit_view.as_view(), name=f"{name}_add"),
+        path(f"{prefix}/<int:pk>/edit/", edit_view.as_view(), name=f"{name}_edit"),
+    ]
+    if detail_view is not None:
+        routes.append(path(f"{prefix}/<int:pk>/", detail_view.as_view(), name=f"{name}_detail"))
+    return routes
+
+
+urlpatterns = [
+    path("my-day/", views.MyDayView.as_view(), name="my_day"),
+    path("visits/", views.VisitListView.as_view(), name="visit_list"),
+    path("visits/add/", views.VisitOutingView.as_view(), name="visit_add"),
+    path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
+    path("client-search/", views.ClientSearchView.as_view(), name="client_search"),
+    *crud("resource-links", "resourcelink", views.ResourceLinkListView, views.ResourceLinkDetailView,
+          views.ResourceLinkEditView),
+    *crud("cases", "case", views.CaseListView, views.CaseDetailView, views.CaseEditView),
+    path("cases/<int:pk>/<str:what>/", views.CaseActionView.as_view(), name="case_action"),
+    *crud("groups", "group", views.GroupListView, views.GroupDetailView, views.GroupEditView),
+    path("groups/<int:pk>/sessions/add/", views.GroupSessionAddView.as_view(), name="groupsession_add"),
+    *crud("activities", "activity", views.ActivityListView, views.ActivityDetailView, views.ActivityEditView),
+    *crud("referrals", "referral", views.ReferralListView, views.ReferralDetailView, views.ReferralEditView),
+    path("dispatches/", views.DispatchListView.as_view(), name="dispatch_list"),
+    path("dispatches/add/", views.DispatchEditView.as_view(), name="dispatch_add"),
+    path("dispatches/<int:pk>/", views.DispatchDetailView.as_view(), name="dispatch_detail"),
+    path("dispatches/<int:pk>/<str:what>/", views.DispatchActionView.as_view(), name="dispatch_action"),
+    path("monthly-reports/", views.MonthlyReportListView.as_view(), name="monthlyreport_list"),
+    path("monthly-reports/submit/", views.MonthlyReportSubmitView.as_view(), name="monthlyreport_submit"),
+    path("monthly-reports/<int:pk>/", views.MonthlyReportDetailView.as_view(), name="monthlyreport_detail"),
+    path("monthly-reports/<int:pk>/<str:what>/", views.MonthlyReportActionView.as_view(),
+         name="monthlyreport_action"),
+    *crud("campaign-tags", "campaigntag", views.CampaignTagListView, None, views.CampaignTagEditView),
+]

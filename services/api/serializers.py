@@ -1,0 +1,189 @@
+from rest_framework import serializers
+
+from clients.models import Client
+from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from stations.models import Staff, Station
+
+from .. import services
+from ..models import (
+    Activity,
+    CampaignTag,
+    Case,
+    Dispatch,
+    Group,
+    GroupSession,
+    MonthlyReport,
+    Referral,
+    ResourceLink,
+    Visit,
+)
+
+
+def scoped(model, **kwargs):
+    return ScopedPrimaryKeyRelatedField(queryset=model.objects.all(), **kwargs)
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    client = scoped(Client)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    station = serializers.PrimaryKeyRelatedField(read_only=True)
+    workers = scoped(Staff, many=True, required=False)
+    tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "station", "client", "client_name", "visited_on", "kind", "workers", "findings", "needs",
+                  "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
+        read_only_fields = ["outing", "created_at", "updated_at"]
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return services.visit_record(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.visit_update(visit=instance, **validated_data)
+
+
+class ResourceLinkSerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    client = scoped(Client, required=False, allow_null=True)
+    visit = scoped(Visit, required=False, allow_null=True)
+    case = scoped(Case, required=False, allow_null=True)
+    activity = scoped(Activity, required=False, allow_null=True)
+
+    class Meta:
+        model = ResourceLink
+        fields = ["id", "station", "linked_on", "kind", "description", "value", "source_kind", "source_name",
+                  "client", "visit", "case", "activity"]
+
+    def create(self, validated_data):
+        return services.resource_link_record(**validated_data)
+
+    def update(self, instance, validated_data):
+        return services.resource_link_update(link=instance, **validated_data)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    manager = scoped(Staff)
+    clients = scoped(Client, many=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Case
+        fields = ["id", "station", "title", "intake_on", "stage", "manager", "clients", "problem", "goals",
+                  "closed_on", "closure_reason", "closure_note", "version"]
+        read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note"]
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        return services.case_open(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        return services.case_update(case=instance, **validated_data)
+
+
+class CaseTransitionSerializer(serializers.Serializer):
+    to_stage = serializers.CharField()
+    on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    closure_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    closure_note = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
+
+
+class GroupSessionSerializer(serializers.ModelSerializer):
+    attendees = scoped(Client, many=True, required=False)
+
+    class Meta:
+        model = GroupSession
+        fields = ["id", "number", "held_on", "topic", "attendance_count", "attendees", "notes"]
+        read_only_fields = ["number"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    leader = scoped(Staff, required=False, allow_null=True)
+    members = scoped(Client, many=True, required=False)
+    tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+    sessions = GroupSessionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Group
+        fields = ["id", "station", "theme", "goals", "leader", "members", "planned_sessions", "tags", "created_on",
+                  "sessions"]
+
+    def create(self, validated_data):
+        return services.group_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("station", None)
+        return services.group_update(group=instance, **validated_data)
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    participants = scoped(Client, many=True, required=False)
+    workers = scoped(Staff, many=True, required=False)
+    tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Activity
+        fields = ["id", "station", "held_on", "title", "kind", "location", "participant_count", "participants",
+                  "workers", "tags", "highlight"]
+
+    def create(self, validated_data):
+        return services.activity_record(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("station", None)
+        return services.activity_update(activity=instance, **validated_data)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    client = scoped(Client)
+    case = scoped(Case, required=False, allow_null=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "station", "referred_on", "client", "case", "to_organisation", "reason", "status", "outcome",
+                  "resolved_on", "version"]
+
+    def create(self, validated_data):
+        for name in ("status", "outcome", "resolved_on", "version"):
+            validated_data.pop(name, None)
+        return services.referral_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        validated_data.pop("station", None)
+        return services.referral_update(referral=instance, **validated_data)
+
+
+class DispatchSerializer(serializers.ModelSerializer):
+    station = scoped(Station)
+    client = scoped(Client, required=False, allow_null=True)
+    is_overdue = serializers.BooleanField(read_only=True)
+    issued_by_name = serializers.CharField(source="issued_by.short_name", read_only=True)
+
+    class Meta:
+        model = Dispatch
+        fields = ["id", "station", "sent_on", "deadline", "source", "title", "description", "client", "issued_by",
+                  "issued_by_name", "status", "is_overdue", "accepted_on", "reported_on", "report"]
+        read_only_fields = ["issued_by", "status", "accepted_on", "reported_on", "report"]
+
+    def create(self, validated_data):
+        return services.dispatch_send(user=self.context["request"].user, **validated_data)
+
+
+class MonthlyReportSerializer(serializers.ModelSerializer):
+    station_name = serializers.CharField(source="station.short_name", read_only=True)
+    deadline = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["id", "station", "station_name", "month", "status", "summary", "submitted_at", "on_time",
+                  "deadline", "reviewed_at", "approved_at", "comment"]
+        read_only_fields = fields

@@ -1,0 +1,128 @@
+from django.db import transaction
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from stations.api.pagination import KeysetPagination
+from stations.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from .. import services
+from ..filters import (
+    ActivityFilterSet,
+    CaseFilterSet,
+    DispatchFilterSet,
+    GroupFilterSet,
+    MonthlyReportFilterSet,
+    ReferralFilterSet,
+    ResourceLinkFilterSet,
+    VisitFilterSet,
+)
+from ..models import Activity, Case, Dispatch, Group, MonthlyReport, Referral, ResourceLink, Visit
+from .serializers import (
+    ActivitySerializer,
+    CaseSerializer,
+    CaseTransitionSerializer,
+    DispatchSerializer,
+    GroupSerializer,
+    MonthlyReportSerializer,
+    ReferralSerializer,
+    ResourceLinkSerializer,
+    VisitSerializer,
+)
+
+
+class VisitPagination(KeysetPagination):
+    ordering = ("-visited_on", "-id")
+
+
+class VisitViewSet(ScopedModelViewSet):
+    """Visits: millions of rows at province scale, so keyset pagination (no COUNT)."""
+
+    queryset = Visit.objects.select_related("client").prefetch_related("workers", "tags")
+    serializer_class = VisitSerializer
+    filterset_class = VisitFilterSet
+    pagination_class = VisitPagination
+
+
+class ResourceLinkViewSet(ScopedModelViewSet):
+    queryset = ResourceLink.objects.all()
+    serializer_class = ResourceLinkSerializer
+    filterset_class = ResourceLinkFilterSet
+
+
+class CaseViewSet(ScopedModelViewSet):
+    queryset = Case.objects.prefetch_related("clients")
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+
+    @action(detail=True, methods=["post"], serializer_class=CaseTransitionSerializer)
+    def transition(self, request, pk=None):
+        case = self.get_object()
+        serializer = CaseTransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            case = services.case_transition(case=case, user=request.user, **serializer.validated_data)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+
+class GroupViewSet(ScopedModelViewSet):
+    queryset = Group.objects.prefetch_related("members", "tags", "sessions__attendees")
+    serializer_class = GroupSerializer
+    filterset_class = GroupFilterSet
+
+
+class ActivityViewSet(ScopedModelViewSet):
+    queryset = Activity.objects.prefetch_related("participants", "workers", "tags")
+    serializer_class = ActivitySerializer
+    filterset_class = ActivityFilterSet
+
+
+class ReferralViewSet(ScopedModelViewSet):
+    queryset = Referral.objects.all()
+    serializer_class = ReferralSerializer
+    filterset_class = ReferralFilterSet
+
+
+class DispatchViewSet(ScopedModelViewSet):
+    queryset = Dispatch.objects.select_related("issued_by")
+    serializer_class = DispatchSerializer
+    filterset_class = DispatchFilterSet
+    http_method_names = ["get", "post", "head", "options"]
+
+    def _act(self, request, fn, **kwargs):
+        dispatch = fn(dispatch=self.get_object(), user=request.user, **kwargs)
+        return Response(DispatchSerializer(dispatch, context=self.get_serializer_context()).data)
+
+    # The service decides who may act (the station's own staff; the sending side).
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def accept(self, request, pk=None):
+        return self._act(request, services.dispatch_accept)
+
+    @action(detail=True, methods=["post"], url_path="report-back", permission_classes=[IsAuthenticated])
+    def report_back(self, request, pk=None):
+        return self._act(request, services.dispatch_report_back, report=str(request.data.get("report", "")))
+
+
+class MonthlyReportViewSet(ScopedReadOnlyViewSet):
+    queryset = MonthlyReport.objects.select_related("station")
+    serializer_class = MonthlyReportSerializer
+    filterset_class = MonthlyReportFilterSet
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def review(self, request, pk=None):
+        report = services.monthly_report_review(report=self.get_object(), user=request.user,
+                                                passed=bool(request.data.get("passed")),
+                                                comment=str(request.data.get("comment", "")))
+        return Response(MonthlyReportSerializer(report).data)
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def approve(self, request, pk=None):
+        report = services.monthly_report_approve(report=self.get_object(), user=request.user)
+        return Response(MonthlyReportSerializer(report).data)
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def reopen(self, request, pk=None):
+        report = services.monthly_report_reopen(report=self.get_object(), user=request.user,
+                                                reason=str(request.data.get("reason", "")))
+        return Response(MonthlyReportSerializer(report).data, status=status.HTTP_200_OK)

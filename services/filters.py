@@ -1,0 +1,189 @@
+"""One FilterSet per model, shared by the web list, the API viewset and the xlsx export."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.choices import RiskLevel
+from clients.models import Client
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.models import Staff
+
+from .choices import (
+    ActivityKind,
+    CaseStage,
+    DispatchSource,
+    DispatchStatus,
+    MonthlyReportStatus,
+    ReferralStatus,
+    ResourceKind,
+    SourceKind,
+    VisitKind,
+)
+from .models import (
+    Activity,
+    CampaignTag,
+    Case,
+    Dispatch,
+    Group,
+    MonthlyReport,
+    Referral,
+    ResourceLink,
+    Visit,
+)
+
+
+def client_search_q(value, prefix=""):
+    """Find a person by name, pinyin or its initials, the last digits of the ID number or phone."""
+    value = value.strip()
+    lower = value.lower()
+    query = Q(**{f"{prefix}name__icontains": value})
+    if lower.isascii() and lower.isalpha():
+        query |= Q(**{f"{prefix}name_pinyin__startswith": lower}) | Q(**{f"{prefix}name_initials__startswith": lower})
+    if value[:-1].isdigit() or value.isdigit():
+        query |= Q(**{f"{prefix}id_number__endswith": value.upper()})
+        if len(value) >= 4:
+            query |= Q(**{f"{prefix}phone__contains": value})
+    return query
+
+
+class DateRangeMixin(django_filters.FilterSet):
+    date_field = None
+
+    since = django_filters.DateFilter(method="filter_since", label=_("from"))
+    until = django_filters.DateFilter(method="filter_until", label=_("to"))
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__gte": value})
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(**{f"{self.date_field}__lte": value})
+
+
+def worker_filter(field_name, label):
+    return ScopedModelChoiceFilter(field_name=field_name, queryset=Staff.objects.workers(), label=label)
+
+
+def tag_filter():
+    return django_filters.ModelChoiceFilter(field_name="tags", queryset=CampaignTag.objects.all(),
+                                            label=_("campaign tag"))
+
+
+class VisitFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "visited_on"
+    station = station_filter()
+    kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("kind"))
+    worker = worker_filter("workers", _("worker"))
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk update"))
+    tag = tag_filter()
+    client = ScopedModelChoiceFilter(queryset=Client.objects.all(), label=_("client"), widget=forms.HiddenInput)
+
+    class Meta:
+        model = Visit
+        fields = ["q", "station", "kind", "worker", "risk_level", "tag", "since", "until", "client"]
+
+    def search(self, queryset, name, value):
+        if not value.strip():
+            return queryset
+        return queryset.filter(client_search_q(value, "client__") | Q(findings__icontains=value.strip()))
+
+
+class ResourceLinkFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "linked_on"
+    search_fields = ("description", "source_name", "client__name")
+    station = station_filter()
+    kind = django_filters.ChoiceFilter(choices=ResourceKind.choices, label=_("kind"))
+    source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("source kind"))
+
+    class Meta:
+        model = ResourceLink
+        fields = ["q", "station", "kind", "source_kind", "since", "until"]
+
+
+class CaseFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "intake_on"
+    search_fields = ("title", "clients__name", "manager__name")
+    station = station_filter()
+    stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("stage"))
+    manager = worker_filter("manager", _("case manager"))
+    open = django_filters.BooleanFilter(method="filter_open", label=_("open"))
+
+    class Meta:
+        model = Case
+        fields = ["q", "station", "stage", "manager", "open", "since", "until"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        ids = Case.objects.filter(Q(title__icontains=value) | Q(manager__name__icontains=value)
+                                  | client_search_q(value, "clients__")).values("pk")
+        return queryset.filter(pk__in=ids)
+
+    def filter_open(self, queryset, name, value):
+        return queryset.exclude(stage=CaseStage.CLOSED) if value else queryset.filter(stage=CaseStage.CLOSED)
+
+
+class GroupFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "created_on"
+    search_fields = ("theme", "goals")
+    station = station_filter()
+    tag = tag_filter()
+
+    class Meta:
+        model = Group
+        fields = ["q", "station", "tag", "since", "until"]
+
+
+class ActivityFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "held_on"
+    search_fields = ("title", "location", "highlight")
+    station = station_filter()
+    kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label=_("kind"))
+    tag = tag_filter()
+
+    class Meta:
+        model = Activity
+        fields = ["q", "station", "kind", "tag", "since", "until"]
+
+
+class ReferralFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "referred_on"
+    search_fields = ("to_organisation", "reason", "client__name")
+    station = station_filter()
+    status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("status"))
+
+    class Meta:
+        model = Referral
+        fields = ["q", "station", "status", "since", "until"]
+
+
+class DispatchFilterSet(DateRangeMixin, SearchFilterSet):
+    date_field = "sent_on"
+    search_fields = ("title", "description", "report")
+    station = station_filter()
+    status = django_filters.ChoiceFilter(choices=DispatchStatus.choices, label=_("status"))
+    source = django_filters.ChoiceFilter(choices=DispatchSource.choices, label=_("source"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+
+    class Meta:
+        model = Dispatch
+        fields = ["q", "station", "status", "source", "overdue", "since", "until"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = queryset.overdue(timezone.localdate())
+        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+
+
+class MonthlyReportFilterSet(SearchFilterSet):
+    search_fields = ("station__name", "summary")
+    station = station_filter()
+    status = django_filters.ChoiceFilter(choices=MonthlyReportStatus.choices, label=_("status"))
+    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("year"))
+    on_time = django_filters.BooleanFilter(label=_("submitted on time"))
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["q", "station", "status", "year", "on_time"]

@@ -1,0 +1,440 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from stations.forms import DateInput, ScopedFormMixin
+from stations.models import Station
+from stations.scoping import scope_for
+
+from . import services
+from .choices import CASE_TRANSITIONS, CaseStage, DispatchSource
+from .models import (
+    Activity,
+    ActivityPhoto,
+    CampaignTag,
+    Case,
+    CaseNote,
+    Dispatch,
+    Group,
+    GroupSession,
+    Referral,
+    ResourceLink,
+    Visit,
+    month_start,
+)
+
+
+class ClientPicker(forms.SelectMultiple):
+    """Pick clients by search (name, pinyin, initials, ID tail) instead of a dropdown of
+    thousands: the chosen ones show as ticked boxes, the search box adds more."""
+
+    template_name = "services/widgets/client_picker.html"
+    multiple = True
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        ids = [int(v) for v in (value or []) if str(v).isdigit()]
+        queryset = self.choices.queryset if hasattr(self.choices, "queryset") else Client.objects.none()
+        context["picked"] = list(queryset.filter(pk__in=ids).select_related("station")) if ids else []
+        context["multiple"] = self.multiple
+        return context
+
+
+class SingleClientPicker(ClientPicker):
+    multiple = False
+    allow_multiple_selected = False
+
+    def format_value(self, value):
+        if value in (None, ""):
+            return []
+        return [str(value)]
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class ServiceFormMixin(ScopedFormMixin):
+    """The station defaults to the user's own; client and worker choices follow the
+    user's scope; only active registered clients are offered."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = getattr(self.user, "staff", None)
+        if "station" in self.fields:
+            stations = self.fields["station"].queryset
+            if staff is not None and staff.station_id:
+                self.fields["station"].initial = staff.station_id
+                if self.instance.pk is None:
+                    self.fields["station"].widget = forms.HiddenInput()
+            elif self.instance.pk:
+                self.fields["station"].disabled = True
+            self.fields["station"].queryset = stations
+        for name in ("workers", "manager", "leader", "author"):
+            if name in self.fields:
+                self.fields[name].queryset = self.fields[name].queryset.workers().select_related("station")
+        if "workers" in self.fields and not self.instance.pk and staff is not None and staff.station_id:
+            self.fields["workers"].initial = [staff.pk]
+        for name in ("clients", "members", "participants", "client"):
+            field = self.fields.get(name)
+            if field is not None and isinstance(field.widget, ClientPicker):
+                field.queryset = field.queryset.active()
+                field.widget.choices = field.choices
+        for name in ("tags",):
+            if name in self.fields:
+                self.fields[name].queryset = CampaignTag.objects.filter(is_active=True)
+                self.fields[name].widget = forms.CheckboxSelectMultiple()
+                self.fields[name].required = False
+
+    def chosen_station(self):
+        station = self.cleaned_data.get("station") if "station" in self.fields else None
+        return station or getattr(self.instance, "station", None)
+
+    def apply_service_errors(self, error):
+        """Show a service's ValidationError on the form's fields."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                self.add_error(field if field in self.fields else None, messages)
+        else:
+            self.add_error(None, error.messages)
+
+
+class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
+    """The fast phone form: several clients of one outing, one save, one visit each."""
+
+    clients = forms.ModelMultipleChoiceField(
+        label=_("clients"), queryset=Client.objects.all(), widget=ClientPicker(),
+        error_messages={"required": _("Pick at least one client.")},
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on", "tags"]
+        widgets = {
+            "visited_on": DateInput(), "follow_up_on": DateInput(), "workers": forms.CheckboxSelectMultiple(),
+            "findings": forms.Textarea(attrs={"rows": 2}), "needs": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    field_order = ["clients", "visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on",
+                   "tags"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["visited_on"].initial = timezone.localdate()
+        self.visits = []
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        data = self.cleaned_data
+        try:
+            self.visits = services.visit_outing_record(
+                clients=data["clients"], user=self.user, visited_on=data["visited_on"], kind=data["kind"],
+                workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
+                risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
+                tags=data.get("tags") or [],
+            )
+        except ValidationError as error:
+            self.apply_service_errors(error)
+
+    def save(self, commit=True):
+        return self.visits
+
+
+class VisitForm(ServiceFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+    class Meta:
+        model = Visit
+        fields = ["visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on", "tags"]
+        widgets = VisitOutingForm.Meta.widgets
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        self.fields["workers"].queryset = self.fields["workers"].queryset.filter(station=self.instance.station_id)
+
+    def _post_clean(self):
+        pass  # the service validates against the saved row
+
+    def save(self, commit=True):
+        data = dict(self.cleaned_data)
+        version = data.pop("version")
+        return services.visit_update(visit=self.instance, version=version, **data)
+
+
+class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
+    """A form whose ``save`` calls a service; the service's errors show on the fields."""
+
+    def _post_clean(self):
+        pass
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self._errors:
+            try:
+                self.saved = self.write()
+            except ValidationError as error:
+                self.apply_service_errors(error)
+
+    def save(self, commit=True):
+        return self.saved
+
+    def write(self):
+        raise NotImplementedError
+
+
+class ResourceLinkForm(ServiceModelForm):
+    class Meta:
+        model = ResourceLink
+        fields = ["station", "linked_on", "kind", "description", "value", "source_kind", "source_name", "case",
+                  "activity"]
+        widgets = {"linked_on": DateInput(), "value": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["case"].queryset = self.fields["case"].queryset.exclude(stage=CaseStage.CLOSED)
+        since = timezone.localdate() - timezone.timedelta(days=366)
+        self.fields["activity"].queryset = self.fields["activity"].queryset.filter(held_on__gte=since)
+
+    def write(self):
+        data = {k: v for k, v in self.cleaned_data.items()}
+        data["station"] = self.chosen_station()
+        if self.instance.pk:
+            return services.resource_link_update(link=self.instance, **data)
+        return services.resource_link_record(**data)
+
+
+class CaseForm(ServiceModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    class Meta:
+        model = Case
+        fields = ["station", "title", "intake_on", "manager", "clients", "problem", "goals"]
+        widgets = {"intake_on": DateInput(), "clients": ClientPicker(), "problem": forms.Textarea(attrs={"rows": 3}),
+                   "goals": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def write(self):
+        data = dict(self.cleaned_data)
+        version = data.pop("version", None)
+        data["station"] = self.chosen_station()
+        if self.instance.pk:
+            return services.case_update(case=self.instance, version=version, **data)
+        return services.case_open(user=self.user, **data)
+
+
+class CaseTransitionForm(ServiceFormMixin, forms.Form):
+    to_stage = forms.ChoiceField(label=_("next stage"), choices=CaseStage.choices)
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
+    note = forms.CharField(label=_("note"), max_length=200, required=False)
+    closure_reason = forms.ChoiceField(label=_("closure reason"), required=False,
+                                       choices=[("", "---------")] + list(Case._meta.get_field("closure_reason").choices))
+    closure_note = forms.CharField(label=_("closure summary"), widget=forms.Textarea(attrs={"rows": 2}),
+                                   required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput())
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        allowed = CASE_TRANSITIONS[CaseStage(case.stage)]
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in CaseStage if s in allowed]
+        self.fields["version"].initial = case.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.saved = services.case_transition(case=self.case, user=self.user, **cleaned)
+        except ValidationError as error:
+            self.apply_service_errors(error)
+        return cleaned
+
+
+class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["noted_on", "text"]
+        widgets = {"noted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        author = getattr(self.user, "staff", None)
+        if author is not None and author.station_id != self.case.station_id:
+            author = None
+        try:
+            self.saved = services.case_note_add(case=self.case, author=author, **self.cleaned_data)
+        except ValidationError as error:
+            self.apply_service_errors(error)
+
+    def save(self, commit=True):
+        return self.saved
+
+
+class GroupForm(ServiceModelForm):
+    class Meta:
+        model = Group
+        fields = ["station", "theme", "created_on", "leader", "planned_sessions", "goals", "members", "tags"]
+        widgets = {"created_on": DateInput(), "members": ClientPicker(), "goals": forms.Textarea(attrs={"rows": 3})}
+
+    def write(self):
+        data = dict(self.cleaned_data)
+        data["station"] = self.chosen_station()
+        if self.instance.pk:
+            data.pop("station")
+            return services.group_update(group=self.instance, **data)
+        return services.group_create(**data)
+
+
+class GroupSessionForm(ServiceFormMixin, forms.ModelForm):
+    class Meta:
+        model = GroupSession
+        fields = ["held_on", "topic", "attendance_count", "attendees", "notes"]
+        widgets = {"held_on": DateInput(), "attendees": forms.CheckboxSelectMultiple(),
+                   "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        self.fields["attendees"].queryset = group.members.all()
+        self.fields["attendees"].required = False
+
+    def _post_clean(self):
+        if self.errors:
+            return
+        try:
+            self.saved = services.group_session_record(group=self.group, **self.cleaned_data)
+        except ValidationError as error:
+            self.apply_service_errors(error)
+
+    def save(self, commit=True):
+        return self.saved
+
+
+class ActivityForm(ServiceModelForm):
+    photo = forms.FileField(label=_("photo"), required=False,
+                            validators=ActivityPhoto._meta.get_field("file").validators)
+
+    class Meta:
+        model = Activity
+        fields = ["station", "held_on", "title", "kind", "location", "participant_count", "workers", "participants",
+                  "tags", "highlight"]
+        widgets = {"held_on": DateInput(), "workers": forms.CheckboxSelectMultiple(), "participants": ClientPicker(),
+                   "highlight": forms.Textarea(attrs={"rows": 3})}
+
+    def write(self):
+        data = dict(self.cleaned_data)
+        photo = data.pop("photo", None)
+        data["station"] = self.chosen_station()
+        if self.instance.pk:
+            data.pop("station")
+            activity = services.activity_update(activity=self.instance, **data)
+        else:
+            activity = services.activity_record(**data)
+        if photo:
+            ActivityPhoto.objects.create(activity=activity, file=photo)
+        return activity
+
+
+class ReferralForm(ServiceModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
+
+    class Meta:
+        model = Referral
+        fields = ["station", "referred_on", "client", "case", "to_organisation", "reason", "status", "outcome",
+                  "resolved_on"]
+        widgets = {"referred_on": DateInput(), "resolved_on": DateInput(), "client": SingleClientPicker(),
+                   "reason": forms.Textarea(attrs={"rows": 3}), "outcome": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+        if not self.instance.pk:
+            for name in ("status", "outcome", "resolved_on"):
+                del self.fields[name]
+        else:
+            self.fields["client"].disabled = True
+
+    def write(self):
+        data = dict(self.cleaned_data)
+        version = data.pop("version", None)
+        data["station"] = self.chosen_station()
+        if self.instance.pk:
+            data.pop("station")
+            return services.referral_update(referral=self.instance, version=version, **data)
+        return services.referral_create(**data)
+
+
+class DispatchForm(ServiceModelForm):
+    class Meta:
+        model = Dispatch
+        fields = ["station", "title", "source", "description", "deadline"]
+        widgets = {"deadline": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].initial = DispatchSource.GRID_REPORT
+
+    def write(self):
+        return services.dispatch_send(user=self.user, **self.cleaned_data)
+
+
+class DispatchReportForm(forms.Form):
+    report = forms.CharField(label=_("report back"), widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
+
+
+class MonthlyReportSubmitForm(ScopedFormMixin, forms.Form):
+    month = forms.DateField(label=_("month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                            input_formats=["%Y-%m", "%Y-%m-%d"])
+    summary = forms.CharField(label=_("work summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, station, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.station = station
+        self.fields["month"].initial = services.previous_month()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            self.saved = services.monthly_report_submit(station=self.station, month=month_start(cleaned["month"]),
+                                                        user=self.user, summary=cleaned.get("summary", ""))
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, messages in error.message_dict.items():
+                    self.add_error(field if field in self.fields else None, messages)
+            else:
+                self.add_error(None, error.messages)
+        return cleaned
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("comment"), widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+                              required=False)
+
+
+def user_station(user):
+    """The one station of a station user, else None."""
+    scope = scope_for(user)
+    if scope.station_ids is not None and len(scope.station_ids) == 1:
+        return Station.objects.get(pk=next(iter(scope.station_ids)))
+    return None
+
+
+
+class CampaignTagForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = CampaignTag
+        fields = ["name", "description", "is_active"]

@@ -1,0 +1,678 @@
+"""Writes of the services app. Every rule about a visit, a case, a group, an activity, a
+referral, a dispatch or a monthly report lives here; forms and serializers call these.
+
+A record dated in a month that the bureau has approved for its station (the month is
+locked) cannot be created, changed or moved until the bureau reopens that month.
+"""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.services import client_monitoring_update
+from stations.choices import Role
+
+from .choices import (
+    CASE_TRANSITIONS,
+    CaseStage,
+    DispatchStatus,
+    MonthlyReportAction,
+    MonthlyReportStatus,
+    ReferralStatus,
+)
+from .models import (
+    Activity,
+    Case,
+    CaseNote,
+    CaseStageChange,
+    Dispatch,
+    Group,
+    GroupSession,
+    MonthlyReport,
+    MonthlyReportEvent,
+    Referral,
+    ResourceLink,
+    Visit,
+    month_start,
+    report_deadline,
+)
+
+# ---------------------------------------------------------------------------- locking
+
+
+def locked_months(*, station_id, days):
+    """The months among ``days`` that are approved (locked) for the station."""
+    months = {month_start(day) for day in days if day}
+    if not months:
+        return set()
+    return set(
+        MonthlyReport.objects.locked().filter(station_id=station_id, month__in=sorted(months))
+        .values_list("month", flat=True)
+    )
+
+
+def ensure_month_open(*, station_id, days, field):
+    """Refuse a write dated in a locked month (``days``: the record's old and new dates)."""
+    locked = locked_months(station_id=station_id, days=days)
+    if locked:
+        month = min(locked)
+        raise ValidationError({field: _(
+            "%(year)d-%(month)02d is locked: the bureau approved this station's monthly report. "
+            "Ask the bureau to reopen the month before changing its records."
+        ) % {"year": month.year, "month": month.month}})
+
+
+def _not_future(day, field):
+    if day and day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+
+
+def _check_version(obj, version):
+    if version is not None and int(version) != obj.version:
+        raise ValidationError(_(
+            "Someone else changed this record while you were editing it. "
+            "Reload the page to see their changes, then make yours again."
+        ))
+
+
+def _staff_of(user):
+    return getattr(user, "staff", None) if user is not None else None
+
+
+def _check_workers(station, workers, field="workers"):
+    strangers = [w.name for w in workers if w.station_id != station.pk]
+    if strangers:
+        raise ValidationError({field: _("%(names)s do not work at %(station)s.") % {
+            "names": "、".join(strangers), "station": station}})
+
+
+def _check_clients(station, clients, field):
+    strangers = [c.name for c in clients if c.station_id != station.pk]
+    if strangers:
+        raise ValidationError({field: _("%(names)s are not registered at %(station)s.") % {
+            "names": "、".join(strangers), "station": station}})
+
+
+# ---------------------------------------------------------------------------- visits
+
+
+def _validate_visit(visit):
+    _not_future(visit.visited_on, "visited_on")
+    client = visit.client
+    if visit.station_id != client.station_id:
+        raise ValidationError({"client": _("%(name)s is not registered at %(station)s.") % {
+            "name": client.name, "station": visit.station}})
+    if visit.visited_on < client.registered_on:
+        raise ValidationError({"visited_on": _(
+            "%(name)s was registered on %(date)s; a visit cannot be dated before that."
+        ) % {"name": client.name, "date": client.registered_on.isoformat()}})
+    if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
+        raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
+
+
+def _refresh_monitoring(client, risk_from=None):
+    """Tell the client registry the date of the client's latest visit as it now stands."""
+    latest = Visit.objects.filter(client=client).order_by("-visited_on", "-id").first()
+    risk = None
+    if latest is not None and risk_from is not None and latest.pk == risk_from.pk and risk_from.risk_level:
+        risk = risk_from.risk_level
+    return client_monitoring_update(client=client, last_contact_on=latest.visited_on if latest else None,
+                                    risk_level=risk)
+
+
+@transaction.atomic
+def visit_record(*, client, visited_on, kind, user=None, workers=(), findings="", needs="", risk_level="",
+                 follow_up_on=None, tags=(), outing="", station=None):
+    """Record one visit to one client, at the client's own station, and move the client's
+    monitoring status (last visit, next visit due, risk)."""
+    station = station or client.station
+    visit = Visit(station=station, client=client, visited_on=visited_on, kind=kind, findings=findings, needs=needs,
+                  risk_level=risk_level or "", follow_up_on=follow_up_on, outing=outing,
+                  created_by=user if user is not None and user.is_authenticated else None)
+    _validate_visit(visit)
+    workers = list(workers)
+    _check_workers(station, workers)
+    ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on")
+    visit.full_clean(exclude=["client", "station"])
+    visit.save()
+    visit.workers.set(workers)
+    visit.tags.set(list(tags))
+    _refresh_monitoring(client, risk_from=visit)
+    return visit
+
+
+@transaction.atomic
+def visit_outing_record(*, clients, user=None, **common):
+    """One outing, several clients: one visit each, all or nothing."""
+    clients = list(clients)
+    if not clients:
+        raise ValidationError({"clients": _("Pick at least one client.")})
+    if len({c.pk for c in clients}) != len(clients):
+        raise ValidationError({"clients": _("A client is picked twice.")})
+    outing = uuid.uuid4().hex if len(clients) > 1 else ""
+    return [visit_record(client=client, user=user, outing=outing, **common) for client in clients]
+
+
+@transaction.atomic
+def visit_update(*, visit, version=None, **fields):
+    """Edit a visit; refused if someone else saved it since ``version`` was read."""
+    visit = Visit.objects.select_for_update().select_related("client", "station").get(pk=visit.pk)
+    _check_version(visit, version)
+    old_client, old_date = visit.client, visit.visited_on
+    workers, tags = fields.pop("workers", None), fields.pop("tags", None)
+    for name, value in fields.items():
+        setattr(visit, name, value)
+    if visit.client_id != old_client.pk:
+        visit.station = visit.client.station
+    _validate_visit(visit)
+    ensure_month_open(station_id=visit.station_id, days=[old_date, visit.visited_on], field="visited_on")
+    if workers is not None:
+        workers = list(workers)
+        _check_workers(visit.station, workers)
+    visit.full_clean(exclude=["client", "station"])
+    visit.version += 1
+    visit.save()
+    if workers is not None:
+        visit.workers.set(workers)
+    if tags is not None:
+        visit.tags.set(list(tags))
+    if old_client.pk != visit.client_id:
+        _refresh_monitoring(old_client)
+    _refresh_monitoring(visit.client, risk_from=visit)
+    return visit
+
+
+# ---------------------------------------------------------------------------- resource links
+
+
+def _validate_resource_link(link):
+    if link.value is None or link.value < 0:
+        raise ValidationError({"value": _("The value cannot be negative.")})
+    _not_future(link.linked_on, "linked_on")
+    for field in ("client", "visit", "case", "activity"):
+        target = getattr(link, field)
+        if target is not None:
+            station_id = target.station_id
+            if station_id != link.station_id:
+                raise ValidationError({field: _("This record belongs to another station.")})
+
+
+@transaction.atomic
+def resource_link_record(*, station, linked_on, kind, description, value, source_kind, source_name,
+                         client=None, visit=None, case=None, activity=None):
+    link = ResourceLink(station=station, linked_on=linked_on, kind=kind, description=description, value=value,
+                        source_kind=source_kind, source_name=source_name, client=client, visit=visit, case=case,
+                        activity=activity)
+    if visit is not None and client is None:
+        link.client = visit.client
+    _validate_resource_link(link)
+    ensure_month_open(station_id=station.pk, days=[linked_on], field="linked_on")
+    link.full_clean()
+    link.save()
+    return link
+
+
+@transaction.atomic
+def resource_link_update(*, link, **fields):
+    link = ResourceLink.objects.select_for_update().get(pk=link.pk)
+    old_date, old_station = link.linked_on, link.station_id
+    for name, value in fields.items():
+        setattr(link, name, value)
+    _validate_resource_link(link)
+    ensure_month_open(station_id=old_station, days=[old_date], field="linked_on")
+    ensure_month_open(station_id=link.station_id, days=[link.linked_on], field="linked_on")
+    link.full_clean()
+    link.save()
+    return link
+
+
+# ---------------------------------------------------------------------------- casework
+
+
+def _validate_case(case, clients, manager):
+    _not_future(case.intake_on, "intake_on")
+    if manager is not None and manager.station_id != case.station_id:
+        raise ValidationError({"manager": _("The case manager must work at the case's station.")})
+    if clients is not None:
+        if not clients:
+            raise ValidationError({"clients": _("A case needs at least one client.")})
+        _check_clients(case.station, clients, "clients")
+
+
+@transaction.atomic
+def case_open(*, station, title, manager, clients, intake_on=None, problem="", goals="", user=None):
+    """接案: open a case at its intake stage."""
+    intake_on = intake_on or timezone.localdate()
+    clients = list(clients)
+    case = Case(station=station, title=title, manager=manager, intake_on=intake_on, problem=problem, goals=goals,
+                stage=CaseStage.INTAKE)
+    _validate_case(case, clients, manager)
+    ensure_month_open(station_id=station.pk, days=[intake_on], field="intake_on")
+    case.full_clean()
+    case.save()
+    case.clients.set(clients)
+    CaseStageChange.objects.create(case=case, from_stage="", to_stage=CaseStage.INTAKE, changed_on=intake_on,
+                                   by=user if user is not None and user.is_authenticated else None)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case, version=None, **fields):
+    """Edit a case's file (title, manager, clients, goals); the stage moves only by transition."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_version(case, version)
+    old_date = case.intake_on
+    clients = fields.pop("clients", None)
+    fields.pop("stage", None)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    clients = list(clients) if clients is not None else None
+    _validate_case(case, clients, case.manager)
+    ensure_month_open(station_id=case.station_id, days=[old_date, case.intake_on], field="intake_on")
+    case.full_clean()
+    case.version += 1
+    case.save()
+    if clients is not None:
+        case.clients.set(clients)
+    return case
+
+
+STAGE_NAMES = {
+    CaseStage.INTAKE: "接案", CaseStage.ASSESSMENT: "预估", CaseStage.PLANNING: "计划",
+    CaseStage.INTERVENTION: "介入", CaseStage.EVALUATION: "评估", CaseStage.CLOSED: "结案",
+}
+
+
+@transaction.atomic
+def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reason="", closure_note="",
+                    version=None):
+    """Move a case one legal step (接案→预估→计划→介入→评估→结案; a closed case can be
+    reopened). An illegal move raises and writes nothing."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _check_version(case, version)
+    on = on or timezone.localdate()
+    to_stage = CaseStage(to_stage) if to_stage in CaseStage.values else None
+    if to_stage is None or to_stage not in CASE_TRANSITIONS[CaseStage(case.stage)]:
+        raise ValidationError({"to_stage": _(
+            "A case at stage %(current)s cannot move to %(target)s. Allowed next steps: %(allowed)s."
+        ) % {
+            "current": CaseStage(case.stage).label,
+            "target": to_stage.label if to_stage else "?",
+            "allowed": "、".join(str(s.label) for s in CaseStage if s in CASE_TRANSITIONS[CaseStage(case.stage)]),
+        }})
+    _not_future(on, "on")
+    if on < case.intake_on:
+        raise ValidationError({"on": _("The date cannot be before the intake date.")})
+    ensure_month_open(station_id=case.station_id, days=[on], field="on")
+    from_stage = case.stage
+    if to_stage == CaseStage.CLOSED:
+        if not closure_reason:
+            raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+        case.closed_on, case.closure_reason, case.closure_note = on, closure_reason, closure_note
+    elif from_stage == CaseStage.CLOSED:  # reopened
+        if not note:
+            raise ValidationError({"note": _("Give the reason for reopening the case.")})
+        case.closed_on, case.closure_reason = None, ""
+    case.stage = to_stage
+    case.version += 1
+    case.save()
+    CaseStageChange.objects.create(case=case, from_stage=from_stage, to_stage=to_stage, changed_on=on, note=note,
+                                   by=user if user is not None and user.is_authenticated else None)
+    return case
+
+
+@transaction.atomic
+def case_note_add(*, case, text, noted_on=None, author=None):
+    noted_on = noted_on or timezone.localdate()
+    if not text.strip():
+        raise ValidationError({"text": _("Write what was done.")})
+    _not_future(noted_on, "noted_on")
+    if noted_on < case.intake_on:
+        raise ValidationError({"noted_on": _("The date cannot be before the intake date.")})
+    if author is not None and author.station_id != case.station_id:
+        raise ValidationError({"author": _("The author must work at the case's station.")})
+    ensure_month_open(station_id=case.station_id, days=[noted_on], field="noted_on")
+    note = CaseNote(case=case, noted_on=noted_on, author=author, text=text)
+    note.full_clean()
+    note.save()
+    return note
+
+
+# ---------------------------------------------------------------------------- group work
+
+
+@transaction.atomic
+def group_create(*, station, theme, goals="", leader=None, members=(), planned_sessions=6, tags=(),
+                 created_on=None):
+    created_on = created_on or timezone.localdate()
+    members = list(members)
+    _check_clients(station, members, "members")
+    if leader is not None and leader.station_id != station.pk:
+        raise ValidationError({"leader": _("The group leader must work at the group's station.")})
+    _not_future(created_on, "created_on")
+    ensure_month_open(station_id=station.pk, days=[created_on], field="created_on")
+    group = Group(station=station, theme=theme, goals=goals, leader=leader, planned_sessions=planned_sessions,
+                  created_on=created_on)
+    group.full_clean()
+    group.save()
+    group.members.set(members)
+    group.tags.set(list(tags))
+    return group
+
+
+@transaction.atomic
+def group_update(*, group, **fields):
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    old_date = group.created_on
+    members, tags = fields.pop("members", None), fields.pop("tags", None)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    if members is not None:
+        members = list(members)
+        _check_clients(group.station, members, "members")
+    if group.leader is not None and group.leader.station_id != group.station_id:
+        raise ValidationError({"leader": _("The group leader must work at the group's station.")})
+    ensure_month_open(station_id=group.station_id, days=[old_date, group.created_on], field="created_on")
+    group.full_clean()
+    group.save()
+    if members is not None:
+        group.members.set(members)
+    if tags is not None:
+        group.tags.set(list(tags))
+    return group
+
+
+@transaction.atomic
+def group_session_record(*, group, held_on, attendance_count, attendees=(), number=None, topic="", notes=""):
+    """Record one session (节次) and who came: ``attendance_count`` people, at least the
+    registered attendees named."""
+    attendees = list(attendees)
+    _not_future(held_on, "held_on")
+    _check_clients(group.station, attendees, "attendees")
+    if attendance_count is None or attendance_count < len(attendees):
+        raise ValidationError({"attendance_count": _(
+            "The attendance (%(count)s) cannot be less than the %(named)s registered attendees named."
+        ) % {"count": attendance_count, "named": len(attendees)}})
+    ensure_month_open(station_id=group.station_id, days=[held_on], field="held_on")
+    Group.objects.select_for_update().filter(pk=group.pk).first()
+    if number is None:
+        number = (group.sessions.aggregate(n=Max("number"))["n"] or 0) + 1
+    elif group.sessions.filter(number=number).exists():
+        raise ValidationError({"number": _("Session %(number)s is already recorded.") % {"number": number}})
+    session = GroupSession(group=group, number=number, held_on=held_on, attendance_count=attendance_count,
+                           topic=topic, notes=notes)
+    session.full_clean()
+    session.save()
+    session.attendees.set(attendees)
+    return session
+
+
+# ---------------------------------------------------------------------------- activities
+
+
+def _validate_activity(activity, participants, workers):
+    _not_future(activity.held_on, "held_on")
+    if participants is not None:
+        _check_clients(activity.station, participants, "participants")
+        if activity.participant_count is not None and activity.participant_count < len(participants):
+            raise ValidationError({"participant_count": _(
+                "The number of participants cannot be less than the %(named)s registered participants named."
+            ) % {"named": len(participants)}})
+    if workers is not None:
+        _check_workers(activity.station, workers)
+
+
+@transaction.atomic
+def activity_record(*, station, held_on, title, kind, participant_count, participants=(), workers=(), tags=(),
+                    location="", highlight=""):
+    participants, workers = list(participants), list(workers)
+    activity = Activity(station=station, held_on=held_on, title=title, kind=kind, location=location,
+                        participant_count=participant_count, highlight=highlight)
+    _validate_activity(activity, participants, workers)
+    ensure_month_open(station_id=station.pk, days=[held_on], field="held_on")
+    activity.full_clean()
+    activity.save()
+    activity.participants.set(participants)
+    activity.workers.set(workers)
+    activity.tags.set(list(tags))
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity, **fields):
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    old_date = activity.held_on
+    many = {name: fields.pop(name, None) for name in ("participants", "workers", "tags")}
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    participants = list(many["participants"]) if many["participants"] is not None else None
+    workers = list(many["workers"]) if many["workers"] is not None else None
+    if participants is None:
+        participants = list(activity.participants.all())
+    _validate_activity(activity, participants, workers)
+    ensure_month_open(station_id=activity.station_id, days=[old_date, activity.held_on], field="held_on")
+    activity.full_clean()
+    activity.save()
+    activity.participants.set(participants)
+    if workers is not None:
+        activity.workers.set(workers)
+    if many["tags"] is not None:
+        activity.tags.set(list(many["tags"]))
+    return activity
+
+
+# ---------------------------------------------------------------------------- referrals
+
+
+@transaction.atomic
+def referral_create(*, station, client, to_organisation, reason, referred_on=None, case=None):
+    referred_on = referred_on or timezone.localdate()
+    _not_future(referred_on, "referred_on")
+    _check_clients(station, [client], "client")
+    if case is not None and case.station_id != station.pk:
+        raise ValidationError({"case": _("This record belongs to another station.")})
+    ensure_month_open(station_id=station.pk, days=[referred_on], field="referred_on")
+    referral = Referral(station=station, client=client, to_organisation=to_organisation, reason=reason,
+                        referred_on=referred_on, case=case)
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_update(*, referral, version=None, **fields):
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _check_version(referral, version)
+    old_date = referral.referred_on
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    _not_future(referral.referred_on, "referred_on")
+    _check_clients(referral.station, [referral.client], "client")
+    if referral.status in {ReferralStatus.RESOLVED, ReferralStatus.DECLINED}:
+        referral.resolved_on = referral.resolved_on or timezone.localdate()
+    else:
+        referral.resolved_on = None
+    if referral.resolved_on and referral.resolved_on < referral.referred_on:
+        raise ValidationError({"resolved_on": _("The resolution date cannot be before the referral date.")})
+    ensure_month_open(station_id=referral.station_id, days=[old_date, referral.referred_on], field="referred_on")
+    referral.full_clean()
+    referral.version += 1
+    referral.save()
+    return referral
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+DISPATCHING_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTER_SUPERVISOR}
+
+
+@transaction.atomic
+def dispatch_send(*, user, station, title, deadline, description="", source="grid_report", client=None,
+                  sent_on=None):
+    """The guidance center or the bureau sends a task to a station with a deadline."""
+    staff = _staff_of(user)
+    if staff is None or staff.role not in DISPATCHING_ROLES:
+        raise ValidationError(_("Only the guidance center or the bureau can dispatch tasks."))
+    sent_on = sent_on or timezone.localdate()
+    if deadline is None or deadline < sent_on:
+        raise ValidationError({"deadline": _("The deadline cannot be before the dispatch date.")})
+    if client is not None:
+        _check_clients(station, [client], "client")
+    ensure_month_open(station_id=station.pk, days=[sent_on], field="sent_on")
+    dispatch = Dispatch(station=station, title=title, description=description, deadline=deadline, source=source,
+                        client=client, sent_on=sent_on, issued_by=staff.organisation, sent_by=user)
+    dispatch.full_clean()
+    dispatch.save()
+    return dispatch
+
+
+def _station_side(user, dispatch):
+    staff = _staff_of(user)
+    if staff is None or staff.station_id != dispatch.station_id:
+        raise ValidationError(_("Only the staff of %(station)s can act on this dispatch.") % {
+            "station": dispatch.station})
+    return staff
+
+
+@transaction.atomic
+def dispatch_accept(*, dispatch, user, on=None):
+    dispatch = Dispatch.objects.select_for_update().select_related("station").get(pk=dispatch.pk)
+    staff = _station_side(user, dispatch)
+    if dispatch.status != DispatchStatus.SENT:
+        raise ValidationError(_("This dispatch has already been accepted."))
+    on = on or timezone.localdate()
+    ensure_month_open(station_id=dispatch.station_id, days=[dispatch.sent_on], field="sent_on")
+    dispatch.status, dispatch.accepted_on, dispatch.accepted_by = DispatchStatus.ACCEPTED, on, staff
+    dispatch.version += 1
+    dispatch.save()
+    return dispatch
+
+
+@transaction.atomic
+def dispatch_report_back(*, dispatch, user, report, on=None):
+    dispatch = Dispatch.objects.select_for_update().select_related("station").get(pk=dispatch.pk)
+    staff = _station_side(user, dispatch)
+    if dispatch.status not in {DispatchStatus.SENT, DispatchStatus.ACCEPTED}:
+        raise ValidationError(_("This dispatch has already been reported back."))
+    if not report.strip():
+        raise ValidationError({"report": _("Describe what the station did.")})
+    on = on or timezone.localdate()
+    ensure_month_open(station_id=dispatch.station_id, days=[dispatch.sent_on], field="sent_on")
+    if dispatch.status == DispatchStatus.SENT:
+        dispatch.accepted_on, dispatch.accepted_by = on, staff
+    dispatch.status, dispatch.reported_on, dispatch.report = DispatchStatus.REPORTED, on, report
+    dispatch.version += 1
+    dispatch.save()
+    return dispatch
+
+
+@transaction.atomic
+def dispatch_close(*, dispatch, user):
+    """The sender confirms the report back and closes the task."""
+    dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+    staff = _staff_of(user)
+    if staff is None or staff.role not in DISPATCHING_ROLES:
+        raise ValidationError(_("Only the guidance center or the bureau can close a dispatch."))
+    if dispatch.status != DispatchStatus.REPORTED:
+        raise ValidationError(_("Only a dispatch that has been reported back can be closed."))
+    dispatch.status = DispatchStatus.CLOSED
+    dispatch.version += 1
+    dispatch.save()
+    return dispatch
+
+
+# ---------------------------------------------------------------------------- monthly reports
+
+
+def _log(report, action, user, comment=""):
+    MonthlyReportEvent.objects.create(report=report, action=action, by=user, comment=comment)
+
+
+@transaction.atomic
+def monthly_report_submit(*, station, month, user, summary="", now=None):
+    """The station head submits the station's month (once it is over)."""
+    staff = _staff_of(user)
+    if staff is None or staff.role != Role.STATION_HEAD or staff.station_id != station.pk:
+        raise ValidationError(_("Only the head of %(station)s can submit its monthly report.") % {"station": station})
+    now = now or timezone.now()
+    month = month_start(month)
+    if month >= month_start(timezone.localtime(now).date()):
+        raise ValidationError({"month": _("A month can be reported once it is over.")})
+    report, _created = MonthlyReport.objects.select_for_update().get_or_create(station=station, month=month)
+    if report.status not in {MonthlyReportStatus.DRAFT, MonthlyReportStatus.RETURNED, MonthlyReportStatus.REOPENED}:
+        raise ValidationError(_("This monthly report is %(status)s and cannot be submitted again.") % {
+            "status": report.get_status_display()})
+    if report.on_time is None:
+        report.on_time = timezone.localtime(now).date() <= report_deadline(month)
+    report.status, report.summary = MonthlyReportStatus.SUBMITTED, summary
+    report.submitted_at, report.submitted_by = now, user
+    report.version += 1
+    report.save()
+    _log(report, MonthlyReportAction.SUBMIT, user)
+    return report
+
+
+@transaction.atomic
+def monthly_report_review(*, report, user, passed, comment=""):
+    """The guidance center passes the report or returns it with a comment."""
+    staff = _staff_of(user)
+    if staff is None or staff.role != Role.CENTER_SUPERVISOR:
+        raise ValidationError(_("Only the guidance center reviews monthly reports."))
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MonthlyReportStatus.SUBMITTED:
+        raise ValidationError(_("Only a submitted monthly report can be reviewed."))
+    if not passed and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    report.status = MonthlyReportStatus.REVIEWED if passed else MonthlyReportStatus.RETURNED
+    report.reviewed_at, report.comment = timezone.now(), comment
+    report.version += 1
+    report.save()
+    _log(report, MonthlyReportAction.PASS if passed else MonthlyReportAction.RETURN, user, comment)
+    return report
+
+
+BUREAU_ROLES = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF}
+
+
+@transaction.atomic
+def monthly_report_approve(*, report, user, comment=""):
+    """The bureau approves a reviewed report: the station's month is locked."""
+    staff = _staff_of(user)
+    if staff is None or staff.role not in BUREAU_ROLES:
+        raise ValidationError(_("Only the bureau approves monthly reports."))
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MonthlyReportStatus.REVIEWED:
+        raise ValidationError(_("Only a report that the guidance center has reviewed can be approved."))
+    report.status, report.approved_at, report.comment = MonthlyReportStatus.APPROVED, timezone.now(), comment
+    report.version += 1
+    report.save()
+    _log(report, MonthlyReportAction.APPROVE, user, comment)
+    return report
+
+
+@transaction.atomic
+def monthly_report_reopen(*, report, user, reason):
+    """The bureau reopens a locked month so that its records can be corrected; logged."""
+    staff = _staff_of(user)
+    if staff is None or staff.role not in BUREAU_ROLES:
+        raise ValidationError(_("Only the bureau can reopen a locked month."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for reopening the month.")})
+    report = MonthlyReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != MonthlyReportStatus.APPROVED:
+        raise ValidationError(_("Only an approved (locked) month can be reopened."))
+    report.status, report.comment = MonthlyReportStatus.REOPENED, reason
+    report.version += 1
+    report.save()
+    _log(report, MonthlyReportAction.REOPEN, user, reason)
+    return report
+
+
+def previous_month(day=None):
+    day = day or timezone.localdate()
+    return month_start(month_start(day) - datetime.timedelta(days=1))

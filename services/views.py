@@ -1,0 +1,657 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, IntegerField, Min, OuterRef, Subquery, Sum
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from clients.models import Client
+from stations.exports import Column
+from stations.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from stations.models import Station
+
+from . import services
+from .choices import CaseStage, MonthlyReportStatus
+from .filters import (
+    ActivityFilterSet,
+    CaseFilterSet,
+    DispatchFilterSet,
+    GroupFilterSet,
+    MonthlyReportFilterSet,
+    ReferralFilterSet,
+    ResourceLinkFilterSet,
+    VisitFilterSet,
+    client_search_q,
+)
+from .forms import (
+    ActivityForm,
+    CampaignTagForm,
+    CaseForm,
+    CaseNoteForm,
+    CaseTransitionForm,
+    CommentForm,
+    DispatchForm,
+    DispatchReportForm,
+    GroupForm,
+    GroupSessionForm,
+    MonthlyReportSubmitForm,
+    ReferralForm,
+    ResourceLinkForm,
+    VisitForm,
+    VisitOutingForm,
+    user_station,
+)
+from .models import (
+    Activity,
+    CampaignTag,
+    Case,
+    Dispatch,
+    Group,
+    GroupSession,
+    MonthlyReport,
+    Referral,
+    ResourceLink,
+    Visit,
+    month_start,
+    report_deadline,
+)
+
+
+def names(items):
+    return "、".join(str(item) for item in items)
+
+
+class ServiceListView(ObjectListView):
+    """A list whose table shows ``columns`` (the first links to the record) and exports
+    them, plus ``extra_export_columns``."""
+
+    template_name = "services/object_list.html"
+    columns: list = []
+    extra_export_columns: list = []
+    add_url_name = None
+    title = None
+
+    @property
+    def export_columns(self):
+        return self.columns + self.extra_export_columns
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(columns=self.columns, title=self.title or self.get_model()._meta.verbose_name_plural,
+                       add_url=reverse(self.add_url_name) if self.add_url_name and context["can_add"] else None)
+        return context
+
+
+class ServiceEditView(ObjectEditView):
+    template_name = "services/object_edit.html"
+
+
+class ServiceDetailView(ObjectDetailView):
+    template_name = "services/object_detail.html"
+    rows: list = []
+    edit_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = [(column.header, column.value(self.object)) for column in self.rows]
+        if self.edit_url_name and context["can_change"]:
+            context["edit_url"] = reverse(self.edit_url_name, args=[self.object.pk])
+        return context
+
+
+# ---------------------------------------------------------------------------- visits
+
+VISIT_COLUMNS = [
+    Column(_("visit date"), "visited_on", 12), Column(_("client"), "client.name"),
+    Column(_("station"), "station.short_name"), Column(_("kind"), "get_kind_display"),
+    Column(_("workers"), lambda v: names(v.workers.all()), 16),
+    Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on", 12),
+]
+
+
+class VisitListView(ServiceListView):
+    queryset = Visit.objects.select_related("client", "station").prefetch_related("workers", "tags")
+    filterset_class = VisitFilterSet
+    columns = VISIT_COLUMNS
+    extra_export_columns = [
+        Column(_("village / community"), "client.village"), Column(_("what was found"), "findings", 40),
+        Column(_("needs"), "needs", 30), Column(_("campaign tags"), lambda v: names(v.tags.all()), 16),
+    ]
+    add_url_name = "services:visit_add"
+
+
+class VisitDetailView(ServiceDetailView):
+    queryset = Visit.objects.select_related("client", "station", "created_by").prefetch_related("workers", "tags")
+    rows = VISIT_COLUMNS[:-2] + [
+        Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
+        Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
+        Column(_("campaign tags"), lambda v: names(v.tags.all())),
+        Column(_("resources linked"), lambda v: names(v.resource_links.all())),
+    ]
+    edit_url_name = "services:visit_edit"
+
+
+class VisitOutingView(ObjectEditView):
+    """Log one outing: several clients, one submit, one visit each."""
+
+    queryset = Visit.objects.all()
+    form_class = VisitOutingForm
+    template_name = "services/visit_outing.html"
+
+    def form_valid(self, form):
+        visits = form.save()
+        messages.success(self.request, gettext("%(count)d visits saved.") % {"count": len(visits)}
+                         if len(visits) != 1 else gettext("The visit is saved."))
+        if len(visits) == 1:
+            return HttpResponseRedirect(visits[0].get_absolute_url())
+        return HttpResponseRedirect(reverse("services:my_day"))
+
+
+class VisitEditView(ServiceEditView):
+    queryset = Visit.objects.select_related("client", "station")
+    form_class = VisitForm
+
+
+class ClientSearchView(LoginRequiredMixin, View):
+    """htmx: the worker's visible active clients matching name, pinyin, initials or ID tail."""
+
+    def get(self, request):
+        if not request.user.has_perm("services.add_visit") and not request.user.has_perm("services.add_case"):
+            raise PermissionDenied
+        value = request.GET.get("q", "").strip()
+        results = []
+        if value:
+            results = list(
+                Client.objects.visible_to(request.user).active().filter(client_search_q(value))
+                .select_related("station").order_by("name", "pk")[:20]
+            )
+        return render(request, "services/client_search_results.html", {
+            "results": results, "field": request.GET.get("field", "clients"),
+            "multiple": request.GET.get("multiple", "1") == "1", "query": value,
+        })
+
+
+# ---------------------------------------------------------------------------- resource links
+
+RESOURCE_COLUMNS = [
+    Column(_("description"), "description", 30), Column(_("date"), "linked_on", 12),
+    Column(_("station"), "station.short_name"), Column(_("kind"), "get_kind_display"),
+    Column(_("value (yuan)"), "value", 12), Column(_("source"), "source_name", 20),
+    Column(_("client"), "client.name"),
+]
+
+
+class ResourceLinkListView(ServiceListView):
+    queryset = ResourceLink.objects.select_related("station", "client")
+    filterset_class = ResourceLinkFilterSet
+    columns = RESOURCE_COLUMNS
+    extra_export_columns = [Column(_("source kind"), "get_source_kind_display"), Column(_("case"), "case_id"),
+                            Column(_("activity"), "activity_id")]
+    add_url_name = "services:resourcelink_add"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["total_value"] = self.object_list.aggregate(total=Sum("value"))["total"]
+        return context
+
+
+class ResourceLinkDetailView(ServiceDetailView):
+    queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
+    rows = RESOURCE_COLUMNS + [
+        Column(_("source kind"), "get_source_kind_display"), Column(_("visit"), "visit"),
+        Column(_("case"), "case"), Column(_("activity"), "activity"),
+    ]
+    edit_url_name = "services:resourcelink_edit"
+
+
+class ResourceLinkEditView(ServiceEditView):
+    queryset = ResourceLink.objects.all()
+    form_class = ResourceLinkForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("case", "activity"):
+            if self.request.GET.get(name, "").isdigit():
+                initial[name] = int(self.request.GET[name])
+        return initial
+
+
+# ---------------------------------------------------------------------------- cases
+
+CASE_COLUMNS = [
+    Column(_("title"), "title", 24), Column(_("intake date"), "intake_on", 12),
+    Column(_("station"), "station.short_name"), Column(_("stage"), "get_stage_display"),
+    Column(_("case manager"), "manager.name"), Column(_("clients"), lambda c: names(c.clients.all()), 16),
+    Column(_("closing date"), "closed_on", 12),
+]
+
+
+class CaseListView(ServiceListView):
+    queryset = Case.objects.select_related("station", "manager").prefetch_related("clients")
+    filterset_class = CaseFilterSet
+    columns = CASE_COLUMNS
+    extra_export_columns = [Column(_("goals"), "goals", 40), Column(_("closure reason"), "get_closure_reason_display")]
+    add_url_name = "services:case_add"
+
+
+class CaseDetailView(ServiceDetailView):
+    queryset = Case.objects.select_related("station", "manager").prefetch_related("clients")
+    template_name = "services/case_detail.html"
+    rows = CASE_COLUMNS + [
+        Column(_("presenting problem"), "problem"), Column(_("goals"), "goals"),
+        Column(_("closure reason"), "get_closure_reason_display"), Column(_("closure summary"), "closure_note"),
+    ]
+    edit_url_name = "services:case_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = self.object
+        context["notes"] = case.notes.select_related("author")
+        context["changes"] = case.stage_changes.select_related("by")
+        if context["can_change"]:
+            context["transition_form"] = kwargs.get("transition_form") or CaseTransitionForm(
+                case=case, user=self.request.user)
+            context["note_form"] = kwargs.get("note_form") or CaseNoteForm(case=case, user=self.request.user)
+        return context
+
+
+class CaseEditView(ServiceEditView):
+    queryset = Case.objects.all()
+    form_class = CaseForm
+
+
+class CaseActionView(ObjectPermissionMixin, View):
+    """POST a stage transition or a service note from the case page."""
+
+    action = "change"
+    queryset = Case.objects.all()
+
+    def post(self, request, pk, what):
+        case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+        if what == "transition":
+            form = CaseTransitionForm(request.POST, case=case, user=request.user)
+            key, done = "transition_form", gettext("The case moved to its next stage.")
+        else:
+            form = CaseNoteForm(request.POST, case=case, user=request.user)
+            key, done = "note_form", gettext("The service note is saved.")
+        if form.is_valid():
+            messages.success(request, done)
+            return HttpResponseRedirect(case.get_absolute_url())
+        view = CaseDetailView()
+        view.setup(request, pk=pk)
+        view.object = case
+        return render(request, view.template_name, view.get_context_data(object=case, **{key: form}), status=400)
+
+
+# ---------------------------------------------------------------------------- groups
+
+GROUP_COLUMNS = [
+    Column(_("theme"), "theme", 24), Column(_("start date"), "created_on", 12),
+    Column(_("station"), "station.short_name"), Column(_("group leader"), "leader.name"),
+    Column(_("members"), "member_count"), Column(_("sessions"), "session_count"),
+    Column(_("attendance"), "attendance_total"),
+]
+
+
+class GroupListView(ServiceListView):
+    queryset = Group.objects.select_related("station", "leader").annotate(
+        member_count=Count("members", distinct=True), session_count=Count("sessions", distinct=True),
+        first_session_on=Min("sessions__held_on"),
+        attendance_total=Subquery(
+            GroupSession.objects.filter(group=OuterRef("pk")).values("group")
+            .annotate(total=Sum("attendance_count")).values("total"), output_field=IntegerField()),
+    )
+    filterset_class = GroupFilterSet
+    columns = GROUP_COLUMNS
+    extra_export_columns = [Column(_("first session"), "first_session_on", 12), Column(_("goals"), "goals", 40)]
+    add_url_name = "services:group_add"
+
+
+class GroupDetailView(ServiceDetailView):
+    queryset = Group.objects.select_related("station", "leader").prefetch_related("members", "tags")
+    template_name = "services/group_detail.html"
+    rows = [
+        Column(_("theme"), "theme"), Column(_("station"), "station"), Column(_("start date"), "created_on"),
+        Column(_("group leader"), "leader"), Column(_("planned sessions"), "planned_sessions"),
+        Column(_("goals"), "goals"), Column(_("members"), lambda g: names(g.members.all())),
+        Column(_("campaign tags"), lambda g: names(g.tags.all())),
+    ]
+    edit_url_name = "services:group_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sessions"] = self.object.sessions.prefetch_related("attendees")
+        if context["can_change"]:
+            context["session_form"] = kwargs.get("session_form") or GroupSessionForm(
+                group=self.object, user=self.request.user)
+        return context
+
+
+class GroupEditView(ServiceEditView):
+    queryset = Group.objects.all()
+    form_class = GroupForm
+
+
+class GroupSessionAddView(ObjectPermissionMixin, View):
+    action = "change"
+    queryset = Group.objects.all()
+
+    def post(self, request, pk):
+        group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
+        form = GroupSessionForm(request.POST, group=group, user=request.user)
+        if form.is_valid():
+            messages.success(request, gettext("The session is saved."))
+            return HttpResponseRedirect(group.get_absolute_url())
+        view = GroupDetailView()
+        view.setup(request, pk=pk)
+        view.object = group
+        return render(request, view.template_name, view.get_context_data(object=group, session_form=form), status=400)
+
+
+# ---------------------------------------------------------------------------- activities
+
+ACTIVITY_COLUMNS = [
+    Column(_("title"), "title", 24), Column(_("date"), "held_on", 12), Column(_("station"), "station.short_name"),
+    Column(_("kind"), "get_kind_display"), Column(_("participants"), "participant_count"),
+    Column(_("campaign tags"), lambda a: names(a.tags.all()), 16),
+]
+
+
+class ActivityListView(ServiceListView):
+    queryset = Activity.objects.select_related("station").prefetch_related("tags")
+    filterset_class = ActivityFilterSet
+    columns = ACTIVITY_COLUMNS
+    extra_export_columns = [Column(_("location"), "location", 20), Column(_("highlight"), "highlight", 40)]
+    add_url_name = "services:activity_add"
+
+
+class ActivityDetailView(ServiceDetailView):
+    queryset = Activity.objects.select_related("station").prefetch_related("tags", "participants", "workers",
+                                                                            "photos")
+    template_name = "services/activity_detail.html"
+    rows = ACTIVITY_COLUMNS + [
+        Column(_("location"), "location"), Column(_("workers"), lambda a: names(a.workers.all())),
+        Column(_("registered participants"), lambda a: names(a.participants.all())),
+        Column(_("highlight"), "highlight"),
+        Column(_("resources linked"), lambda a: names(a.resource_links.all())),
+    ]
+    edit_url_name = "services:activity_edit"
+
+
+class ActivityEditView(ServiceEditView):
+    queryset = Activity.objects.all()
+    form_class = ActivityForm
+
+
+# ---------------------------------------------------------------------------- referrals
+
+REFERRAL_COLUMNS = [
+    Column(_("client"), "client.name"), Column(_("referral date"), "referred_on", 12),
+    Column(_("station"), "station.short_name"), Column(_("referred to"), "to_organisation", 20),
+    Column(_("status"), "get_status_display"), Column(_("resolution date"), "resolved_on", 12),
+]
+
+
+class ReferralListView(ServiceListView):
+    queryset = Referral.objects.select_related("station", "client")
+    filterset_class = ReferralFilterSet
+    columns = REFERRAL_COLUMNS
+    extra_export_columns = [Column(_("reason"), "reason", 40), Column(_("outcome"), "outcome", 40)]
+    add_url_name = "services:referral_add"
+
+
+class ReferralDetailView(ServiceDetailView):
+    queryset = Referral.objects.select_related("station", "client", "case")
+    rows = REFERRAL_COLUMNS + [Column(_("case"), "case"), Column(_("reason"), "reason"),
+                               Column(_("outcome"), "outcome")]
+    edit_url_name = "services:referral_edit"
+
+
+class ReferralEditView(ServiceEditView):
+    queryset = Referral.objects.all()
+    form_class = ReferralForm
+
+
+# ---------------------------------------------------------------------------- dispatch
+
+DISPATCH_COLUMNS = [
+    Column(_("task"), "title", 24), Column(_("dispatch date"), "sent_on", 12),
+    Column(_("station"), "station.short_name"), Column(_("dispatched by"), "issued_by.short_name"),
+    Column(_("deadline"), "deadline", 12), Column(_("status"), "get_status_display"),
+    Column(_("overdue"), lambda d: gettext("overdue") if d.is_overdue else ""),
+    Column(_("reported back on"), "reported_on", 12),
+]
+
+
+class DispatchListView(ServiceListView):
+    queryset = Dispatch.objects.select_related("station", "issued_by")
+    filterset_class = DispatchFilterSet
+    columns = DISPATCH_COLUMNS
+    extra_export_columns = [Column(_("source"), "get_source_display"), Column(_("details"), "description", 40),
+                            Column(_("report back"), "report", 40)]
+    add_url_name = "services:dispatch_add"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["overdue_count"] = Dispatch.objects.visible_to(self.request.user).overdue().count()
+        return context
+
+
+class DispatchDetailView(ServiceDetailView):
+    queryset = Dispatch.objects.select_related("station", "issued_by", "accepted_by", "client")
+    template_name = "services/dispatch_detail.html"
+    rows = DISPATCH_COLUMNS + [
+        Column(_("source"), "get_source_display"), Column(_("details"), "description"),
+        Column(_("client"), "client"), Column(_("accepted on"), "accepted_on"),
+        Column(_("accepted by"), "accepted_by"), Column(_("report back"), "report"),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        staff = getattr(self.request.user, "staff", None)
+        dispatch = self.object
+        context["station_side"] = staff is not None and staff.station_id == dispatch.station_id
+        context["sender_side"] = staff is not None and staff.role in services.DISPATCHING_ROLES
+        context["report_form"] = kwargs.get("report_form") or DispatchReportForm()
+        return context
+
+
+class DispatchEditView(ServiceEditView):
+    queryset = Dispatch.objects.all()
+    form_class = DispatchForm
+
+
+class DispatchActionView(ObjectPermissionMixin, View):
+    action = "view"
+    queryset = Dispatch.objects.all()
+
+    def post(self, request, pk, what):
+        dispatch = get_object_or_404(Dispatch.objects.visible_to(request.user), pk=pk)
+        try:
+            if what == "accept":
+                services.dispatch_accept(dispatch=dispatch, user=request.user)
+                messages.success(request, gettext("The dispatch is accepted."))
+            elif what == "report":
+                form = DispatchReportForm(request.POST)
+                if not form.is_valid():
+                    raise ValidationError({"report": form.errors["report"]})
+                services.dispatch_report_back(dispatch=dispatch, user=request.user,
+                                              report=form.cleaned_data["report"])
+                messages.success(request, gettext("The report back is sent."))
+            elif what == "close":
+                services.dispatch_close(dispatch=dispatch, user=request.user)
+                messages.success(request, gettext("The dispatch is closed."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(dispatch.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------- monthly reports
+
+MONTHLY_COLUMNS = [
+    Column(_("month"), lambda r: f"{r.month:%Y-%m}", 10), Column(_("station"), "station.short_name"),
+    Column(_("status"), "get_status_display"), Column(_("submitted at"), "submitted_at", 18),
+    Column(_("submitted on time"), lambda r: "" if r.on_time is None else (gettext("yes") if r.on_time
+                                                                             else gettext("no"))),
+    Column(_("latest comment"), "comment", 30),
+]
+
+
+class MonthlyReportListView(ServiceListView):
+    """Per station per month: status, and whether it came in on time (by the 5th)."""
+
+    queryset = MonthlyReport.objects.select_related("station")
+    filterset_class = MonthlyReportFilterSet
+    columns = MONTHLY_COLUMNS
+    template_name = "services/monthlyreport_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        months = [datetime.date(year, m, 1) for m in range(1, 13) if datetime.date(year, m, 1) < month_start(today)]
+        stations = list(Station.objects.visible_to(user).select_related("town"))
+        reports = {(r.station_id, r.month): r for r in MonthlyReport.objects.visible_to(user).filter(month__year=year)}
+        table = []
+        for station in stations:
+            cells = []
+            for month in months:
+                report = reports.get((station.pk, month))
+                late = report is None and today > report_deadline(month)
+                cells.append({"month": month, "report": report, "missing_late": late})
+            table.append({"station": station, "cells": cells})
+        context.update(status_table=table, months=months, year=year, years=range(2023, today.year + 1))
+        station = user_station(user)
+        staff = getattr(user, "staff", None)
+        if station is not None and staff is not None and staff.role == "station_head":
+            context["submit_form"] = MonthlyReportSubmitForm(station=station, user=user)
+        return context
+
+
+class MonthlyReportSubmitView(LoginRequiredMixin, View):
+    def post(self, request):
+        if not request.user.has_perm("services.submit_monthlyreport"):
+            raise PermissionDenied
+        station = user_station(request.user)
+        if station is None:
+            raise PermissionDenied
+        form = MonthlyReportSubmitForm(request.POST, station=station, user=request.user)
+        if form.is_valid():
+            messages.success(request, gettext("The monthly report is submitted."))
+            return HttpResponseRedirect(form.saved.get_absolute_url())
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+        return HttpResponseRedirect(reverse("services:monthlyreport_list"))
+
+
+class MonthlyReportDetailView(ServiceDetailView):
+    queryset = MonthlyReport.objects.select_related("station", "submitted_by")
+    template_name = "services/monthlyreport_detail.html"
+    rows = MONTHLY_COLUMNS + [Column(_("deadline"), "deadline"), Column(_("work summary"), "summary")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report, user = self.object, self.request.user
+        context["events"] = report.events.select_related("by")
+        context["comment_form"] = CommentForm()
+        status = report.status
+        context["can_review"] = user.has_perm("services.review_monthlyreport") and status == MonthlyReportStatus.SUBMITTED
+        context["can_approve"] = (user.has_perm("services.approve_monthlyreport")
+                                  and status == MonthlyReportStatus.REVIEWED)
+        context["can_reopen"] = user.has_perm("services.approve_monthlyreport") and status == MonthlyReportStatus.APPROVED
+        return context
+
+
+class MonthlyReportActionView(ObjectPermissionMixin, View):
+    queryset = MonthlyReport.objects.all()
+
+    def post(self, request, pk, what):
+        report = get_object_or_404(MonthlyReport.objects.visible_to(request.user), pk=pk)
+        comment = request.POST.get("comment", "")
+        try:
+            if what in {"pass", "return"}:
+                services.monthly_report_review(report=report, user=request.user, passed=what == "pass",
+                                               comment=comment)
+            elif what == "approve":
+                services.monthly_report_approve(report=report, user=request.user, comment=comment)
+            elif what == "reopen":
+                services.monthly_report_reopen(report=report, user=request.user, reason=comment)
+            messages.success(request, gettext("Saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(report.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------- campaign tags
+
+
+class CampaignTagListView(ServiceListView):
+    queryset = CampaignTag.objects.all()
+    columns = [Column(_("name"), "name", 20), Column(_("description"), "description", 40),
+               Column(_("active"), lambda t: gettext("yes") if t.is_active else gettext("no"))]
+    add_url_name = "services:campaigntag_add"
+
+    def get_base_queryset(self):
+        return self.queryset.all()  # campaign tags are county-wide labels, not station data
+
+
+class CampaignTagEditView(ServiceEditView):
+    queryset = CampaignTag.objects.all()
+    form_class = CampaignTagForm
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        return get_object_or_404(CampaignTag, pk=self.kwargs["pk"])
+
+    def get_success_url(self):
+        return reverse("services:campaigntag_list")
+
+
+# ---------------------------------------------------------------------------- my day
+
+
+class MyDayView(LoginRequiredMixin, TemplateView):
+    """A social worker's day: who is due or overdue for a visit, open cases, dispatched tasks."""
+
+    template_name = "services/my_day.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=7)
+        staff = getattr(user, "staff", None)
+        clients = Client.objects.visible_to(user).active().filter(next_visit_due__lte=soon).select_related("station")
+        if staff is not None and hasattr(Client, "worker"):
+            mine = clients.filter(worker=staff)
+            if mine.exists():
+                clients = mine
+        cases = Case.objects.visible_to(user).exclude(stage=CaseStage.CLOSED).select_related("manager")
+        if staff is not None and staff.station_id:
+            cases = cases.filter(manager=staff) if cases.filter(manager=staff).exists() else cases
+        context.update(
+            today=today,
+            overdue_clients=list(clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")[:50]),
+            due_clients=list(clients.filter(next_visit_due__gte=today).order_by("next_visit_due", "pk")[:50]),
+            overdue_count=clients.filter(next_visit_due__lt=today).count(),
+            open_cases=list(cases.prefetch_related("clients").order_by("intake_on")[:30]),
+            dispatches=list(Dispatch.objects.visible_to(user).open().select_related("station", "issued_by")
+                            .order_by("deadline")[:30]),
+            todays_visits=Visit.objects.visible_to(user).filter(visited_on=today).count(),
+            can_add_visit=user.has_perm("services.add_visit"),
+        )
+        return context
+
