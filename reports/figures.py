@@ -1,0 +1,527 @@
+"""THE counting engine of SPEC §3: one definition of every figure, used by the dashboard,
+the bulletin, the annual report, the API and funding's achievement. Nothing else re-counts.
+
+    compute(*, station_ids, start, end) -> dict          # the SPEC §3 keys for any scope and period
+    for_user(user, *, start, end, station=None) -> dict  # the same, in the user's scope (404 outside it)
+    month_period("2023-05"), year_period(2023)            # calendar periods in Asia/Shanghai
+
+Periods are inclusive date ranges (``start`` and ``end`` are dates; records are dated with
+date fields). A period that is exactly a calendar month or year is read from the rollup table
+(``reports.models.StationPeriodFigures``), whose touched cells are recomputed on read; any
+other range (a contract's period, for instance) is counted from the raw records. Both paths
+run the same raw queries below, so they agree (``reconcile_figures`` checks it).
+
+Definitions (SPEC §3), with the choices this engine makes explicit:
+
+- ``stations``: stations of the scope open at the end of the period; ``social_workers``:
+  staff with the social-worker or station-head role, active (and with an active account) at
+  the end of the period. For a period that has not ended yet, "the end" is today.
+- ``trainings`` / ``training_hours``: trainings dated in the period, hours summed once per
+  training (not per attendee). Trainings belong to a county, not a station: for a county-wide
+  scope (``county_ids`` given: the bureau, the center, the city viewer) they are the trainings
+  of those counties; when the scope is narrowed to stations (a station user, ``station=``, or a
+  caller that passes only ``station_ids``) they are the trainings attended by staff of those
+  stations. So per-station training figures do not add up to the county's.
+- ``supervisions`` / ``supervision_hours`` / ``station_evaluations``: records of the scope's
+  stations dated in the period.
+- ``visits``, ``resources_linked_amount``, ``casework`` (cases whose intake date is in the
+  period), ``groupwork`` (groups whose first session is in the period),
+  ``community_activities``: records of the scope's stations dated in the period; they add up
+  across stations and months.
+- ``visited_clients_by_category``: per category code, distinct clients visited in the period
+  who held that category (``clients.CategoryMembership`` start_on ≤ visit date ≤ end_on) on the
+  visit date. A client in two categories counts in both, so the categories do not add up to
+  the visits. They add up across stations (a visit is made at its client's own station) but
+  not across months.
+- ``people_served`` (服务人次): visits + community-activity participants + group-session
+  attendance + case service notes, all dated in the period.
+"""
+
+import calendar
+import datetime
+import re
+from collections import defaultdict
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db import models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clients.choices import Category
+from clients.models import CategoryMembership
+from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
+from stations.models import Staff, Station
+from stations.scoping import scope_for
+from training.models import StationEvaluation, Supervision, Training, TrainingAttendance
+
+from .models import PeriodKind, StationPeriodFigures
+
+CATEGORY_CODES = [code for code, _label in Category.choices]
+
+# The keys of SPEC §3, in its order.
+KEYS = [
+    "stations", "social_workers", "trainings", "training_hours", "supervisions", "supervision_hours",
+    "station_evaluations", "visits", "visited_clients_by_category", "resources_linked_amount", "casework",
+    "groupwork", "community_activities", "people_served",
+]
+# Station-level keys kept in the rollup table (besides the per-category counts).
+COUNT_KEYS = ["visits", "casework", "groupwork", "community_activities", "people_served"]
+AMOUNT_KEY = "resources_linked_amount"
+ROLLUP_FIELDS = [*COUNT_KEYS, AMOUNT_KEY, *[f"visited_{code}" for code in CATEGORY_CODES]]
+CENTS = Decimal("0.01")
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+class Period(NamedTuple):
+    """An inclusive range of dates: ``start, end = month_period("2023-05")``."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @property
+    def kind(self):
+        """``"month"`` or ``"year"`` for a calendar month or year, else ``None``."""
+        if self.start.day == 1 and self.end == _month_end(self.start):
+            return PeriodKind.MONTH
+        if (self.start.month, self.start.day) == (1, 1) and self.end == datetime.date(self.start.year, 12, 31):
+            return PeriodKind.YEAR
+        return None
+
+    def as_of(self):
+        """The day "the end of the period" means: its last day, or today if it has not ended."""
+        return min(self.end, timezone.localdate())
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _month_end(day):
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _check_year(year):
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(_("The year must be between %(min)s and %(max)s.") % {"min": MIN_YEAR, "max": MAX_YEAR})
+
+
+def year_period(year):
+    """The calendar year ``year`` (an int or a string of four digits)."""
+    text = str(year).strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise ValueError(_("Give the year as four digits, for example 2023."))
+    number = int(text)
+    _check_year(number)
+    return Period(datetime.date(number, 1, 1), datetime.date(number, 12, 31))
+
+
+def month_period(month):
+    """The calendar month ``"YYYY-MM"`` (a ``date`` in the month is accepted too)."""
+    if isinstance(month, datetime.date):
+        return Period(month.replace(day=1), _month_end(month))
+    text = str(month).strip()
+    found = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise ValueError(_("Give the month as YYYY-MM, for example 2023-05."))
+    _check_year(int(found[1]))
+    start = datetime.date(int(found[1]), int(found[2]), 1)
+    return Period(start, _month_end(start))
+
+
+def cell_periods(day):
+    """The (kind, period start) of the month cell and the year cell a date falls in."""
+    return [(PeriodKind.MONTH, day.replace(day=1)), (PeriodKind.YEAR, day.replace(month=1, day=1))]
+
+
+def period_of(kind, period_start):
+    if kind == PeriodKind.MONTH:
+        return Period(period_start, _month_end(period_start))
+    return Period(period_start, datetime.date(period_start.year, 12, 31))
+
+
+# --- Raw counting (the one definition; the rollup stores what this returns) -----------------
+
+def _in(queryset, field, station_ids):
+    return queryset if station_ids is None else queryset.filter(**{f"{field}__in": sorted(station_ids)})
+
+
+def _held_on_visit_date(code):
+    """The visit's client held category ``code`` on the visit date."""
+    return Exists(
+        CategoryMembership.objects.filter(client=OuterRef("client"), category=code, start_on__lte=OuterRef("visited_on"))
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("visited_on")))
+    )
+
+
+def _grouped(queryset, station_field, **aggregates):
+    return {row.pop(station_field): row for row in queryset.values(station_field).annotate(**aggregates).order_by()}
+
+
+def station_level_raw(station_ids, start, end):
+    """{station_id: {rollup field: value}} counted from the raw records of ``start``..``end``.
+
+    Only stations with at least one record appear. Constant number of queries whatever the
+    number of stations (one grouped query per record type and category)."""
+    rows = defaultdict(lambda: {**{key: 0 for key in COUNT_KEYS}, AMOUNT_KEY: Decimal("0.00"),
+                                **{f"visited_{code}": 0 for code in CATEGORY_CODES}})
+    visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
+    for station_id, row in _grouped(visits, "station", n=Count("id")).items():
+        rows[station_id]["visits"] += row["n"]
+        rows[station_id]["people_served"] += row["n"]
+    for code in CATEGORY_CODES:
+        held = visits.filter(_held_on_visit_date(code))
+        for station_id, row in _grouped(held, "station", n=Count("client", distinct=True)).items():
+            rows[station_id][f"visited_{code}"] = row["n"]
+    links = _in(ResourceLink.objects.filter(linked_on__gte=start, linked_on__lte=end), "station", station_ids)
+    for station_id, row in _grouped(links, "station", total=Sum("value")).items():
+        rows[station_id][AMOUNT_KEY] = (row["total"] or Decimal(0)).quantize(CENTS)
+    cases = _in(Case.objects.filter(intake_on__gte=start, intake_on__lte=end), "station", station_ids)
+    for station_id, row in _grouped(cases, "station", n=Count("id")).items():
+        rows[station_id]["casework"] = row["n"]
+    first_session = GroupSession.objects.filter(group=OuterRef("pk")).order_by("held_on").values("held_on")[:1]
+    groups = _in(Group.objects.all(), "station", station_ids).annotate(first_on=Subquery(first_session)).filter(
+        first_on__gte=start, first_on__lte=end)
+    for station_id, row in _grouped(groups, "station", n=Count("id")).items():
+        rows[station_id]["groupwork"] = row["n"]
+    activities = _in(Activity.objects.filter(held_on__gte=start, held_on__lte=end), "station", station_ids)
+    for station_id, row in _grouped(activities, "station", n=Count("id"), people=Sum("participant_count")).items():
+        rows[station_id]["community_activities"] = row["n"]
+        rows[station_id]["people_served"] += row["people"] or 0
+    sessions = _in(GroupSession.objects.filter(held_on__gte=start, held_on__lte=end), "group__station", station_ids)
+    for station_id, row in _grouped(sessions, "group__station", people=Sum("attendance_count")).items():
+        rows[station_id]["people_served"] += row["people"] or 0
+    notes = _in(CaseNote.objects.filter(noted_on__gte=start, noted_on__lte=end), "case__station", station_ids)
+    for station_id, row in _grouped(notes, "case__station", n=Count("id")).items():
+        rows[station_id]["people_served"] += row["n"]
+    return dict(rows)
+
+
+def _visited_distinct_raw(station_ids, start, end):
+    """Distinct visited clients per category over the whole scope (not summed per station)."""
+    visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
+    return {
+        code: visits.filter(_held_on_visit_date(code)).aggregate(n=Count("client", distinct=True))["n"]
+        for code in CATEGORY_CODES
+    }
+
+
+def _sum_rows(rows):
+    total = {key: 0 for key in COUNT_KEYS}
+    total[AMOUNT_KEY] = Decimal("0.00")
+    total.update({f"visited_{code}": 0 for code in CATEGORY_CODES})
+    for row in rows:
+        for key in total:
+            total[key] += row[key]
+    return total
+
+
+# --- Rollup -------------------------------------------------------------------------------
+
+def _cells(station_ids, kind, starts):
+    queryset = StationPeriodFigures.objects.filter(kind=kind, period_start__in=starts)
+    return _in(queryset, "station", station_ids)
+
+
+def refresh_dirty(station_ids, kind, starts):
+    """Recompute the dirty cells among the scope's cells of these periods; returns how many."""
+    dirty = list(_cells(station_ids, kind, starts).filter(dirty=True).values_list("pk", "station", "period_start",
+                                                                                 "version"))
+    by_period = defaultdict(list)
+    for pk, station_id, period_start, version in dirty:
+        by_period[period_start].append((pk, station_id, version))
+    now = timezone.now()
+    for period_start, cells in by_period.items():
+        period = period_of(kind, period_start)
+        raw = station_level_raw({station_id for _pk, station_id, _v in cells}, period.start, period.end)
+        empty = _sum_rows([])
+        for pk, station_id, version in cells:
+            # Cleared only if no write marked the cell again meanwhile (the version check).
+            StationPeriodFigures.objects.filter(pk=pk, version=version).update(
+                **raw.get(station_id, empty), dirty=False, refreshed_at=now)
+    return len(dirty)
+
+
+def mark_dirty(touched):
+    """Mark the month and year cells of ``touched`` — an iterable of (station_id, date) — dirty.
+
+    Called by the receivers in the same transaction as the write, so the mark commits (or rolls
+    back) with the record."""
+    keys = {(station_id, kind, start) for station_id, day in touched if station_id and day
+            for kind, start in cell_periods(day)}
+    if not keys:
+        return
+    StationPeriodFigures.objects.bulk_create(
+        [StationPeriodFigures(station_id=s, kind=k, period_start=p, dirty=True) for s, k, p in sorted(keys)],
+        ignore_conflicts=True,
+    )
+    match = Q()
+    for station_id, kind, start in keys:
+        match |= Q(station_id=station_id, kind=kind, period_start=start)
+    StationPeriodFigures.objects.filter(match).update(dirty=True, version=F("version") + 1)
+
+
+def _data_dates():
+    """The first and last dates of any record that feeds the rollup (None, None if none)."""
+    bounds = [
+        Visit.objects.aggregate(a=models.Min("visited_on"), b=models.Max("visited_on")),
+        ResourceLink.objects.aggregate(a=models.Min("linked_on"), b=models.Max("linked_on")),
+        Case.objects.aggregate(a=models.Min("intake_on"), b=models.Max("intake_on")),
+        GroupSession.objects.aggregate(a=models.Min("held_on"), b=models.Max("held_on")),
+        Activity.objects.aggregate(a=models.Min("held_on"), b=models.Max("held_on")),
+        CaseNote.objects.aggregate(a=models.Min("noted_on"), b=models.Max("noted_on")),
+    ]
+    firsts = [b["a"] for b in bounds if b["a"]]
+    lasts = [b["b"] for b in bounds if b["b"]]
+    return (min(firsts), max(lasts)) if firsts else (None, None)
+
+
+def all_cell_periods():
+    """Every (kind, period start) from the first record's month to the last record's."""
+    first, last = _data_dates()
+    if first is None:
+        return []
+    periods = []
+    month = first.replace(day=1)
+    while month <= last:
+        periods.append((PeriodKind.MONTH, month))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    periods += [(PeriodKind.YEAR, datetime.date(year, 1, 1)) for year in range(first.year, last.year + 1)]
+    return periods
+
+
+def rebuild(stdout=None):
+    """Recompute every cell from the raw records (``refresh_figures``, and after bulk loads that
+    bypass the signals, such as ``seed_demo``). Cells that no longer have data are zeroed."""
+    now = timezone.now()
+    existing = {(c.station_id, c.kind, c.period_start): c for c in StationPeriodFigures.objects.all()}
+    seen = set()
+    to_create, to_update = [], []
+    for kind, period_start in all_cell_periods():
+        period = period_of(kind, period_start)
+        for station_id, values in station_level_raw(None, period.start, period.end).items():
+            key = (station_id, kind, period_start)
+            seen.add(key)
+            cell = existing.get(key) or StationPeriodFigures(station_id=station_id, kind=kind,
+                                                              period_start=period_start)
+            for field, value in values.items():
+                setattr(cell, field, value)
+            cell.dirty, cell.refreshed_at = False, now
+            (to_update if cell.pk else to_create).append(cell)
+    for key, cell in existing.items():
+        if key not in seen:
+            for field in ROLLUP_FIELDS:
+                setattr(cell, field, 0)
+            cell.dirty, cell.refreshed_at = False, now
+            to_update.append(cell)
+    with transaction.atomic():
+        StationPeriodFigures.objects.bulk_create(to_create, batch_size=500)
+        StationPeriodFigures.objects.bulk_update(to_update, [*ROLLUP_FIELDS, "dirty", "refreshed_at"], batch_size=500)
+    if stdout is not None:
+        stdout.write(f"{len(to_create)} cells created, {len(to_update)} updated.")
+    return len(to_create) + len(to_update)
+
+
+def reconcile():
+    """Differences between the rollup as served (dirty cells refreshed first, like a read) and a
+    raw recount of every cell: a list of (station_id, kind, period_start, field, rollup, raw)."""
+    differences = []
+    periods = set(all_cell_periods()) | set(StationPeriodFigures.objects.values_list("kind", "period_start").distinct())
+    for kind, period_start in sorted(periods):
+        refresh_dirty(None, kind, [period_start])
+        stored = {c.station_id: c for c in _cells(None, kind, [period_start])}
+        period = period_of(kind, period_start)
+        raw = station_level_raw(None, period.start, period.end)
+        empty = _sum_rows([])
+        for station_id in sorted(set(stored) | set(raw)):
+            cell = stored.get(station_id)
+            for field in ROLLUP_FIELDS:
+                have = getattr(cell, field) if cell else (Decimal("0.00") if field == AMOUNT_KEY else 0)
+                want = raw.get(station_id, empty)[field]
+                if have != want:
+                    differences.append((station_id, kind, period_start, field, have, want))
+    return differences
+
+
+def _rollup_rows(station_ids, kind, starts, group_by):
+    """Summed rollup fields of the cells, grouped by ``group_by`` (after refreshing dirty ones)."""
+    refresh_dirty(station_ids, kind, starts)
+    sums = {field: Sum(field) for field in ROLLUP_FIELDS}
+    queryset = _cells(station_ids, kind, starts)
+    if group_by is None:
+        rows = {None: queryset.aggregate(**sums)}
+    else:
+        rows = {row.pop(group_by): row for row in queryset.values(group_by).annotate(**sums).order_by()}
+    for row in rows.values():
+        for field in ROLLUP_FIELDS:
+            row[field] = row[field] or (Decimal("0.00") if field == AMOUNT_KEY else 0)
+        row[AMOUNT_KEY] = Decimal(row[AMOUNT_KEY]).quantize(CENTS)
+    return rows
+
+
+# --- County-level items (small tables, counted raw) ------------------------------------------
+
+def _trainings(station_ids, county_ids, start, end):
+    trainings = Training.objects.filter(held_on__gte=start, held_on__lte=end)
+    if county_ids is not None:
+        trainings = trainings.filter(county__in=sorted(county_ids))
+    elif station_ids is not None:
+        attended = TrainingAttendance.objects.filter(staff__station__in=sorted(station_ids)).values("training")
+        trainings = trainings.filter(pk__in=attended)
+    result = trainings.aggregate(n=Count("id"), hours=Sum("hours"))
+    return result["n"], result["hours"] or Decimal("0.0")
+
+
+def _station_items(station_ids, period):
+    """stations, social_workers, supervisions, supervision_hours, station_evaluations."""
+    day = period.as_of()
+    supervisions = _in(Supervision.objects.filter(supervised_on__gte=period.start, supervised_on__lte=period.end),
+                       "station", station_ids).aggregate(n=Count("id"), hours=Sum("hours"))
+    return {
+        "stations": _in(Station.objects.open_on(day), "pk", station_ids).count(),
+        "social_workers": _in(Staff.objects.active(on=day).workers(), "station", station_ids).count(),
+        "supervisions": supervisions["n"],
+        "supervision_hours": supervisions["hours"] or Decimal("0.0"),
+        "station_evaluations": _in(
+            StationEvaluation.objects.filter(evaluated_on__gte=period.start, evaluated_on__lte=period.end),
+            "station", station_ids).count(),
+    }
+
+
+def _number(hours):
+    """Hours as a JSON-friendly number: 120 for 120.0, 2.5 for 2.5."""
+    value = Decimal(hours)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _assemble(items, trainings, station_level, visited):
+    count, hours = trainings
+    return {
+        "stations": items["stations"],
+        "social_workers": items["social_workers"],
+        "trainings": count,
+        "training_hours": _number(hours),
+        "supervisions": items["supervisions"],
+        "supervision_hours": _number(items["supervision_hours"]),
+        "station_evaluations": items["station_evaluations"],
+        "visits": station_level["visits"],
+        "visited_clients_by_category": visited,
+        "resources_linked_amount": f"{Decimal(station_level[AMOUNT_KEY]).quantize(CENTS)}",
+        "casework": station_level["casework"],
+        "groupwork": station_level["groupwork"],
+        "community_activities": station_level["community_activities"],
+        "people_served": station_level["people_served"],
+    }
+
+
+# --- The public API -----------------------------------------------------------------------
+
+def compute(*, station_ids, start, end, county_ids=None, raw=False):
+    """The SPEC §3 figures of the stations ``station_ids`` (``None``: every station) for the
+    inclusive dates ``start``..``end``.
+
+    ``county_ids`` (optional) says the scope is county-wide, which decides the training
+    figures (see the module docstring). ``raw=True`` counts everything from the raw records,
+    bypassing the rollup (reconciliation and tests)."""
+    period = Period(start, end)
+    if start > end:
+        raise ValueError(_("The start of the period cannot be after its end."))
+    if station_ids is not None:
+        station_ids = frozenset(int(pk) for pk in station_ids)
+    if raw or period.kind is None:
+        station_level = _sum_rows(station_level_raw(station_ids, start, end).values())
+        visited = _visited_distinct_raw(station_ids, start, end)
+    else:
+        station_level = _rollup_rows(station_ids, period.kind, [start], None)[None]
+        # Distinct per station, and a visit is at its client's own station: the sum is distinct.
+        visited = {code: station_level[f"visited_{code}"] for code in CATEGORY_CODES}
+    trainings = _trainings(station_ids, county_ids, start, end)
+    return _assemble(_station_items(station_ids, period), trainings, station_level, visited)
+
+
+def by_station(*, station_ids, start, end):
+    """{station_id: figures} for every station of ``station_ids`` (open or not), with the same
+    keys as ``compute`` narrowed to that station (trainings: those its staff attended).
+    Constant number of queries in the number of stations."""
+    period = Period(start, end)
+    station_ids = frozenset(int(pk) for pk in station_ids)
+    if period.kind is None:
+        station_level = station_level_raw(station_ids, start, end)
+    else:
+        station_level = _rollup_rows(station_ids, period.kind, [start], "station")
+    day = period.as_of()
+    open_ids = set(_in(Station.objects.open_on(day), "pk", station_ids).values_list("pk", flat=True))
+    workers = _grouped(_in(Staff.objects.active(on=day).workers(), "station", station_ids), "station", n=Count("id"))
+    supervisions = _grouped(
+        _in(Supervision.objects.filter(supervised_on__gte=start, supervised_on__lte=end), "station", station_ids),
+        "station", n=Count("id"), hours=Sum("hours"))
+    evaluations = _grouped(
+        _in(StationEvaluation.objects.filter(evaluated_on__gte=start, evaluated_on__lte=end), "station", station_ids),
+        "station", n=Count("id"))
+    attended = defaultdict(dict)
+    for station_id, training_id, hours in (
+        TrainingAttendance.objects.filter(staff__station__in=sorted(station_ids), training__held_on__gte=start,
+                                          training__held_on__lte=end)
+        .values_list("staff__station", "training", "training__hours").distinct()
+    ):
+        attended[station_id][training_id] = hours
+    empty = _sum_rows([])
+    result = {}
+    for station_id in sorted(station_ids):
+        level = station_level.get(station_id, empty)
+        items = {
+            "stations": int(station_id in open_ids),
+            "social_workers": workers.get(station_id, {}).get("n", 0),
+            "supervisions": supervisions.get(station_id, {}).get("n", 0),
+            "supervision_hours": supervisions.get(station_id, {}).get("hours") or Decimal("0.0"),
+            "station_evaluations": evaluations.get(station_id, {}).get("n", 0),
+        }
+        hours = attended.get(station_id, {})
+        trainings = (len(hours), sum(hours.values(), Decimal("0.0")))
+        visited = {code: level[f"visited_{code}"] for code in CATEGORY_CODES}
+        result[station_id] = _assemble(items, trainings, level, visited)
+    return result
+
+
+def monthly_series(*, station_ids, year):
+    """The station-level figures of each month of ``year`` (12 dicts with ``month`` = 1..12):
+    the additive keys and the per-category distinct counts of that month."""
+    starts = [datetime.date(int(year), month, 1) for month in range(1, 13)]
+    rows = _rollup_rows(None if station_ids is None else frozenset(station_ids), PeriodKind.MONTH, starts,
+                        "period_start")
+    empty = _sum_rows([])
+    series = []
+    for start in starts:
+        row = rows.get(start, empty)
+        series.append({
+            "month": start.month,
+            **{key: row[key] for key in COUNT_KEYS},
+            AMOUNT_KEY: f"{Decimal(row[AMOUNT_KEY]).quantize(CENTS)}",
+            "visited_clients_by_category": {code: row[f"visited_{code}"] for code in CATEGORY_CODES},
+        })
+    return series
+
+
+def scope_station_ids(user, station=None):
+    """(station_ids, county_ids) for ``compute``: the user's scope, narrowed to ``station`` (a
+    Station or an id). A station outside the scope, or unknown, raises Http404."""
+    scope = scope_for(user)
+    if station is not None:
+        try:
+            station_id = int(getattr(station, "pk", station))
+        except (TypeError, ValueError):
+            raise Http404(_("No such station.")) from None
+        if not scope.allows_station(station_id) or not Station.objects.filter(pk=station_id).exists():
+            raise Http404(_("No such station."))
+        return frozenset({station_id}), None
+    if scope.is_global:
+        return None, None
+    return scope.station_ids, (scope.county_ids or None)
+
+
+def for_user(user, *, start, end, station=None):
+    """The SPEC §3 figures of ``user``'s scope (optionally one station of it) for start..end."""
+    station_ids, county_ids = scope_station_ids(user, station)
+    return compute(station_ids=station_ids, start=start, end=end, county_ids=county_ids)

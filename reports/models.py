@@ -1,0 +1,64 @@
+"""Pre-aggregated figures (PERFORMANCE.md: dashboards read rollups, never raw counts per request).
+
+One row per (station, month) and per (station, year) holds the station-level keys of SPEC §3
+for that period. The additive keys (visits, amount, cases, groups, activities, people served)
+add up across stations and months; the distinct visited-by-category counts add up across
+stations (a visit is at its client's own station) but NOT across months, so the year cells are
+computed for the year itself, never summed from months.
+
+Cells are marked dirty by the receivers in ``reports.receivers`` whenever a record that feeds
+them is saved or deleted (late-entered and edited visits included) and recomputed, for just
+the touched cells, the next time a figure is read (``reports.figures``).
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Station
+
+
+class PeriodKind(models.TextChoices):
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+class StationPeriodFigures(models.Model):
+    """The station-level figures of one station for one month or one year (统计汇总)."""
+
+    scope_field = "station"
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("period kind"), max_length=5, choices=PeriodKind.choices)
+    period_start = models.DateField(_("period start"))
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+    resources_linked_amount = models.DecimalField(_("resources linked (yuan)"), max_digits=14, decimal_places=2,
+                                                  default=0)
+    casework = models.PositiveIntegerField(_("cases opened"), default=0)
+    groupwork = models.PositiveIntegerField(_("groups started"), default=0)
+    community_activities = models.PositiveIntegerField(_("community activities"), default=0)
+    people_served = models.PositiveIntegerField(_("people served"), default=0)
+    # Distinct clients visited in the period who held the category on the visit date.
+    visited_subsistence_allowance = models.PositiveIntegerField(default=0)
+    visited_extreme_poverty = models.PositiveIntegerField(default=0)
+    visited_children_in_distress = models.PositiveIntegerField(default=0)
+    visited_disability = models.PositiveIntegerField(default=0)
+    visited_left_behind_elderly = models.PositiveIntegerField(default=0)
+    visited_empty_nest_elderly = models.PositiveIntegerField(default=0)
+    visited_other = models.PositiveIntegerField(default=0)
+    # A write to a record of this cell sets ``dirty`` and bumps ``version``; a refresh clears
+    # ``dirty`` only if ``version`` is still the one it read (a concurrent write keeps it dirty).
+    dirty = models.BooleanField(default=True, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "period_start", "station"]
+        verbose_name = _("station figures")
+        verbose_name_plural = _("station figures")
+        constraints = [
+            models.UniqueConstraint(fields=["station", "kind", "period_start"], name="stationperiodfigures_unique"),
+        ]
+        indexes = [models.Index(fields=["kind", "period_start", "station"], name="figures_period_idx")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.kind} {self.period_start:%Y-%m}"
