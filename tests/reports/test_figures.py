@@ -28,7 +28,10 @@ LOW, EXTREME, CHILD, DISABLED, OTHER = ("subsistence_allowance", "extreme_povert
                                          "disability", "other")
 
 
-def make_client(station, *categories, name="王秀英", born=D(1958, 3, 2)):
+ELDER_BIRTH = D(1958, 3, 2)
+
+
+def make_client(station, *categories, name="王秀英", born=ELDER_BIRTH):
     """A client of ``station`` holding ``categories``: codes, or (code, start_on, end_on)."""
     rng = random.Random(next(_ids))
     while True:
