@@ -47,7 +47,7 @@ class StationEditView(ObjectEditView):
 class OrganisationListView(ObjectListView):
     queryset = Organisation.objects.select_related("region").annotate(
         station_count=Count("operated_stations", distinct=True), staff_count=Count("staff", distinct=True)
-    )
+    ).order_by("kind", "name")
     filterset_class = OrganisationFilterSet
     template_name = "stations/organisation_list.html"
     export_columns = [
@@ -81,7 +81,7 @@ class StaffListView(ObjectListView):
     filterset_class = StaffFilterSet
     template_name = "stations/staff_list.html"
     export_columns = [
-        Column(_("name"), "name"), Column(_("username"), "user.username"), Column(_("role"), "get_role_display", 18),
+        Column(_("Name"), "name"), Column(_("username"), "user.username"), Column(_("role"), "get_role_display", 18),
         Column(_("organisation"), "organisation.name", 24), Column(_("station"), "station.name", 18),
         Column(_("phone"), "phone"), Column(_("active from"), "active_from"), Column(_("active until"), "active_to"),
         Column(_("certificates"), lambda s: "; ".join(str(c) for c in s.certificates.all()), 30),
