@@ -1,1 +1,7 @@
-routes = []
+from .views import StationEvaluationViewSet, SupervisionViewSet, TrainingViewSet
+
+routes = [
+    ("trainings", TrainingViewSet, "training"),
+    ("supervisions", SupervisionViewSet, "supervision"),
+    ("station-evaluations", StationEvaluationViewSet, "station-evaluation"),
+]

@@ -1,0 +1,33 @@
+from django.db.models import Count, Prefetch
+
+from stations.api.viewsets import ScopedModelViewSet
+
+from ..filters import StationEvaluationFilterSet, SupervisionFilterSet, TrainingFilterSet
+from ..models import ItemScore, StationEvaluation, Supervision, Training
+from .serializers import StationEvaluationSerializer, SupervisionSerializer, TrainingSerializer
+
+
+class TrainingViewSet(ScopedModelViewSet):
+    queryset = (
+        Training.objects.select_related("organiser")
+        .prefetch_related("trainers", "expert_trainers", "attendance")
+        .annotate(attendee_count=Count("attendance"))
+    )
+    serializer_class = TrainingSerializer
+    filterset_class = TrainingFilterSet
+
+
+class SupervisionViewSet(ScopedModelViewSet):
+    queryset = Supervision.objects.select_related("station", "supervisor_expert", "supervisor_staff").prefetch_related(
+        "workers"
+    )
+    serializer_class = SupervisionSerializer
+    filterset_class = SupervisionFilterSet
+
+
+class StationEvaluationViewSet(ScopedModelViewSet):
+    queryset = StationEvaluation.objects.select_related("station", "scheme").prefetch_related(
+        Prefetch("scores", queryset=ItemScore.objects.select_related("item")), "rectifications"
+    )
+    serializer_class = StationEvaluationSerializer
+    filterset_class = StationEvaluationFilterSet

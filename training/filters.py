@@ -1,0 +1,118 @@
+import django_filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.models import Staff
+
+from .choices import EntitlementKind, ExpertKind, PayoutStatus, RectificationStatus, SupervisionMode
+from .models import (
+    CompetitionEvent,
+    Entitlement,
+    EvaluationScheme,
+    IncentivePolicy,
+    RectificationItem,
+    StationEvaluation,
+    Supervision,
+    Training,
+)
+
+
+def _date_range(field):
+    return (
+        django_filters.DateFilter(field_name=field, lookup_expr="gte", label=_("from")),
+        django_filters.DateFilter(field_name=field, lookup_expr="lte", label=_("to")),
+    )
+
+
+class TrainingFilterSet(SearchFilterSet):
+    search_fields = ("topic", "location", "content", "expert_trainers__name", "trainers__name")
+    since, until = _date_range("held_on")
+    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    attendee = ScopedModelChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
+                                       label=_("attendee"))
+
+    class Meta:
+        model = Training
+        fields = ["q", "year", "since", "until", "attendee"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        # through the trainer relations a training could match twice: filter by id instead
+        query = Q()
+        for field in self.search_fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(pk__in=Training.objects.filter(query).values("pk"))
+
+
+class SupervisionFilterSet(SearchFilterSet):
+    search_fields = ("topic", "findings", "advice", "supervisor_expert__name", "supervisor_staff__name")
+    station = station_filter()
+    mode = django_filters.ChoiceFilter(choices=SupervisionMode.choices, label=_("mode"))
+    supervisor_kind = django_filters.ChoiceFilter(choices=ExpertKind.choices, method="filter_kind",
+                                                  label=_("supervisor kind"))
+    since, until = _date_range("supervised_on")
+    year = django_filters.NumberFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = Supervision
+        fields = ["q", "station", "mode", "supervisor_kind", "year", "since", "until"]
+
+    def filter_kind(self, queryset, name, value):
+        if value == ExpertKind.INTERNAL:
+            return queryset.filter(Q(supervisor_staff__isnull=False) | Q(supervisor_expert__kind=value))
+        return queryset.filter(supervisor_expert__kind=value)
+
+
+class StationEvaluationFilterSet(SearchFilterSet):
+    search_fields = ("findings", "evaluators", "station__name", "rating")
+    station = station_filter()
+    scheme = django_filters.ModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
+    since, until = _date_range("evaluated_on")
+    year = django_filters.NumberFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = StationEvaluation
+        fields = ["q", "station", "scheme", "year", "since", "until"]
+
+
+class RectificationItemFilterSet(SearchFilterSet):
+    search_fields = ("description", "note", "owner__name")
+    station = station_filter("evaluation__station")
+    status = django_filters.ChoiceFilter(choices=RectificationStatus.choices, label=_("status"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("overdue"))
+
+    class Meta:
+        model = RectificationItem
+        fields = ["q", "station", "status", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(deadline__lt=timezone.localdate()) & ~Q(status=RectificationStatus.DONE)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class EntitlementFilterSet(SearchFilterSet):
+    """The payout list: who is owed what under which policy, for a period."""
+
+    search_fields = ("staff__name",)
+    policy = ScopedModelChoiceFilter(queryset=IncentivePolicy.objects.all(), label=_("policy"))
+    station = station_filter("staff__station")
+    kind = django_filters.ChoiceFilter(choices=EntitlementKind.choices, label=_("kind"))
+    status = django_filters.ChoiceFilter(choices=PayoutStatus.choices, label=_("status"))
+    since, until = _date_range("period")
+
+    class Meta:
+        model = Entitlement
+        fields = ["q", "policy", "station", "kind", "status", "since", "until"]
+
+
+class CompetitionEventFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = CompetitionEvent
+        fields = ["q", "year"]

@@ -1,0 +1,166 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from stations.choices import RegionLevel
+from stations.forms import DateInput, ScopedFormMixin
+from stations.models import Region, Staff
+from stations.scoping import scope_for
+
+from . import services
+from .models import EvaluationScheme, RectificationItem, StationEvaluation, Supervision, Training
+
+
+class CheckboxGrid(forms.CheckboxSelectMultiple):
+    """Attendance taken from a list: one tick box per worker, in columns."""
+
+    template_name = "training/widgets/checkbox_grid.html"
+    option_template_name = "training/widgets/checkbox_option.html"
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__({"class": "form-check-input", **(attrs or {})}, choices)
+
+
+def _county_choices(user):
+    counties = Region.objects.filter(level=RegionLevel.COUNTY)
+    scope = scope_for(user)
+    return counties if scope.is_global else counties.filter(pk__in=sorted(scope.county_ids))
+
+
+class TrainingForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Training
+        fields = ["topic", "held_on", "hours", "format", "county", "organiser", "location", "trainers",
+                  "expert_trainers", "attendees", "content"]
+        widgets = {
+            "held_on": DateInput(), "content": forms.Textarea(attrs={"rows": 3}),
+            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+            "attendees": CheckboxGrid(), "trainers": forms.SelectMultiple(attrs={"size": 4}),
+            "expert_trainers": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = _county_choices(self.user)
+        workers = Staff.objects.visible_to(self.user).workers().select_related("station")
+        current = self.instance.attendance.values("staff") if self.instance.pk else Staff.objects.none().values("pk")
+        self.fields["attendees"].queryset = (
+            workers.active() | workers.filter(pk__in=current)
+        ).order_by("station__town__code", "name")
+        self.fields["attendees"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
+        self.fields["attendees"].help_text = _("Tick everyone who attended; each is credited the training's hours.")
+        for name in ("trainers", "expert_trainers"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+        if not self.instance.pk and len(self.fields["county"].queryset) == 1:
+            self.fields["county"].initial = self.fields["county"].queryset[0]
+
+    def _save_m2m(self):
+        pass  # the service sets trainers and attendance
+
+    def save(self, commit=True):
+        return services.training_save(
+            training=self.instance, attendees=self.cleaned_data["attendees"],
+            trainers=self.cleaned_data["trainers"], expert_trainers=self.cleaned_data["expert_trainers"],
+        )
+
+
+class SupervisionForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Supervision
+        fields = ["station", "supervised_on", "hours", "mode", "supervisor_expert", "supervisor_staff", "topic",
+                  "workers", "findings", "advice", "follow_up", "follow_up_on", "follow_up_done"]
+        widgets = {
+            "supervised_on": DateInput(), "follow_up_on": DateInput(),
+            "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
+            "findings": forms.Textarea(attrs={"rows": 3}), "advice": forms.Textarea(attrs={"rows": 3}),
+            "follow_up": forms.Textarea(attrs={"rows": 2}), "workers": CheckboxGrid(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = Staff.objects.visible_to(self.user).select_related("station")
+        self.fields["supervisor_staff"].queryset = staff.exclude(role__in=["city_viewer", "auditor"])
+        self.fields["workers"].queryset = staff.workers().order_by("station__town__code", "name")
+        self.fields["workers"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
+        self.fields["workers"].help_text = _("Only workers of the chosen station can be ticked.")
+
+    def _save_m2m(self):
+        pass
+
+    def save(self, commit=True):
+        return services.supervision_save(supervision=self.instance, workers=self.cleaned_data["workers"])
+
+
+class EvaluationForm(ScopedFormMixin, forms.ModelForm):
+    """An evaluation round: the header plus one score field per item of the chosen scheme."""
+
+    class Meta:
+        model = StationEvaluation
+        fields = ["station", "scheme", "evaluated_on", "period_start", "period_end", "evaluators", "findings"]
+        widgets = {"evaluated_on": DateInput(), "period_start": DateInput(), "period_end": DateInput(),
+                   "findings": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = EvaluationScheme.objects.filter(is_active=True)
+        self.scheme = self._chosen_scheme()
+        self.items = list(self.scheme.items.all()) if self.scheme else []
+        existing = {s.item_id: s for s in self.instance.scores.all()} if self.instance.pk else {}
+        if self.instance.pk:
+            self.fields["scheme"].disabled = True  # scores belong to the scheme's items
+        for item in self.items:
+            score = existing.get(item.pk)
+            self.fields[f"score_{item.pk}"] = forms.DecimalField(
+                label=f"{item.category} · {item.title}", max_digits=6, decimal_places=1, min_value=0,
+                help_text=_("Maximum %(max)s. %(criteria)s") % {"max": item.max_score, "criteria": item.criteria},
+                initial=score.score if score else None,
+                widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5", "min": "0",
+                                                "max": str(item.max_score)}),
+            )
+
+    def _chosen_scheme(self):
+        if self.instance.pk:
+            return self.instance.scheme
+        key = self.data.get("scheme") or self.initial.get("scheme")
+        try:
+            return EvaluationScheme.objects.filter(is_active=True).get(pk=getattr(key, "pk", key))
+        except (EvaluationScheme.DoesNotExist, ValueError, TypeError):
+            return None
+
+    def score_fields(self):
+        return [self[f"score_{item.pk}"] for item in self.items]
+
+    def header_fields(self):
+        return [self[name] for name in self._meta.fields]
+
+    def clean(self):
+        cleaned = super().clean()
+        for item in self.items:
+            score = cleaned.get(f"score_{item.pk}")
+            if score is not None and score > item.max_score:
+                self.add_error(f"score_{item.pk}", _("The score for %(item)s (%(score)s) is above its maximum of %(max)s.")
+                               % {"item": item.title, "score": score, "max": item.max_score})
+        if not self.items and not self.errors:
+            raise ValidationError(_("Choose a scheme with items to score."))
+        return cleaned
+
+    def save(self, commit=True):
+        scores = {item.pk: self.cleaned_data[f"score_{item.pk}"] for item in self.items}
+        return services.evaluation_save(evaluation=self.instance, scores=scores, user=self.user)
+
+
+class RectificationForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = RectificationItem
+        fields = ["evaluation", "description", "owner", "deadline", "status", "done_on", "note"]
+        widgets = {"deadline": DateInput(), "done_on": DateInput(), "note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].queryset = self.fields["evaluation"].queryset.select_related("station", "scheme")
+        self.fields["owner"].queryset = self.fields["owner"].queryset.workers().select_related("station")
+        if self.instance.pk:
+            self.fields["evaluation"].disabled = True
+
+    def save(self, commit=True):
+        return services.rectification_save(item=self.instance)

@@ -1,0 +1,361 @@
+"""Writes of the training app, one transaction each, and the hours-progress reading that the
+worker's page, the center's list of who is behind and the API share."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from stations.choices import STATION_ROLES, CertificateLevel
+from stations.models import Region, Staff, Station
+
+from .choices import EntitlementKind, EvidenceSource, RectificationStatus
+from .models import (
+    Entitlement,
+    IncentivePolicy,
+    ItemScore,
+    RectificationItem,
+    StationEvaluation,
+    Submission,
+    Supervision,
+    Training,
+    TrainingAttendance,
+    TuitionClaim,
+    registration_period,
+)
+
+# Continuing-education hours each certificate requires per 3-year registration period.
+# 助理社会工作师 72 h and 社会工作师 90 h are the national rule (社会工作者继续教育办法);
+# there is no national figure for 高级社会工作师, so we hold seniors to 120 h — more than the
+# intermediate level, as the higher title carries a supervising role. Change it here only.
+REQUIRED_HOURS = {
+    CertificateLevel.ASSISTANT: Decimal("72"),
+    CertificateLevel.INTERMEDIATE: Decimal("90"),
+    CertificateLevel.SENIOR: Decimal("120"),
+}
+LEVEL_RANK = {CertificateLevel.ASSISTANT: 1, CertificateLevel.INTERMEDIATE: 2, CertificateLevel.SENIOR: 3}
+
+
+# --- trainings -------------------------------------------------------------------------
+
+@transaction.atomic
+def training_save(*, training: Training, attendees=(), trainers=(), expert_trainers=()):
+    """Create or update a training and take its attendance from the list of staff ticked."""
+    training.full_clean()
+    training.save()
+    training.trainers.set(trainers)
+    training.expert_trainers.set(expert_trainers)
+    wanted = {staff.pk for staff in attendees}
+    TrainingAttendance.objects.filter(training=training).exclude(staff__in=wanted).delete()
+    present = set(TrainingAttendance.objects.filter(training=training).values_list("staff_id", flat=True))
+    TrainingAttendance.objects.bulk_create(
+        [TrainingAttendance(training=training, staff_id=pk) for pk in sorted(wanted - present)]
+    )
+    return training
+
+
+@dataclass
+class HoursProgress:
+    """A worker's continuing-education standing in their current registration period."""
+
+    staff: Staff
+    level: str | None
+    level_label: str
+    required: Decimal | None
+    period_start: datetime.date | None
+    period_end: datetime.date | None
+    hours: Decimal
+    sessions: int
+
+    @property
+    def gap(self):
+        if self.required is None:
+            return None
+        return max(self.required - self.hours, Decimal("0"))
+
+    @property
+    def expected(self):
+        """Hours a worker on a steady pace would have by now (the requirement pro rata)."""
+        if self.required is None:
+            return None
+        today = timezone.localdate()
+        span = (self.period_end - self.period_start).days + 1
+        elapsed = min(max((today - self.period_start).days + 1, 0), span)
+        return (self.required * elapsed / span).quantize(Decimal("0.1"))
+
+    @property
+    def is_behind(self):
+        """Behind: fewer hours than the steady pace needs at this point of the period."""
+        return self.required is not None and self.hours < self.expected
+
+    @property
+    def percent(self):
+        if not self.required:
+            return 0
+        return min(int(self.hours * 100 / self.required), 100)
+
+
+def current_certificate(staff):
+    """The highest certificate a staff member holds (certificates prefetched)."""
+    certificates = sorted(staff.certificates.all(), key=lambda c: (LEVEL_RANK.get(c.level, 0), c.issued_on))
+    return certificates[-1] if certificates else None
+
+
+def hours_progress(*, staff_list, on=None):
+    """Each staff member's hours in their current 3-year registration period, against the
+    requirement of their highest certificate. Two queries whatever the number of staff
+    (certificates must be prefetched)."""
+    on = on or timezone.localdate()
+    staff_list = list(staff_list)
+    periods = {}
+    for staff in staff_list:
+        certificate = current_certificate(staff)
+        periods[staff.pk] = (certificate, *registration_period(certificate.issued_on, on)) if certificate else None
+    rows = TrainingAttendance.objects.filter(staff__in=[s.pk for s in staff_list]).values_list(
+        "staff_id", "training__held_on", "training__hours"
+    )
+    totals = {s.pk: [Decimal("0"), 0] for s in staff_list}
+    for staff_id, held_on, hours in rows:
+        period = periods.get(staff_id)
+        start, end = (period[1], period[2]) if period else (datetime.date(on.year, 1, 1), on)
+        if start <= held_on <= min(end, on):
+            totals[staff_id][0] += hours
+            totals[staff_id][1] += 1
+    result = []
+    for staff in staff_list:
+        period = periods[staff.pk]
+        certificate = period[0] if period else None
+        result.append(HoursProgress(
+            staff=staff,
+            level=certificate.level if certificate else None,
+            level_label=certificate.get_level_display() if certificate else _("No certificate"),
+            required=REQUIRED_HOURS.get(certificate.level) if certificate else None,
+            period_start=period[1] if period else datetime.date(on.year, 1, 1),
+            period_end=period[2] if period else datetime.date(on.year, 12, 31),
+            hours=totals[staff.pk][0],
+            sessions=totals[staff.pk][1],
+        ))
+    return result
+
+
+def workers_progress(*, user, on=None, station=None):
+    """Hours progress of the active station workers the user can see."""
+    staff = (
+        Staff.objects.visible_to(user).workers().active(on).select_related("station")
+        .prefetch_related("certificates").order_by("station__town__code", "name")
+    )
+    if station is not None:
+        staff = staff.filter(station=station)
+    return hours_progress(staff_list=staff, on=on)
+
+
+# --- supervision ------------------------------------------------------------------------
+
+@transaction.atomic
+def supervision_save(*, supervision: Supervision, workers=()):
+    supervision.full_clean()
+    stranger = [w for w in workers if w.station_id != supervision.station_id]
+    if stranger:
+        raise ValidationError({"workers": _("%(name)s does not work at this station.") % {"name": stranger[0].name}})
+    supervision.save()
+    supervision.workers.set(workers)
+    return supervision
+
+
+# --- station evaluations ------------------------------------------------------------------
+
+def _check_station_in_scope(user, station):
+    if user is not None and not Station.objects.visible_to(user).filter(pk=station.pk).exists():
+        raise ValidationError({"station": _("This station is outside your scope.")})
+
+
+@transaction.atomic
+def evaluation_save(*, evaluation: StationEvaluation, scores, user=None):
+    """Create or update an evaluation round with its item scores; computes total and rating.
+
+    ``scores`` maps each item of the scheme to ``score`` or ``(score, note)``. A score above
+    an item's maximum, a missing item or a station outside the user's scope raise
+    ``ValidationError`` before anything is written."""
+    _check_station_in_scope(user, evaluation.station)
+    evaluation.full_clean()
+    items = {item.pk: item for item in evaluation.scheme.items.all()}
+    normalised = {}
+    for key, value in scores.items():
+        item_id = getattr(key, "pk", key)
+        score, note = value if isinstance(value, tuple) else (value, "")
+        if item_id not in items:
+            raise ValidationError({"scores": _("An item does not belong to the scheme %(scheme)s.") % {"scheme": evaluation.scheme}})
+        item = items[item_id]
+        if score is None:
+            raise ValidationError({"scores": _("Give a score for %(item)s.") % {"item": item.title}})
+        score = Decimal(str(score))
+        if score < 0:
+            raise ValidationError({"scores": _("The score for %(item)s cannot be negative.") % {"item": item.title}})
+        if score > item.max_score:
+            raise ValidationError({"scores": _("The score for %(item)s (%(score)s) is above its maximum of %(max)s.")
+                                   % {"item": item.title, "score": score, "max": item.max_score}})
+        normalised[item_id] = (score, note or "")
+    missing = [items[pk].title for pk in items if pk not in normalised]
+    if missing:
+        raise ValidationError({"scores": _("Give a score for %(item)s.") % {"item": missing[0]}})
+    evaluation.total = sum((score for score, _note in normalised.values()), Decimal("0"))
+    evaluation.rating = evaluation.scheme.rating_for(evaluation.total)
+    evaluation.save()
+    existing = {s.item_id: s for s in evaluation.scores.all()}
+    evaluation.scores.exclude(item__in=list(items)).delete()
+    for item_id, (score, note) in normalised.items():
+        current = existing.get(item_id)
+        if current is None:
+            ItemScore.objects.create(evaluation=evaluation, item_id=item_id, score=score, note=note)
+        elif current.score != score or current.note != note:
+            current.score, current.note = score, note
+            current.save(update_fields=["score", "note"])
+    return evaluation
+
+
+def evaluation_evidence(*, evaluation):
+    """What the station's own records show in the evaluation's period, per evidence source.
+
+    Reads the services app's models when they are installed (a lower layer); the figures
+    are counted once here, not per item."""
+    from django.apps import apps
+
+    station, start, end = evaluation.station_id, evaluation.period_start, evaluation.period_end
+    evidence = {}
+    counters = {
+        EvidenceSource.VISITS: ("services", "Visit", {"station": station, "visited_on__range": (start, end)}),
+        EvidenceSource.CASES: ("services", "Case", {"station": station, "intake_on__range": (start, end)}),
+        EvidenceSource.GROUPS: ("services", "GroupSession", {"group__station": station, "held_on__range": (start, end)}),
+        EvidenceSource.ACTIVITIES: ("services", "Activity", {"station": station, "held_on__range": (start, end)}),
+        EvidenceSource.RESOURCES: ("services", "ResourceLink", {"station": station, "linked_on__range": (start, end)}),
+    }
+    for source, (app_label, model_name, lookup) in counters.items():
+        try:
+            model = apps.get_model(app_label, model_name)
+        except LookupError:
+            continue
+        evidence[source] = model._default_manager.filter(**lookup).count()
+    evidence[EvidenceSource.SUPERVISIONS] = Supervision.objects.filter(
+        station=station, supervised_on__range=(start, end)
+    ).count()
+    attended = TrainingAttendance.objects.filter(
+        staff__station=station, training__held_on__range=(start, end)
+    ).values_list("training__hours", flat=True)
+    evidence[EvidenceSource.TRAININGS] = sum(attended, Decimal("0"))
+    return evidence
+
+
+@transaction.atomic
+def rectification_save(*, item: RectificationItem):
+    if item.status == RectificationStatus.DONE and not item.done_on:
+        item.done_on = timezone.localdate()
+    if item.status != RectificationStatus.DONE:
+        item.done_on = None
+    if item.owner_id and item.owner.station_id not in (None, item.evaluation.station_id):
+        raise ValidationError({"owner": _("The owner must work at the evaluated station.")})
+    item.full_clean()
+    item.save()
+    return item
+
+
+# --- certificates and incentives ---------------------------------------------------------
+
+def _months(start, end):
+    day = start.replace(day=1)
+    while day <= end:
+        yield day
+        day = (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+
+
+def _month_end(day):
+    return (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+
+
+def _certified_staff(policy):
+    """Station workers under the policy's region holding a certificate."""
+    region_ids = [policy.region_id]
+    children = [policy.region_id]
+    for _depth in range(3):
+        children = list(Region.objects.filter(parent__in=children).values_list("pk", flat=True))
+        region_ids += children
+    return (
+        Staff.objects.filter(role__in=STATION_ROLES, certificates__isnull=False)
+        .filter(Q(station__county__in=region_ids) | Q(station__town__in=region_ids))
+        .distinct().prefetch_related("certificates")
+    )
+
+
+@transaction.atomic
+def entitlements_compute(*, policy: IncentivePolicy, start, end):
+    """Write the entitlements the policy gives for ``start``–``end`` that are not yet written:
+
+    - a one-off award once per certificate level a worker obtained within the policy's validity;
+    - a monthly title subsidy for each month the worker was active and certified all month
+      (at the level held on the month's first day);
+    - the tuition reimbursement of each claim paid in the period.
+
+    Idempotent: running it again for the same period writes nothing. Returns the new rows."""
+    start = max(start, policy.valid_from)
+    end = min(end, policy.valid_to or end, timezone.localdate())
+    if end < start:
+        return []
+    staff_list = list(_certified_staff(policy))
+    have_awards = set(Entitlement.objects.filter(policy=policy, kind=EntitlementKind.AWARD).values_list("staff_id", "level"))
+    have_months = set(
+        Entitlement.objects.filter(policy=policy, kind=EntitlementKind.SUBSIDY, period__range=(start.replace(day=1), end))
+        .values_list("staff_id", "period")
+    )
+    new = []
+    for staff in staff_list:
+        certificates = sorted(staff.certificates.all(), key=lambda c: c.issued_on)
+        for certificate in certificates:
+            obtained = certificate.issued_on
+            if (staff.pk, certificate.level) in have_awards or not (start <= obtained <= end):
+                continue
+            if not policy.is_valid_on(obtained):
+                continue
+            have_awards.add((staff.pk, certificate.level))
+            new.append(Entitlement(policy=policy, staff=staff, kind=EntitlementKind.AWARD, level=certificate.level,
+                                   certificate=certificate, period=obtained, amount=policy.award_for(certificate.level)))
+        for month in _months(start, end):
+            last = _month_end(month)
+            if last > end or (staff.pk, month) in have_months:
+                continue
+            if staff.active_from > month or (staff.active_to is not None and staff.active_to < last):
+                continue
+            held = [c for c in certificates if c.issued_on <= month]
+            if not held:
+                continue
+            best = max(held, key=lambda c: LEVEL_RANK.get(c.level, 0))
+            new.append(Entitlement(policy=policy, staff=staff, kind=EntitlementKind.SUBSIDY, level=best.level,
+                                   certificate=best, period=month, amount=policy.subsidy_for(best.level)))
+    claims = TuitionClaim.objects.filter(policy=policy, paid_on__range=(start, end), entitlement__isnull=True)
+    for claim in claims.select_related("staff"):
+        amount = (claim.amount_paid * policy.tuition_rate / 100).quantize(Decimal("0.01"))
+        if policy.tuition_cap:
+            amount = min(amount, policy.tuition_cap)
+        new.append(Entitlement(policy=policy, staff=claim.staff, kind=EntitlementKind.TUITION, tuition_claim=claim,
+                               period=claim.paid_on, amount=amount))
+    return Entitlement.objects.bulk_create(new)
+
+
+# --- the case competition ------------------------------------------------------------------
+
+@transaction.atomic
+def competition_rank(*, event):
+    """Average each entry's judges' scores; the ranking is the order of the averages."""
+    averages = dict(
+        Submission.objects.filter(event=event).annotate(avg=Avg("judge_scores__score")).values_list("pk", "avg")
+    )
+    for submission in Submission.objects.filter(event=event):
+        avg = averages.get(submission.pk)
+        avg = avg.quantize(Decimal("0.01")) if avg is not None else None
+        if submission.score != avg:
+            submission.score = avg
+            submission.save(update_fields=["score"])
+    return Submission.objects.filter(event=event).order_by("-score", "id")
