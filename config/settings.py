@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "simple_history",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # the apps, in layer order: each imports only from those above it in this list
     "stations",
     "clients",
@@ -62,14 +65,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "stations.auth.ProxyClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "stations.auth.SessionTimeoutMiddleware",
+    "stations.auth.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -139,7 +146,10 @@ AXES_LOCKOUT_PARAMETERS = ["username"]      # a whole town office shares one IP 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Trusted reverse proxies in front of gunicorn (nginx: 1); stations.auth.ProxyClientIPMiddleware
+# then puts the client's own address in REMOTE_ADDR for the access log and the audit history.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_VERBOSE = False
 # Locking by IP would lock a whole town office behind one NAT address: lock by username.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
@@ -156,6 +166,30 @@ if env_bool("BEHIND_PROXY", False):
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script or
+# style anywhere ('unsafe-inline' is never allowed), no framing, no plugins. data: images are
+# Bootstrap's form-control icons (SVG data URIs in its CSS) and swagger-ui's.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# --- Second factor (TOTP, django-otp) -----------------------------------------------------
+# Anyone may enrol an authenticator app at /accounts/2fa/; once enrolled they are asked for a
+# code at every login. REQUIRE_ADMIN_2FA=1 makes it compulsory for bureau admins and superusers.
+REQUIRE_ADMIN_2FA = env_bool("REQUIRE_ADMIN_2FA", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "社工站管理平台")
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

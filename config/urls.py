@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
@@ -11,6 +11,7 @@ from funding.api.urls import routes as funding_routes
 from reports.api.urls import routes as report_routes
 from services.api.urls import routes as service_routes
 from stations.api.urls import routes as station_routes
+from stations.auth import SecondFactorSetupView, SecondFactorVerifyView
 from stations.views import HomeView
 from training.api.urls import routes as training_routes
 
@@ -26,13 +27,15 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/2fa/", SecondFactorVerifyView.as_view(), name="otp_verify"),
+    path("accounts/2fa/setup/", SecondFactorSetupView.as_view(), name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
     path("api/v1/reports/", include("reports.api.paths")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     path("", include("stations.urls")),
     path("clients/", include("clients.urls")),
     path("services/", include("services.urls")),

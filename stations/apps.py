@@ -7,4 +7,4 @@ class StationsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import navigation, roles, signals  # noqa: F401  (registers menu, grants, login log)
+        from . import auth, navigation, roles, signals  # noqa: F401  (registers menu, grants, login log, 2FA)

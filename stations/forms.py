@@ -1,4 +1,5 @@
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,62 @@ class ScopedFormMixin:
                 field.widget.attrs.setdefault("class", "form-check-input")
 
 
+class OptimisticLockFormMixin:
+    """Edit forms that never silently overwrite someone else's save.
+
+    The form carries, signed in a hidden field, the values its model fields had when it was
+    opened. ``clean`` compares them with the row: if someone saved in between, each field
+    they changed gets an error showing its new value, and the hidden field takes the current
+    values, so that saving again (after reading the difference) is a deliberate choice. The
+    service re-checks under a row lock inside the saving transaction
+    (``services.check_not_changed_since``); pass it ``expected=form.loaded_state``.
+    """
+
+    LOCK_FIELD = "loaded_state"
+    LOCK_SALT = "stations.forms.optimistic-lock"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.LOCK_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+        if self.instance.pk:
+            self.initial[self.LOCK_FIELD] = self._sign(self.instance)
+        self.loaded_state = None
+
+    def _locked_fields(self):
+        opts = self._meta.model._meta
+        names = [f.name for f in opts.concrete_fields]
+        return [name for name in self._meta.fields if name in names]
+
+    def _sign(self, instance):
+        return signing.dumps(services.record_state(instance, self._locked_fields()), salt=self.LOCK_SALT)
+
+    def clean(self):
+        cleaned = super().clean()
+        stamp = cleaned.get(self.LOCK_FIELD)
+        if not self.instance.pk or not stamp:  # a post without the stamp (a script) is not checked
+            return cleaned
+        try:
+            self.loaded_state = signing.loads(stamp, salt=self.LOCK_SALT)
+        except signing.BadSignature:
+            self.loaded_state = None
+            raise ValidationError(_("This form is out of date. Open the record again and redo your change.")) from None
+        current = self._meta.model._base_manager.get(pk=self.instance.pk)
+        changes = services.concurrent_changes(current, self.loaded_state)
+        if changes:
+            who = services.last_editor(current)
+            for name, _loaded, now in changes:
+                if name in self.fields and name not in self._errors:
+                    self.add_error(name, _("Changed by %(who)s after you opened this page; it is now: %(value)s")
+                                   % {"who": who or _("someone else"), "value": now or "—"})
+            self.add_error(None, _("Someone else saved this record after you opened it. Their values are shown "
+                                   "under the fields you would overwrite; your entries are kept in the form. "
+                                   "Save again to keep yours."))
+            # Saving again now means "I have seen their change": start from the current row.
+            self.data = self.data.copy()
+            self.data[self.add_prefix(self.LOCK_FIELD)] = self._sign(current)
+        return cleaned
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -32,7 +89,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class StationForm(ScopedFormMixin, forms.ModelForm):
+class StationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Station
         fields = [
@@ -60,7 +117,7 @@ class StationForm(ScopedFormMixin, forms.ModelForm):
         self.fields["operator"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
 
     def save(self, commit=True):
-        return services.station_save(station=self.instance)
+        return services.station_save(station=self.instance, expected=self.loaded_state)
 
 
 class OrganisationForm(ScopedFormMixin, forms.ModelForm):
@@ -75,7 +132,7 @@ class OrganisationForm(ScopedFormMixin, forms.ModelForm):
         return code
 
 
-class StaffForm(ScopedFormMixin, forms.ModelForm):
+class StaffForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """Create or edit a staff member and their login account (bureau administrators)."""
 
     username = forms.RegexField(
@@ -141,7 +198,7 @@ class StaffForm(ScopedFormMixin, forms.ModelForm):
     def save(self, commit=True):
         data = {name: self.cleaned_data[name] for name in self._meta.fields}
         if self.instance.pk:
-            staff = services.staff_update(staff=self.instance, **data)
+            staff = services.staff_update(staff=self.instance, expected=self.loaded_state, **data)
             if self.cleaned_data.get("password"):
                 services.staff_set_password(staff=staff, password=self.cleaned_data["password"])
             return staff

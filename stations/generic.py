@@ -7,7 +7,7 @@ happen here once.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
@@ -121,8 +121,13 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
         return kwargs
 
     def form_valid(self, form):
-        with transaction.atomic():
-            self.object = form.save()
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except ValidationError as error:  # a service's rule, e.g. a concurrent edit: shown, nothing saved
+            for field, errors in (error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 

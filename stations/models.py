@@ -4,9 +4,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role
+from .history import AuditHistory
 from .scoping import ScopedQuerySet, scope_for
 
 LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE]
@@ -66,7 +66,7 @@ class Organisation(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
 
     objects = OrganisationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -146,7 +146,7 @@ class Station(models.Model):
     std_venues = models.BooleanField(FIVE_STANDARDS[4][1], default=False)
 
     objects = StationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["town__code"]
@@ -227,7 +227,7 @@ class Staff(models.Model):
     active_to = models.DateField(_("active until"), null=True, blank=True)
 
     objects = StaffQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["station__town__code", "role", "name"]
@@ -265,7 +265,7 @@ class Certificate(models.Model):
     issued_on = models.DateField(_("date obtained"))
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-issued_on"]
