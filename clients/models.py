@@ -165,7 +165,17 @@ class Client(models.Model):
 
     @property
     def is_overdue(self):
-        return self.is_active and self.next_visit_due is not None and self.next_visit_due < timezone.localdate()
+        return self.due_state == "overdue"
+
+    @property
+    def due_state(self):
+        """overdue / soon (within 7 days) / ok / closed: the dynamic-monitoring light."""
+        if not self.is_active:
+            return "closed"
+        if self.next_visit_due is None:
+            return "ok"
+        days = (self.next_visit_due - timezone.localdate()).days
+        return "overdue" if days < 0 else "soon" if days <= 7 else "ok"
 
     def age_on(self, day=None):
         day = day or timezone.localdate()
@@ -240,6 +250,17 @@ class Assessment(models.Model):
         return f"{self.client} {self.assessed_on:%Y-%m-%d}"
 
 
+class VisitIntervalQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.is_global:
+            return self.all()
+        counties = set(scope.county_ids) | set(
+            Station.objects.filter(pk__in=sorted(scope.station_ids)).values_list("county_id", flat=True)
+        )
+        return self.filter(county__in=sorted(counties))
+
+
 class VisitInterval(models.Model):
     """How often a category or risk level must be visited, per county (动态监测频次)."""
 
@@ -247,6 +268,8 @@ class VisitInterval(models.Model):
     category = models.CharField(_("category"), max_length=24, choices=Category.choices, blank=True)
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
     days = models.PositiveIntegerField(_("interval in days"))
+
+    objects = VisitIntervalQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit interval")

@@ -2,10 +2,25 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
 
-from .choices import Category, RiskLevel
-from .models import Client, VisitInterval
+from stations.scoping import scope_for
+
+from . import idnumbers
+from .choices import CATEGORY_SUBTYPES, Category, ClientStatus, Relationship, RiskLevel
+from .models import (
+    Assessment,
+    CategoryMembership,
+    Client,
+    Household,
+    ScreeningCampaign,
+    ScreeningRecord,
+    VisitInterval,
+)
 
 # Defaults when a county has not configured its own (SPEC §2, issue "dynamic monitoring").
 DEFAULT_INTERVALS = {
@@ -15,21 +30,37 @@ DEFAULT_INTERVALS = {
     (Category.SUBSISTENCE_ALLOWANCE, ""): 90,
 }
 DEFAULT_DAYS = 180
+CLIENT_EDITABLE = ("name", "phone", "address", "village", "household", "relationship", "worker")
 
 
-def visit_interval_days(*, client, on=None):
+class VersionConflict(ValidationError):
+    """Somebody saved the record after the editor loaded it; nothing was written."""
+
+
+def county_intervals(county_id):
+    """{(category, risk_level): days} for a county, or the defaults if it configured none."""
+    return {**DEFAULT_INTERVALS, **{
+        (row.category, row.risk_level): row.days for row in VisitInterval.objects.filter(county_id=county_id)
+    }}
+
+
+def visit_interval_days(*, client, on=None, intervals=None):
     """The shortest interval among the client's current categories and risk level."""
     on = on or datetime.date.today()
-    configured = {
-        (row.category, row.risk_level): row.days
-        for row in VisitInterval.objects.filter(county_id=client.station.county_id)
-    } or DEFAULT_INTERVALS
+    configured = intervals if intervals is not None else county_intervals(client.station.county_id)
     candidates = [configured.get(("", client.risk_level))]
     for membership in client.categories.all():
         if membership.is_held_on(on):
             candidates.append(configured.get((membership.category, ""), DEFAULT_DAYS))
     candidates = [days for days in candidates if days]
     return min(candidates) if candidates else DEFAULT_DAYS
+
+
+def _next_due(client, intervals=None):
+    if client.last_visit_on is None:
+        return client.registered_on  # never visited: due from registration
+    days = visit_interval_days(client=client, on=client.last_visit_on, intervals=intervals)
+    return client.last_visit_on + datetime.timedelta(days=days)
 
 
 @transaction.atomic
@@ -44,10 +75,356 @@ def client_monitoring_update(
     if risk_level:
         client.risk_level = risk_level
     client.last_visit_on = last_contact_on
-    if last_contact_on is None:
-        client.next_visit_due = client.registered_on
-    else:
-        days = visit_interval_days(client=client, on=last_contact_on)
-        client.next_visit_due = last_contact_on + datetime.timedelta(days=days)
+    client.next_visit_due = _next_due(client)
     client.save(update_fields=["risk_level", "last_visit_on", "next_visit_due", "updated_at"])
     return client
+
+
+@transaction.atomic
+def client_monitoring_refresh(*, last_contacts: dict) -> int:
+    """Bulk form of ``client_monitoring_update`` for loaders (demo, migrations of old data):
+    ``last_contacts`` maps client id to the date of their latest visit. Returns rows updated."""
+    clients = list(Client.objects.filter(pk__in=list(last_contacts)).select_related("station")
+                   .prefetch_related("categories"))
+    by_county = {}
+    for client in clients:
+        intervals = by_county.setdefault(client.station.county_id, county_intervals(client.station.county_id))
+        client.last_visit_on = last_contacts[client.pk]
+        client.next_visit_due = _next_due(client, intervals)
+    Client.objects.bulk_update(clients, ["last_visit_on", "next_visit_due"], batch_size=1000)
+    return len(clients)
+
+
+def _check_station_allowed(user, station):
+    if user is not None and not scope_for(user).allows_station(station.pk):
+        raise ValidationError({"station": _("Choose one of your own stations.")})
+
+
+def check_not_registered(id_number, *, user=None, exclude_pk=None):
+    """One registration per ID number in the county: say where, but only if the user may see it."""
+    existing = Client.objects.filter(id_number=id_number).exclude(pk=exclude_pk).select_related("station").first()
+    if existing is None:
+        return
+    if user is not None and scope_for(user).allows_station(existing.station_id):
+        raise ValidationError(
+            {"id_number": _t("This person is already registered (%(name)s, %(station)s).")
+             % {"name": existing.name, "station": existing.station.short_name}},
+            code="duplicate",
+        )
+    raise ValidationError(
+        {"id_number": _("This person is already registered at another station. Ask the bureau to transfer "
+                        "the record instead of registering them again.")},
+        code="duplicate_elsewhere",
+    )
+
+
+def normalise_id_number(raw):
+    try:
+        return idnumbers.normalise(raw)
+    except ValidationError as error:
+        raise ValidationError({"id_number": error.messages}) from error
+
+
+def _check_household(client, household, relationship):
+    if household is None:
+        return
+    if household.station_id != client.station_id:
+        raise ValidationError({"household": _("The household belongs to another station.")})
+    if relationship == Relationship.HEAD and household.members.filter(relationship=Relationship.HEAD).exclude(
+        pk=client.pk
+    ).exists():
+        raise ValidationError({"relationship": _("This household already has a head.")})
+
+
+@transaction.atomic
+def client_register(
+    *, station, name, id_number, user=None, phone="", address="", village="", household=None, relationship="",
+    worker=None, registered_on=None, categories=(),
+) -> Client:
+    """Register a person (建档). ``categories`` is a list of dicts for ``category_add``."""
+    _check_station_allowed(user, station)
+    number = normalise_id_number(id_number)
+    check_not_registered(number, user=user)
+    client = Client(
+        station=station, name=(name or "").strip(), id_number=number, phone=(phone or "").strip(),
+        address=address, village=village, household=household, relationship=relationship if household else "",
+        worker=worker, registered_on=registered_on or timezone.localdate(),
+    )
+    client.fill_derived_fields()
+    if worker is not None and worker.station_id != station.pk:
+        raise ValidationError({"worker": _("The responsible worker must work at the client's station.")})
+    _check_household(client, household, relationship)
+    client.next_visit_due = client.registered_on
+    client.full_clean()
+    client.save()
+    for membership in categories:
+        category_add(client=client, **membership)
+    return client
+
+
+def _changed_fields(client, version):
+    """Verbose names of the fields changed since ``version`` (from the audit history)."""
+    then = client.history.filter(version=version).order_by("-history_id").first()
+    names = []
+    fields = ("name", "id_number", "phone", "address", "village", "household", "relationship", "worker", "status",
+              "risk_level")
+    for field in fields:
+        attname = Client._meta.get_field(field).attname
+        if then is None or getattr(then, attname) != getattr(client, attname):
+            names.append(str(Client._meta.get_field(field).verbose_name))
+    return names
+
+
+@transaction.atomic
+def client_update(*, client: Client, version: int, user=None, **fields) -> Client:
+    """Save changes to a person, refusing a save based on an older ``version`` (optimistic lock)."""
+    current = Client.objects.select_for_update().get(pk=client.pk)
+    if current.version != int(version):
+        changed = _changed_fields(current, int(version)) or [str(_("the record"))]
+        raise VersionConflict(
+            _t("Someone else saved this person while you were editing (changed: %(fields)s). "
+               "Reload the page and make your changes again.") % {"fields": ", ".join(changed)},
+            code="version_conflict",
+        )
+    unknown = set(fields) - set(CLIENT_EDITABLE) - {"id_number", "station"}
+    if unknown:
+        raise TypeError(f"client_update() got unexpected fields {sorted(unknown)}")
+    if "station" in fields and fields["station"] != current.station:
+        _check_station_allowed(user, fields["station"])
+        current.station = fields.pop("station")
+    else:
+        fields.pop("station", None)
+    if "id_number" in fields:
+        number = normalise_id_number(fields.pop("id_number"))
+        if number != current.id_number:
+            check_not_registered(number, user=user, exclude_pk=current.pk)
+            current.id_number = number
+    for name, value in fields.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    if current.household is None:
+        current.relationship = ""
+    if current.worker is not None and current.worker.station_id != current.station_id:
+        raise ValidationError({"worker": _("The responsible worker must work at the client's station.")})
+    _check_household(current, current.household, current.relationship)
+    current.fill_derived_fields()
+    current.full_clean()
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def client_close(*, client: Client, reason: str, closed_on=None, note="") -> Client:
+    """Close a record (销档). Records are never deleted; open memberships end on the closing date."""
+    client = Client.objects.select_for_update().get(pk=client.pk)
+    if client.status == ClientStatus.CLOSED:
+        raise ValidationError(_("This record is already closed."))
+    closed_on = closed_on or timezone.localdate()
+    if not reason:
+        raise ValidationError({"close_reason": _("Choose why the record is closed.")})
+    if closed_on < client.registered_on:
+        raise ValidationError({"closed_on": _("The closing date cannot be before the registration date.")})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
+    client.status, client.close_reason, client.closed_on, client.close_note = ClientStatus.CLOSED, reason, closed_on, note
+    client.version += 1
+    client.save()
+    for membership in client.categories.filter(end_on__isnull=True):
+        membership.end_on = max(closed_on, membership.start_on)
+        membership.save(update_fields=["end_on"])
+    return client
+
+
+def validate_membership(*, client, category, subtype="", disability_type="", disability_grade=None, start_on=None):
+    """The category rules, shared by the form, the API and the roster import."""
+    errors = {}
+    allowed = CATEGORY_SUBTYPES.get(category, [])
+    if subtype and subtype not in allowed:
+        errors["subtype"] = _("This subtype does not belong to the chosen category.")
+    if category == Category.CHILDREN_IN_DISTRESS and client.age_on(start_on or timezone.localdate()) >= 18:
+        errors["category"] = _("Only people under 18 can be registered as children in distress.")
+    if category == Category.DISABILITY:
+        if not disability_type:
+            errors["disability_type"] = _("Enter the type of disability.")
+        if not disability_grade:
+            errors["disability_grade"] = _("Enter the disability grade.")
+    elif disability_type or disability_grade:
+        errors["disability_type"] = _("Disability type and grade belong to the disability category only.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def category_add(
+    *, client, category, start_on=None, subtype="", disability_type="", disability_grade=None, end_on=None
+) -> CategoryMembership:
+    """Add a dated category membership (a person may hold several categories at once)."""
+    start_on = start_on or timezone.localdate()
+    validate_membership(client=client, category=category, subtype=subtype, disability_type=disability_type,
+                        disability_grade=disability_grade, start_on=start_on)
+    if start_on < client.birth_date:
+        raise ValidationError({"start_on": _("The start date cannot be before the date of birth.")})
+    if client.categories.filter(category=category).filter(
+        end_on__isnull=True
+    ).exists() or client.categories.filter(category=category, end_on__gte=start_on).exists():
+        raise ValidationError({"category": _("This person already holds this category in that period.")})
+    membership = CategoryMembership(
+        client=client, category=category, subtype=subtype or "", disability_type=disability_type or "",
+        disability_grade=disability_grade or None, start_on=start_on, end_on=end_on,
+    )
+    membership.full_clean()
+    membership.save()
+    _refresh_due(client)
+    return membership
+
+
+@transaction.atomic
+def category_end(*, membership: CategoryMembership, end_on=None) -> CategoryMembership:
+    end_on = end_on or timezone.localdate()
+    if membership.end_on is not None:
+        raise ValidationError(_("This membership has already ended."))
+    if end_on < membership.start_on:
+        raise ValidationError({"end_on": _("The end date cannot be before the start date.")})
+    membership.end_on = end_on
+    membership.save(update_fields=["end_on"])
+    _refresh_due(membership.client)
+    return membership
+
+
+def _refresh_due(client):
+    client = Client.objects.select_related("station").get(pk=client.pk)
+    due = _next_due(client)
+    if due != client.next_visit_due:
+        Client.objects.filter(pk=client.pk).update(next_visit_due=due)
+
+
+@transaction.atomic
+def household_create(*, station, user=None, address="", village="", in_distress=False, notes="", head=None) -> Household:
+    """Create a household (家庭户), optionally with its head."""
+    _check_station_allowed(user, station)
+    household = Household(station=station, address=address, village=village, in_distress=in_distress, notes=notes)
+    household.full_clean()
+    household.save()
+    if head is not None:
+        household_add_member(household=household, client=head, relationship=Relationship.HEAD)
+    return household
+
+
+@transaction.atomic
+def household_update(*, household, **fields) -> Household:
+    for name, value in fields.items():
+        setattr(household, name, value)
+    household.full_clean()
+    household.save()
+    return household
+
+
+@transaction.atomic
+def household_add_member(*, household: Household, client: Client, relationship: str) -> Client:
+    if not relationship:
+        raise ValidationError({"relationship": _("Choose the relationship to the head of household.")})
+    _check_household(client, household, relationship)
+    client.household, client.relationship = household, relationship
+    client.version += 1
+    client.save(update_fields=["household", "relationship", "version", "updated_at"])
+    return client
+
+
+@transaction.atomic
+def assessment_record(
+    *, client, risk_level, assessed_on=None, assessor=None, living_condition="", needs="", notes=""
+) -> Assessment:
+    """Record a needs assessment (需求评估); the latest one sets the client's risk and visit rhythm."""
+    assessed_on = assessed_on or timezone.localdate()
+    if assessed_on > timezone.localdate():
+        raise ValidationError({"assessed_on": _("The assessment date cannot be in the future.")})
+    if assessed_on < client.registered_on:
+        raise ValidationError({"assessed_on": _("The assessment date cannot be before the registration date.")})
+    if risk_level not in RiskLevel.values:
+        raise ValidationError({"risk_level": _("Choose a risk level.")})
+    assessment = Assessment(client=client, assessed_on=assessed_on, assessor=assessor, risk_level=risk_level,
+                            living_condition=living_condition, needs=needs, notes=notes)
+    assessment.full_clean()
+    assessment.save()
+    latest = client.assessments.order_by("-assessed_on", "-id").first()
+    if latest.pk == assessment.pk:
+        Client.objects.filter(pk=client.pk).update(risk_level=risk_level)
+        _refresh_due(client)
+    return assessment
+
+
+@transaction.atomic
+def screening_campaign_create(*, county, name, stations, start_on, end_on, notes="") -> ScreeningCampaign:
+    """Open a screening campaign (大排查) over some stations of a county."""
+    campaign = ScreeningCampaign(county=county, name=name, start_on=start_on, end_on=end_on, notes=notes)
+    campaign.full_clean()
+    if not stations:
+        raise ValidationError({"stations": _("Choose at least one station.")})
+    if any(station.county_id != county.pk for station in stations):
+        raise ValidationError({"stations": _("Every station must be in the campaign's county.")})
+    campaign.save()
+    campaign.stations.set(stations)
+    return campaign
+
+
+@transaction.atomic
+def screening_campaign_update(*, campaign, stations, **fields) -> ScreeningCampaign:
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    campaign.full_clean()
+    if not stations:
+        raise ValidationError({"stations": _("Choose at least one station.")})
+    if any(station.county_id != campaign.county_id for station in stations):
+        raise ValidationError({"stations": _("Every station must be in the campaign's county.")})
+    campaign.save()
+    campaign.stations.set(stations)
+    return campaign
+
+
+@transaction.atomic
+def visit_interval_save(*, interval, county, category="", risk_level="", days) -> VisitInterval:
+    """Set a county's visit interval for a category or a risk level (动态监测频次)."""
+    existing = VisitInterval.objects.filter(county=county, category=category or "", risk_level=risk_level or "")
+    if interval.pk:
+        existing = existing.exclude(pk=interval.pk)
+    if existing.exists():
+        raise ValidationError(_("This county already has an interval for that category or risk level."))
+    interval.county, interval.category, interval.risk_level, interval.days = county, category or "", risk_level or "", days
+    interval.full_clean()
+    interval.save()
+    # The rhythm changed: every active client of the county gets a new due date.
+    active = Client.objects.active().filter(station__county=county)
+    client_monitoring_refresh(last_contacts=dict(active.values_list("pk", "last_visit_on")))
+    return interval
+
+
+@transaction.atomic
+def screening_record(
+    *, campaign, client, result, screened_on=None, screener=None, living_condition="", risk_level="", needs=""
+) -> ScreeningRecord:
+    """Record (or correct) what the campaign found about one covered client."""
+    screened_on = screened_on or timezone.localdate()
+    if not campaign.stations.filter(pk=client.station_id).exists():
+        raise ValidationError({"client": _("This client's station is not covered by the campaign.")})
+    if not campaign.start_on <= screened_on <= campaign.end_on:
+        raise ValidationError({"screened_on": _("The screening date must fall within the campaign period.")})
+    if result == ScreeningRecord.Result.NOT_FOUND and risk_level:
+        raise ValidationError({"risk_level": _("A person who was not found cannot be given a risk level.")})
+    record = ScreeningRecord.objects.filter(campaign=campaign, client=client).first() or ScreeningRecord(
+        campaign=campaign, client=client
+    )
+    record.screened_on, record.screener, record.result = screened_on, screener, result
+    record.living_condition, record.risk_level, record.needs = living_condition, risk_level, needs
+    record.full_clean()
+    record.save()
+    return record
+
+
+def roster_import(*, user, file, commit: bool):
+    """Check (and with ``commit``, import) an .xlsx roster from the assistance system.
+
+    All or nothing: with any row in error nothing is written. Returns a
+    ``clients.roster.RosterResult`` listing each row's verdict."""
+    from . import roster
+
+    return roster.run(user=user, file=file, commit=commit)

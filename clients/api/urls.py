@@ -1,1 +1,6 @@
-routes = []
+from .views import ClientViewSet, HouseholdViewSet
+
+routes = [
+    ("clients", ClientViewSet, "client"),
+    ("households", HouseholdViewSet, "household"),
+]

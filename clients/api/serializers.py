@@ -1,0 +1,142 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from stations.models import Staff, Station
+
+from .. import idnumbers, privacy, services
+from ..choices import Category, DisabilityGrade, DisabilityType, Subtype
+from ..forms import clean_phone
+from ..models import CategoryMembership, Client, Household
+
+
+def _django_to_drf(error):
+    if hasattr(error, "error_dict"):
+        return serializers.ValidationError(error.message_dict)
+    return serializers.ValidationError({"non_field_errors": error.messages})
+
+
+class CategoryMembershipSerializer(serializers.ModelSerializer):
+    category_display = serializers.CharField(source="get_category_display", read_only=True)
+
+    class Meta:
+        model = CategoryMembership
+        fields = ["id", "category", "category_display", "subtype", "disability_type", "disability_grade", "start_on",
+                  "end_on"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is not None and not privacy.sees_disability(request.user) and data["disability_type"]:
+            data["disability_type"], data["disability_grade"] = privacy.MASK, None
+        return data
+
+
+class NewCategorySerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=Category.choices)
+    subtype = serializers.ChoiceField(choices=Subtype.choices, required=False, allow_blank=True, default="")
+    disability_type = serializers.ChoiceField(choices=DisabilityType.choices, required=False, allow_blank=True,
+                                              default="")
+    disability_grade = serializers.ChoiceField(choices=DisabilityGrade.choices, required=False, allow_null=True,
+                                               default=None)
+    start_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class ClientSerializer(serializers.ModelSerializer):
+    """ID number and phone are masked in every answer; the full ID number is a logged reveal."""
+
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    worker = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all(), allow_null=True, required=False)
+    household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), allow_null=True, required=False)
+    station_name = serializers.CharField(source="station.short_name", read_only=True)
+    id_number = serializers.CharField(max_length=40)
+    categories = CategoryMembershipSerializer(source="current_categories", many=True, read_only=True)
+    new_categories = NewCategorySerializer(many=True, write_only=True, required=False)
+    version = serializers.IntegerField(required=False)
+    age = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = [
+            "id", "name", "id_number", "gender", "birth_date", "age", "phone", "address", "village", "station",
+            "station_name", "worker", "household", "relationship", "registered_on", "status", "closed_on",
+            "close_reason", "risk_level", "last_visit_on", "next_visit_due", "categories", "new_categories", "version",
+        ]
+        read_only_fields = ["gender", "birth_date", "status", "closed_on", "close_reason", "risk_level",
+                            "last_visit_on", "next_visit_due"]
+
+    def to_representation(self, instance):
+        if not hasattr(instance, "current_categories"):
+            today = timezone.localdate()
+            instance.current_categories = [m for m in instance.categories.all() if m.is_held_on(today)]
+        data = super().to_representation(instance)
+        user = self.context["request"].user
+        data["id_number"] = privacy.mask_id(instance.id_number)
+        data["phone"] = privacy.phone_for(user, instance.phone)
+        return data
+
+    def validate_id_number(self, value):
+        try:
+            return idnumbers.normalise(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate_phone(self, value):
+        try:
+            return clean_phone(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": _("Send the version you edited (optimistic locking).")})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("version", None)
+        categories = validated_data.pop("new_categories", [])
+        try:
+            return services.client_register(user=self.context["request"].user, categories=categories,
+                                            **validated_data)
+        except DjangoValidationError as error:
+            raise _django_to_drf(error) from error
+
+    def update(self, instance, validated_data):
+        version = validated_data.pop("version")
+        validated_data.pop("new_categories", None)
+        validated_data.pop("registered_on", None)
+        try:
+            return services.client_update(client=instance, version=version, user=self.context["request"].user,
+                                          **validated_data)
+        except DjangoValidationError as error:
+            raise _django_to_drf(error) from error
+
+
+class HouseholdMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Client
+        fields = ["id", "name", "relationship"]
+
+
+class HouseholdSerializer(serializers.ModelSerializer):
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    members = HouseholdMemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Household
+        fields = ["id", "station", "address", "village", "in_distress", "notes", "members"]
+
+    def create(self, validated_data):
+        try:
+            return services.household_create(user=self.context["request"].user, **validated_data)
+        except DjangoValidationError as error:
+            raise _django_to_drf(error) from error
+
+    def update(self, instance, validated_data):
+        validated_data.pop("station", None)
+        try:
+            return services.household_update(household=instance, **validated_data)
+        except DjangoValidationError as error:
+            raise _django_to_drf(error) from error

@@ -1,0 +1,137 @@
+import datetime
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.models import Staff
+
+from .choices import Category, ClientStatus, RiskLevel
+from .models import CategoryMembership, Client, Household, ScreeningCampaign
+
+AGE_BANDS = [("child", _("Under 18")), ("adult", _("18 to 59")), ("elderly", _("60 and over"))]
+# ?overdue=yes (visit overdue), soon (due within 7 days), no (on track)
+MONITORING = [("yes", _("Overdue")), ("soon", _("Due within 7 days")), ("no", _("On track"))]
+DUE_SOON_DAYS = 7
+
+
+def _years_ago(day, years):
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def held_today(category):
+    today = timezone.localdate()
+    return Exists(CategoryMembership.objects.filter(
+        client=OuterRef("pk"), category=category, start_on__lte=today,
+    ).filter(Q(end_on__isnull=True) | Q(end_on__gte=today)))
+
+
+def search_clients(queryset, value):
+    """Name, pinyin (zhangsan), initials (zs), the tail of the ID number, or the phone."""
+    value = value.strip()
+    if not value:
+        return queryset
+    query = Q(name__icontains=value)
+    plain = value.replace(" ", "").lower()
+    if plain.isascii() and plain.isalpha():
+        query |= Q(name_pinyin__startswith=plain) | Q(name_initials__startswith=plain)
+        if len(plain) >= 3:
+            query |= Q(name_pinyin__contains=plain)
+    digits = value.upper().replace(" ", "")
+    if len(digits) >= 4 and digits[:-1].isdigit() and (digits[-1].isdigit() or digits[-1] == "X"):
+        query |= Q(id_number__endswith=digits)
+        if digits.isdigit():
+            query |= Q(phone__contains=digits)
+    return queryset.filter(query)
+
+
+class ClientFilterSet(SearchFilterSet):
+    """The one filterset of the registry: web list, API and export."""
+
+    station = station_filter()
+    category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
+    status = django_filters.ChoiceFilter(choices=ClientStatus.choices, label=_("status"))
+    age_band = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age_band", label=_("age"))
+    overdue = django_filters.ChoiceFilter(choices=MONITORING, method="filter_monitoring", label=_("visits"))
+    worker = ScopedModelChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
+
+    class Meta:
+        model = Client
+        fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker"]
+
+    def search(self, queryset, name, value):
+        return search_clients(queryset, value)
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(held_today(value)) if value else queryset
+
+    def filter_age_band(self, queryset, name, value):
+        today = timezone.localdate()
+        eighteen, sixty = _years_ago(today, 18), _years_ago(today, 60)
+        if value == "child":
+            return queryset.filter(birth_date__gt=eighteen)
+        if value == "adult":
+            return queryset.filter(birth_date__lte=eighteen, birth_date__gt=sixty)
+        if value == "elderly":
+            return queryset.filter(birth_date__lte=sixty)
+        return queryset
+
+    def filter_monitoring(self, queryset, name, value):
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+        if value == "yes":
+            return queryset.active().filter(next_visit_due__lt=today)
+        if value == "soon":
+            return queryset.active().filter(next_visit_due__gte=today, next_visit_due__lte=soon)
+        if value == "no":
+            return queryset.active().filter(Q(next_visit_due__gt=soon) | Q(next_visit_due__isnull=True))
+        return queryset
+
+
+class WorklistFilterSet(SearchFilterSet):
+    """The monitoring worklist: who is overdue or due soon, per station and per worker."""
+
+    station = station_filter()
+    worker = ScopedModelChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
+    category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
+    risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
+    overdue = django_filters.ChoiceFilter(choices=MONITORING[:2], method="filter_monitoring", label=_("visits"))
+
+    class Meta:
+        model = Client
+        fields = ["q", "station", "worker", "category", "risk_level", "overdue"]
+
+    search = ClientFilterSet.search
+    filter_category = ClientFilterSet.filter_category
+    filter_monitoring = ClientFilterSet.filter_monitoring
+
+
+class HouseholdFilterSet(SearchFilterSet):
+    station = station_filter()
+    in_distress = django_filters.BooleanFilter(label=_("family in distress"),
+                                               widget=django_filters.widgets.BooleanWidget())
+
+    class Meta:
+        model = Household
+        fields = ["q", "station", "in_distress"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        members = search_clients(Client.objects.filter(household=OuterRef("pk")), value)
+        return queryset.filter(Q(address__icontains=value) | Q(village__icontains=value) | Exists(members))
+
+
+class ScreeningCampaignFilterSet(SearchFilterSet):
+    search_fields = ("name", "notes")
+
+    class Meta:
+        model = ScreeningCampaign
+        fields = ["q"]

@@ -1,0 +1,280 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.forms import DateInput, ScopedFormMixin
+from stations.models import Region, Staff, Station
+from stations.scoping import scope_for
+
+from . import idnumbers, services
+from .choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
+from .models import (
+    Assessment,
+    CategoryMembership,
+    Client,
+    Household,
+    ScreeningCampaign,
+    ScreeningRecord,
+    VisitInterval,
+)
+
+PHONE_VALIDATOR = forms.RegexField(regex=r"^[0-9][0-9-]{6,19}$").regex
+
+
+def clean_phone(value):
+    value = (value or "").strip().replace(" ", "")
+    if value and not PHONE_VALIDATOR.match(value):
+        raise ValidationError(_("Enter a phone number with digits only."))
+    return value
+
+
+class ServiceForm(ScopedFormMixin, forms.ModelForm):
+    """A form whose ``save`` calls a service; the view turns the service's ValidationError
+    into field errors (see ``clients.views.ServiceFormMixin``)."""
+
+    def _post_clean(self):
+        # The service validates the model; running it here too would double the messages.
+        pass
+
+
+class ClientForm(ServiceForm):
+    """Register a person (with a first category) or edit their record."""
+
+    category = forms.ChoiceField(label=_("category"), choices=[("", "---------"), *Category.choices], required=False)
+    subtype = forms.ChoiceField(label=_("subtype"), choices=[("", "---------"), *Subtype.choices], required=False)
+    disability_type = forms.ChoiceField(label=_("disability type"), required=False,
+                                        choices=[("", "---------"), *DisabilityType.choices])
+    disability_grade = forms.TypedChoiceField(label=_("disability grade"), required=False, coerce=int, empty_value=None,
+                                              choices=[("", "---------"), *DisabilityGrade.choices])
+    id_number = forms.CharField(label=_("ID number"), max_length=40)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Client
+        fields = ["station", "name", "id_number", "phone", "address", "village", "worker", "registered_on"]
+        widgets = {"registered_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = Staff.objects.visible_to(self.user).workers().active() if self.user \
+            else Staff.objects.workers()
+        stations = self.fields["station"].queryset
+        if stations.count() == 1 and not self.instance.pk:
+            self.fields["station"].initial = stations.first()
+        if self.instance.pk:
+            for name in ("category", "subtype", "disability_type", "disability_grade", "registered_on"):
+                del self.fields[name]
+            self.fields["version"].initial = self.instance.version
+            # The full number is not put in the page; leave it empty to keep it.
+            self.fields["id_number"].required = False
+            self.fields["id_number"].initial = ""
+            self.fields["id_number"].widget.attrs["placeholder"] = idnumbers.mask(self.instance.id_number)
+            self.fields["id_number"].help_text = _("Leave empty to keep the registered number.")
+
+    def clean_id_number(self):
+        value = self.cleaned_data.get("id_number")
+        if not value and self.instance.pk:
+            return self.instance.id_number
+        return idnumbers.normalise(value)
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data.get("phone"))
+
+    def clean_name(self):
+        return self.cleaned_data["name"].strip()
+
+    def save(self, commit=True):
+        data = {name: self.cleaned_data[name] for name in
+                ("station", "name", "id_number", "phone", "address", "village", "worker")}
+        if self.instance.pk:
+            return services.client_update(client=self.instance, version=self.cleaned_data.get("version") or 0,
+                                          user=self.user, **data)
+        categories = []
+        if self.cleaned_data.get("category"):
+            categories.append({
+                "category": self.cleaned_data["category"], "subtype": self.cleaned_data["subtype"],
+                "disability_type": self.cleaned_data["disability_type"],
+                "disability_grade": self.cleaned_data["disability_grade"],
+                "start_on": self.cleaned_data.get("registered_on"),
+            })
+        return services.client_register(user=self.user, registered_on=self.cleaned_data.get("registered_on"),
+                                         categories=categories, **data)
+
+
+class ClientCloseForm(forms.Form):
+    close_reason = forms.ChoiceField(label=_("closing reason"), choices=Client._meta.get_field("close_reason").choices)
+    closed_on = forms.DateField(label=_("closing date"), initial=timezone.localdate, widget=DateInput())
+    close_note = forms.CharField(label=_("closing note"), max_length=200, required=False)
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
+    def save(self):
+        return services.client_close(client=self.client, reason=self.cleaned_data["close_reason"],
+                                     closed_on=self.cleaned_data["closed_on"], note=self.cleaned_data["close_note"])
+
+
+class CategoryMembershipForm(ServiceForm):
+    class Meta:
+        model = CategoryMembership
+        fields = ["category", "subtype", "disability_type", "disability_grade", "start_on"]
+        widgets = {"start_on": DateInput()}
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+        self.fields["start_on"].initial = timezone.localdate()
+
+    def save(self, commit=True):
+        return services.category_add(client=self.client, **self.cleaned_data)
+
+
+class CategoryEndForm(forms.Form):
+    end_on = forms.DateField(label=_("until"), initial=timezone.localdate, widget=DateInput(attrs={"class": "form-control"}))
+
+
+class AssessmentForm(ServiceForm):
+    class Meta:
+        model = Assessment
+        fields = ["assessed_on", "risk_level", "living_condition", "needs", "notes"]
+        widgets = {"assessed_on": DateInput(), "living_condition": forms.Textarea(attrs={"rows": 2}),
+                   "needs": forms.Textarea(attrs={"rows": 2}), "notes": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.client = client
+
+    def save(self, commit=True):
+        return services.assessment_record(client=self.client, assessor=getattr(self.user, "staff", None),
+                                          **self.cleaned_data)
+
+
+class HouseholdForm(ServiceForm):
+    class Meta:
+        model = Household
+        fields = ["station", "address", "village", "in_distress", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            data = {k: v for k, v in self.cleaned_data.items() if k != "station"}
+            return services.household_update(household=self.instance, **data)
+        return services.household_create(user=self.user, **self.cleaned_data)
+
+
+class HouseholdMemberForm(forms.Form):
+    id_number = forms.CharField(label=_("ID number of the member"), max_length=40,
+                                help_text=_("The person must be registered at the household's station."))
+    relationship = forms.ChoiceField(label=_("relationship to head"), choices=Relationship.choices)
+
+    def __init__(self, *args, household=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.household, self.user = household, user
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
+    def clean_id_number(self):
+        number = idnumbers.normalise(self.cleaned_data["id_number"])
+        client = Client.objects.visible_to(self.user).filter(id_number=number, station=self.household.station_id).first()
+        if client is None:
+            raise ValidationError(_("No registered person of this station has this ID number."))
+        self.client = client
+        return number
+
+    def save(self):
+        return services.household_add_member(household=self.household, client=self.client,
+                                             relationship=self.cleaned_data["relationship"])
+
+
+class VisitIntervalForm(ServiceForm):
+    class Meta:
+        model = VisitInterval
+        fields = ["county", "category", "risk_level", "days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = Region.objects.filter(level="county")
+        scope = scope_for(self.user) if self.user else None
+        if scope is not None and scope.county_ids is not None:
+            counties = counties.filter(pk__in=sorted(scope.county_ids))
+        self.fields["county"].queryset = counties
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        if not days or days < 1 or days > 366:
+            raise ValidationError(_("Enter a number of days between 1 and 366."))
+        return days
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("category") and not cleaned.get("risk_level"):
+            raise ValidationError(_("Choose a category or a risk level."))
+        if cleaned.get("category") and cleaned.get("risk_level"):
+            raise ValidationError(_("An interval applies to a category or to a risk level, not both."))
+        return cleaned
+
+    def save(self, commit=True):
+        return services.visit_interval_save(interval=self.instance, **self.cleaned_data)
+
+
+class ScreeningCampaignForm(ServiceForm):
+    stations = forms.ModelMultipleChoiceField(label=_("stations covered"), queryset=Station.objects.all(),
+                                              widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ScreeningCampaign
+        fields = ["name", "county", "stations", "start_on", "end_on", "notes"]
+        widgets = {"start_on": DateInput(), "end_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = Region.objects.filter(level="county")
+        scope = scope_for(self.user) if self.user else None
+        if scope is not None and scope.county_ids is not None:
+            counties = counties.filter(pk__in=sorted(scope.county_ids))
+        self.fields["county"].queryset = counties
+        self.fields["stations"].queryset = Station.objects.visible_to(self.user) if self.user else Station.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start_on") and cleaned.get("end_on") and cleaned["end_on"] < cleaned["start_on"]:
+            self.add_error("end_on", _("The end date cannot be before the start date."))
+        return cleaned
+
+    def save(self, commit=True):
+        if self.instance.pk:
+            return services.screening_campaign_update(campaign=self.instance, **self.cleaned_data)
+        return services.screening_campaign_create(**self.cleaned_data)
+
+
+class ScreeningRecordForm(ServiceForm):
+    class Meta:
+        model = ScreeningRecord
+        fields = ["screened_on", "result", "living_condition", "risk_level", "needs"]
+        widgets = {"screened_on": DateInput(), "living_condition": forms.Textarea(attrs={"rows": 2}),
+                   "needs": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, campaign=None, client=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.campaign, self.client = campaign, client
+        if not self.instance.pk:
+            self.fields["screened_on"].initial = min(timezone.localdate(), campaign.end_on) if campaign else None
+
+    def save(self, commit=True):
+        return services.screening_record(campaign=self.campaign, client=self.client,
+                                         screener=getattr(self.user, "staff", None), **self.cleaned_data)
+
+
+class RosterUploadForm(forms.Form):
+    file = forms.FileField(label=_("roster (.xlsx)"),
+                           help_text=_("Columns: name, ID number, category, subtype, town, village, phone, address."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update({"class": "form-control", "accept": ".xlsx"})

@@ -1,0 +1,82 @@
+"""Field-level privacy of the registry: who sees full ID numbers, phones and disability details.
+
+ID numbers are masked for everybody in lists, exports and the API; the full number is shown
+only after an explicit, logged reveal (``client_reveal_id``) by a role that works with the
+person (their station's head and workers, the bureau administrator). Phones are full for
+the same roles, who call people; disability type and grade are shown to them and to the
+guidance center, and masked for read-only county and city viewers.
+"""
+
+from stations.choices import Role
+from stations.models import AccessLog
+from stations.scoping import scope_for
+
+from . import idnumbers
+
+REVEAL_ID_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN})
+FULL_PHONE_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN})
+DISABILITY_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN, Role.CENTER_SUPERVISOR})
+MASK = "****"
+
+
+def _role(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return "superuser"
+    staff = getattr(user, "staff", None)
+    return staff.role if staff is not None else None
+
+
+def _allowed(user, roles):
+    role = _role(user)
+    return role == "superuser" or role in roles
+
+
+def mask_id(number):
+    return idnumbers.mask(number or "")
+
+
+def mask_phone(phone):
+    """138****1234; short numbers keep only their last two digits."""
+    if not phone:
+        return ""
+    digits = phone.replace("-", "")
+    if len(digits) >= 11:
+        return digits[:3] + "****" + digits[-4:]
+    return "*" * max(len(digits) - 2, 0) + digits[-2:]
+
+
+def phone_for(user, phone):
+    return phone if _allowed(user, FULL_PHONE_ROLES) else mask_phone(phone)
+
+
+def sees_disability(user):
+    return _allowed(user, DISABILITY_ROLES)
+
+
+def can_reveal_id(user, client):
+    return _allowed(user, REVEAL_ID_ROLES) and scope_for(user).allows_station(client.station_id)
+
+
+def client_reveal_id(*, request, client):
+    """The full ID number, logged as a reveal; PermissionDenied for roles that may not."""
+    from django.core.exceptions import PermissionDenied
+
+    from stations.services import access_log_record
+
+    if not can_reveal_id(request.user, client):
+        access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client, result="denied")
+        raise PermissionDenied
+    access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client,
+                      object_repr=f"{client.name} {mask_id(client.id_number)}")
+    return client.id_number
+
+
+def log_child_view(*, request, client):
+    """Every opening of the record of a person under 18 is logged (user, time, IP)."""
+    from stations.services import access_log_record
+
+    if client.is_child:
+        access_log_record(request=request, action=AccessLog.Action.VIEW, obj=client,
+                          object_repr=f"{client.name} {mask_id(client.id_number)}")

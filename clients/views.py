@@ -1,0 +1,615 @@
+import datetime
+import json
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from stations.exports import Column, list_workbook, xlsx_response
+from stations.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from stations.models import AccessLog
+from stations.services import access_log_record
+
+from . import privacy, roster, services
+from .filters import (
+    DUE_SOON_DAYS,
+    ClientFilterSet,
+    HouseholdFilterSet,
+    ScreeningCampaignFilterSet,
+    WorklistFilterSet,
+)
+from .forms import (
+    AssessmentForm,
+    CategoryEndForm,
+    CategoryMembershipForm,
+    ClientCloseForm,
+    ClientForm,
+    HouseholdForm,
+    HouseholdMemberForm,
+    RosterUploadForm,
+    ScreeningCampaignForm,
+    ScreeningRecordForm,
+    VisitIntervalForm,
+)
+from .models import (
+    CategoryMembership,
+    Client,
+    Household,
+    ScreeningCampaign,
+    ScreeningRecord,
+    VisitInterval,
+)
+from .timeline import timeline_for
+
+
+def current_memberships():
+    today = timezone.localdate()
+    return Prefetch(
+        "categories",
+        queryset=CategoryMembership.objects.filter(start_on__lte=today).filter(
+            Q(end_on__isnull=True) | Q(end_on__gte=today)),
+        to_attr="current_categories",
+    )
+
+
+def apply_service_errors(form, error):
+    """A service's ValidationError shown on the form: on the field it names, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+class ServiceFormMixin:
+    """Edit views whose form saves through a service: its ValidationError re-shows the form."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+def client_export_columns(user):
+    return [
+        Column(_("name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
+        Column(_("gender"), "get_gender_display", 6), Column(_("date of birth"), "birth_date", 12),
+        Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
+        Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),
+        Column(_("categories"), lambda c: "、".join(m.get_category_display() for m in c.current_categories), 22),
+        Column(_("risk level"), "get_risk_level_display", 10), Column(_("status"), "get_status_display", 8),
+        Column(_("registration date"), "registered_on", 12), Column(_("last visit"), "last_visit_on", 12),
+        Column(_("next visit due"), "next_visit_due", 12), Column(_("responsible worker"), "worker.name", 10),
+    ]
+
+
+class ClientListView(ObjectListView):
+    queryset = Client.objects.select_related("station", "worker").prefetch_related(current_memberships())
+    filterset_class = ClientFilterSet
+    template_name = "clients/client_list.html"
+    export_title = _("clients")
+
+    @property
+    def export_columns(self):
+        return client_export_columns(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        context["can_import"] = self.request.user.has_perm("clients.add_client")
+        return context
+
+
+class ClientDetailView(ObjectDetailView):
+    queryset = Client.objects.select_related("station", "worker", "household")
+
+    template_name = "clients/client_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        privacy.log_child_view(request=request, client=self.object)
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        client, user = self.object, self.request.user
+        categories = list(client.categories.all())
+        assessments = list(client.assessments.select_related("assessor"))
+        client._prefetched_objects_cache = {
+            "categories": client.categories.none(), "assessments": client.assessments.none(),
+        }
+        client._prefetched_objects_cache["categories"]._result_cache = categories
+        client._prefetched_objects_cache["assessments"]._result_cache = assessments
+        screenings = list(client.screenings.select_related("campaign"))
+        client._prefetched_objects_cache["screenings"] = client.screenings.none()
+        client._prefetched_objects_cache["screenings"]._result_cache = screenings
+        today = timezone.localdate()
+        context.update(
+            today=today,
+            categories=categories,
+            assessments=assessments,
+            members=list(client.household.members.exclude(pk=client.pk)) if client.household_id else [],
+            timeline=timeline_for(client, user),
+            can_reveal=privacy.can_reveal_id(user, client),
+            revealed_id=kwargs.get("revealed_id"),
+            sees_disability=privacy.sees_disability(user),
+            phone=privacy.phone_for(user, client.phone),
+            due_soon=client.next_visit_due and today <= client.next_visit_due <= today + datetime.timedelta(
+                days=DUE_SOON_DAYS),
+            interval_days=services.visit_interval_days(client=client, on=client.last_visit_on or today),
+            end_form=CategoryEndForm(),
+        )
+        return context
+
+
+class ClientRevealView(ObjectPermissionMixin, View):
+    """POST: show the full ID number once, and log it."""
+
+    queryset = Client.objects.all()
+
+    def post(self, request, pk):
+        client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+        number = privacy.client_reveal_id(request=request, client=client)
+        view = ClientDetailView()
+        view.setup(request, pk=pk)
+        view.object = Client.objects.select_related("station", "worker", "household").get(pk=client.pk)
+        return render(request, view.template_name, view.get_context_data(object=view.object, revealed_id=number))
+
+
+class ClientEditView(ServiceFormMixin, ObjectEditView):
+    queryset = Client.objects.all()
+    form_class = ClientForm
+
+
+class ClientChildMixin(ObjectPermissionMixin):
+    """Pages that act on one client of the user's scope (close, categories, assessments)."""
+
+    queryset = Client.objects.all()
+    action = "change"
+
+    @cached_property
+    def client(self):
+        return get_object_or_404(Client.objects.visible_to(self.request.user).select_related("station"),
+                                 pk=self.kwargs["pk"])
+
+
+class ClientFormPageView(ClientChildMixin, View):
+    form_class = None
+    title = ""
+    template_name = "clients/client_subform.html"
+    success_message = _("Saved.")
+
+    def get_form(self, data=None):
+        kwargs = {"client": self.client}
+        if hasattr(self.form_class, "_meta"):
+            kwargs["user"] = self.request.user
+        return self.form_class(data, **kwargs)
+
+    def render(self, form):
+        return render(self.request, self.template_name, {"form": form, "client": self.client, "title": self.title})
+
+    def get(self, request, pk):
+        return self.render(self.get_form())
+
+    def post(self, request, pk):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, self.success_message)
+                return HttpResponseRedirect(self.client.get_absolute_url())
+        return self.render(form)
+
+
+class ClientCloseView(ClientFormPageView):
+    form_class = ClientCloseForm
+    title = _("Close the record")
+    success_message = _("The record is closed.")
+
+
+class CategoryAddView(ClientFormPageView):
+    form_class = CategoryMembershipForm
+    title = _("Add a category")
+
+    def get_model(self):
+        return CategoryMembership
+
+
+class AssessmentAddView(ClientFormPageView):
+    form_class = AssessmentForm
+    title = _("Record a needs assessment")
+    action = "add"
+
+    def get_model(self):
+        from .models import Assessment
+
+        return Assessment
+
+
+class CategoryEndView(ObjectPermissionMixin, View):
+    queryset = CategoryMembership.objects.all()
+    action = "change"
+
+    def post(self, request, pk):
+        membership = get_object_or_404(CategoryMembership.objects.visible_to(request.user).select_related("client"),
+                                       pk=pk)
+        form = CategoryEndForm(request.POST)
+        if form.is_valid():
+            try:
+                services.category_end(membership=membership, end_on=form.cleaned_data["end_on"])
+                messages.success(request, _("The category has ended."))
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+        else:
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return HttpResponseRedirect(membership.client.get_absolute_url())
+
+
+class WorklistView(ObjectListView):
+    """Dynamic monitoring: who is overdue or due within 7 days, per station and per worker."""
+
+    queryset = Client.objects.select_related("station", "worker").prefetch_related(current_memberships())
+    filterset_class = WorklistFilterSet
+    template_name = "clients/worklist.html"
+    export_title = _("visit worklist")
+
+    def get_base_queryset(self):
+        soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+        return self.queryset.visible_to(self.request.user).due_by(soon).order_by("next_visit_due", "pk")
+
+    @property
+    def export_columns(self):
+        return client_export_columns(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+        scoped = Client.objects.visible_to(self.request.user).active()
+        counts = dict(overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
+                      due_soon=Count("pk", filter=Q(next_visit_due__gte=today, next_visit_due__lte=soon)),
+                      total=Count("pk"))
+        context["today"] = today
+        context["by_station"] = (scoped.values("station_id", "station__short_name").annotate(**counts)
+                                 .order_by("station__town__code"))
+        context["by_worker"] = (scoped.filter(worker__isnull=False).values("worker_id", "worker__name",
+                                                                          "station__short_name")
+                                .annotate(**counts).order_by("station__town__code", "worker__name"))
+        return context
+
+
+class HouseholdListView(ObjectListView):
+    queryset = Household.objects.select_related("station").annotate(member_count=Count("members")).prefetch_related(
+        Prefetch("members", queryset=Client.objects.filter(relationship="head"), to_attr="heads")).order_by("-id")
+    filterset_class = HouseholdFilterSet
+    template_name = "clients/household_list.html"
+    export_columns = [
+        Column(_("head of household"), lambda h: h.heads[0].name if h.heads else "", 12),
+        Column(_("station"), "station.short_name"), Column(_("village / community"), "village", 14),
+        Column(_("address"), "address", 28), Column(_("members"), "member_count", 8),
+        Column(_("family in distress"), lambda h: _t("yes") if h.in_distress else _t("no"), 10),
+    ]
+
+
+class HouseholdDetailView(ObjectDetailView):
+    queryset = Household.objects.select_related("station")
+    template_name = "clients/household_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = self.object.members.visible_to(self.request.user).prefetch_related(current_memberships())
+        context["member_form"] = HouseholdMemberForm(household=self.object, user=self.request.user)
+        context["can_change_client"] = self.request.user.has_perm("clients.change_client")
+        return context
+
+
+class HouseholdEditView(ServiceFormMixin, ObjectEditView):
+    queryset = Household.objects.all()
+    form_class = HouseholdForm
+
+
+class HouseholdMemberAddView(ObjectPermissionMixin, View):
+    queryset = Household.objects.all()
+    action = "change"
+
+    def post(self, request, pk):
+        household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
+        form = HouseholdMemberForm(request.POST, household=household, user=request.user)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    form.save()
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The member is added."))
+                return HttpResponseRedirect(household.get_absolute_url())
+        view = HouseholdDetailView()
+        view.setup(request, pk=pk)
+        view.object = household
+        context = view.get_context_data(object=household)
+        context["member_form"] = form
+        return render(request, view.template_name, context, status=400)
+
+
+class VisitIntervalListView(ObjectListView):
+    queryset = VisitInterval.objects.select_related("county").order_by("county__code", "risk_level", "category")
+    template_name = "clients/visitinterval_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["defaults"] = [
+            (key, days) for key, days in services.DEFAULT_INTERVALS.items()
+        ]
+        context["default_days"] = services.DEFAULT_DAYS
+        return context
+
+
+class VisitIntervalEditView(ServiceFormMixin, ObjectEditView):
+    queryset = VisitInterval.objects.all()
+    form_class = VisitIntervalForm
+
+    def get_success_url(self):
+        return reverse("clients:visitinterval_list")
+
+
+class ScreeningCampaignListView(ObjectListView):
+    queryset = ScreeningCampaign.objects.select_related("county").annotate(
+        station_count=Count("stations", distinct=True)).order_by("-start_on", "-id")
+    filterset_class = ScreeningCampaignFilterSet
+    template_name = "clients/screeningcampaign_list.html"
+
+
+def campaign_progress(campaign, user):
+    """Per covered station: active clients, screened, found, not found, high risk."""
+    stations = campaign.stations.visible_to(user).order_by("town__code")
+    covered = dict(Client.objects.active().filter(station__in=stations).values("station")
+                   .annotate(n=Count("pk")).values_list("station", "n"))
+    records = {row["client__station"]: row for row in ScreeningRecord.objects.filter(
+        campaign=campaign, client__station__in=stations).values("client__station").annotate(
+        screened=Count("pk"), found=Count("pk", filter=Q(result="found")),
+        not_found=Count("pk", filter=Q(result="not_found")), high=Count("pk", filter=Q(risk_level="high")))}
+    rows = []
+    for station in stations:
+        row = records.get(station.pk, {})
+        total = covered.get(station.pk, 0)
+        screened = row.get("screened", 0)
+        rows.append({"station": station, "covered": total, "screened": screened, "found": row.get("found", 0),
+                     "not_found": row.get("not_found", 0), "high": row.get("high", 0),
+                     "percent": round(100 * screened / total) if total else 0})
+    return rows
+
+
+class ScreeningCampaignDetailView(ObjectDetailView):
+    queryset = ScreeningCampaign.objects.select_related("county")
+    template_name = "clients/screeningcampaign_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = campaign_progress(self.object, self.request.user)
+        context["progress"] = rows
+        covered = sum(r["covered"] for r in rows)
+        screened = sum(r["screened"] for r in rows)
+        context["totals"] = {"covered": covered, "screened": screened,
+                             "found": sum(r["found"] for r in rows), "not_found": sum(r["not_found"] for r in rows),
+                             "high": sum(r["high"] for r in rows),
+                             "percent": round(100 * screened / covered) if covered else 0}
+        return context
+
+
+class ScreeningCampaignEditView(ServiceFormMixin, ObjectEditView):
+    queryset = ScreeningCampaign.objects.all()
+    form_class = ScreeningCampaignForm
+
+
+class ScreeningStationView(ObjectListView):
+    """The covered clients of one station in a campaign, screened or not."""
+
+    queryset = Client.objects.select_related("station")
+    template_name = "clients/screening_station.html"
+
+    def get_model(self):
+        return ScreeningRecord
+
+    @cached_property
+    def campaign(self):
+        return get_object_or_404(ScreeningCampaign.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+
+    @cached_property
+    def station(self):
+        return get_object_or_404(self.campaign.stations.visible_to(self.request.user), pk=self.kwargs["station"])
+
+    def get_base_queryset(self):
+        return self.queryset.visible_to(self.request.user).active().filter(station=self.station).prefetch_related(
+            Prefetch("screenings", queryset=ScreeningRecord.objects.filter(campaign=self.campaign), to_attr="found")
+        ).order_by("village", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(campaign=self.campaign, station=self.station,
+                       can_screen=self.request.user.has_perm("clients.add_screeningrecord"))
+        return context
+
+
+class ScreeningRecordEditView(ObjectPermissionMixin, View):
+    queryset = ScreeningRecord.objects.all()
+    action = "add"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.campaign = get_object_or_404(ScreeningCampaign.objects.visible_to(request.user), pk=kwargs["pk"])
+        self.client = get_object_or_404(Client.objects.visible_to(request.user).select_related("station"),
+                                        pk=kwargs["client"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, data=None):
+        instance = ScreeningRecord.objects.filter(campaign=self.campaign, client=self.client).first()
+        return ScreeningRecordForm(data, instance=instance, campaign=self.campaign, client=self.client,
+                                   user=self.request.user)
+
+    def render(self, form):
+        return render(self.request, "clients/client_subform.html", {
+            "form": form, "client": self.client, "title": f"{self.campaign} · {self.client.name}"})
+
+    def get(self, request, **kwargs):
+        return self.render(self.get_form())
+
+    def post(self, request, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                form.save()
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return HttpResponseRedirect(reverse("clients:screening_station",
+                                                    args=[self.campaign.pk, self.client.station_id]))
+        return self.render(form)
+
+
+# --- Roster import ------------------------------------------------------------------------
+
+def _import_dir():
+    path = Path(settings.MEDIA_ROOT) / "roster-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class RosterImportMixin(ObjectPermissionMixin):
+    queryset = Client.objects.all()
+    action = "add"
+
+    def stored(self, token):
+        """The uploaded file and its verdicts, only for the user who uploaded it."""
+        if not token or not token.isalnum() or token not in self.request.session.get("roster_imports", []):
+            raise Http404
+        base = _import_dir() / f"{self.request.user.pk}-{token}"
+        if not base.with_suffix(".xlsx").exists():
+            raise Http404
+        return base
+
+
+class _StoredFile:
+    def __init__(self, path):
+        self.path, self.name, self.size = path, path.name, path.stat().st_size
+
+    def read(self):
+        return self.path.read_bytes()
+
+
+class RosterImportView(RosterImportMixin, TemplateView):
+    """Upload a roster; the page lists every row's verdict; nothing is written yet."""
+
+    template_name = "clients/roster_import.html"
+    per_page = 200
+
+    def post(self, request):
+        form = RosterUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        upload = form.cleaned_data["file"]
+        try:
+            result = services.roster_import(user=request.user, file=upload, commit=False)
+        except ValidationError as error:
+            form.add_error("file", error.messages)
+            return self.render_to_response(self.get_context_data(form=form))
+        token = secrets.token_hex(12)
+        base = _import_dir() / f"{request.user.pk}-{token}"
+        upload.seek(0)
+        base.with_suffix(".xlsx").write_bytes(upload.read())
+        base.with_suffix(".json").write_text(json.dumps({
+            "name": upload.name, "rows": [row.as_dict() for row in result.rows], "seconds": result.seconds,
+        }, ensure_ascii=False))
+        request.session["roster_imports"] = [*request.session.get("roster_imports", [])[-9:], token]
+        return HttpResponseRedirect(reverse("clients:roster_preview", args=[token]))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", RosterUploadForm())
+        return context
+
+
+class RosterPreviewView(RosterImportMixin, TemplateView):
+    template_name = "clients/roster_import.html"
+    per_page = 200
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        base = self.stored(kwargs["token"])
+        data = json.loads(base.with_suffix(".json").read_text())
+        rows = data["rows"]
+        counts = {"new": 0, "unchanged": 0, "updated": 0, "error": 0}
+        for row in rows:
+            counts[row["verdict"]] += 1
+        show = self.request.GET.get("show") or ("error" if counts["error"] else "all")
+        shown = [r for r in rows if show == "all" or r["verdict"] == show]
+        from django.core.paginator import Paginator
+
+        page = Paginator(shown, self.per_page).get_page(self.request.GET.get("page"))
+        for row in page.object_list:
+            row["masked_id"] = privacy.mask_id(row["values"].get("id_number", ""))
+            row["change_labels"] = [roster.CHANGE_LABELS.get(c, c) for c in row["changes"]]
+        context.update(form=RosterUploadForm(), token=kwargs["token"], filename=data["name"], counts=counts,
+                       total=len(rows), page_obj=page, show=show, seconds=data["seconds"],
+                       rate=round(len(rows) / data["seconds"]) if data["seconds"] else None,
+                       can_commit=counts["error"] == 0 and counts["new"] + counts["updated"] > 0)
+        return context
+
+
+class RosterCommitView(RosterImportMixin, View):
+    def post(self, request, token):
+        base = self.stored(token)
+        try:
+            result = services.roster_import(user=request.user, file=_StoredFile(base.with_suffix(".xlsx")),
+                                            commit=True)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(reverse("clients:roster_import"))
+        if not result.committed:
+            base.with_suffix(".json").write_text(json.dumps({
+                "name": base.name, "rows": [row.as_dict() for row in result.rows], "seconds": result.seconds,
+            }, ensure_ascii=False))
+            messages.error(request, _("Nothing was imported: some rows have errors. Fix them and upload the file again."))
+            return HttpResponseRedirect(reverse("clients:roster_preview", args=[token]))
+        counts = result.counts
+        messages.success(request, _t("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts)
+        base.with_suffix(".xlsx").unlink(missing_ok=True)
+        base.with_suffix(".json").unlink(missing_ok=True)
+        return HttpResponseRedirect(reverse("clients:client_list"))
+
+
+class RosterErrorSheetView(RosterImportMixin, View):
+    """The rows with errors (or, with ?all=1, every row) and why, as .xlsx."""
+
+    def get(self, request, token):
+        base = self.stored(token)
+        rows = json.loads(base.with_suffix(".json").read_text())["rows"]
+        if not request.GET.get("all"):
+            rows = [row for row in rows if row["verdict"] == "error"]
+        access_log_record(request=request, action=AccessLog.Action.EXPORT, object_repr=f"roster check {token}")
+        title = _t("roster check")
+        wb = list_workbook(title, roster.ERROR_SHEET_COLUMNS, roster.sheet_rows(rows))
+        return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+
