@@ -26,6 +26,17 @@ class SearchFilterSet(django_filters.FilterSet):
     search_fields: tuple = ()
     q = django_filters.CharFilter(method="search", label=_("Search"))
 
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                css = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
+                widget.attrs.setdefault("class", css)
+            form._styled = True
+        return form
+
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
