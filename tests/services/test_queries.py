@@ -1,0 +1,58 @@
+"""Every list page and API list makes as many queries for 30 rows as for 3."""
+
+import datetime
+
+import pytest
+
+from services import services
+from services.choices import ActivityKind, ResourceKind, SourceKind, VisitKind
+from services.models import MonthlyReport
+from stations.models import Staff
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2024, 3, 4)
+
+
+def _fill(n, station, user, center, person):
+    staff = Staff.objects.get(user=user)
+    for i in range(n):
+        client = person(station, f"对象{i}")
+        visit = services.visit_record(client=client, visited_on=DAY, kind=VisitKind.HOME_VISIT, workers=[staff])
+        case = services.case_open(station=station, title=f"个案{i}", manager=staff, clients=[client], intake_on=DAY)
+        group = services.group_create(station=station, theme=f"小组{i}", members=[client], leader=staff,
+                                      created_on=DAY)
+        services.group_session_record(group=group, held_on=DAY, attendance_count=9, attendees=[client])
+        services.activity_record(station=station, held_on=DAY, title=f"活动{i}", kind=ActivityKind.CULTURE,
+                                 participant_count=30, participants=[client], workers=[staff])
+        services.resource_link_record(station=station, linked_on=DAY, kind=ResourceKind.CASH, description=f"慰问金{i}",
+                                      value="100", source_kind=SourceKind.DONOR, source_name="爱心人士",
+                                      visit=visit)
+        services.referral_create(station=station, client=client, to_organisation="县医保局", reason="医疗救助",
+                                 referred_on=DAY, case=case)
+        services.dispatch_send(user=center, station=station, title=f"派单{i}", sent_on=DAY,
+                               deadline=DAY + datetime.timedelta(days=3))
+        MonthlyReport.objects.create(station=station, month=datetime.date(2020 + i // 12, i % 12 + 1, 1))
+
+
+PAGES = ["/services/visits/", "/services/resource-links/", "/services/cases/", "/services/groups/",
+         "/services/activities/", "/services/referrals/", "/services/dispatches/", "/services/monthly-reports/",
+         "/services/campaign-tags/", "/services/my-day/",
+         "/api/v1/visits/", "/api/v1/resource-links/", "/api/v1/cases/", "/api/v1/groups/", "/api/v1/activities/",
+         "/api/v1/referrals/", "/api/v1/dispatches/", "/api/v1/monthly-reports/"]
+
+
+def test_query_counts_do_not_grow_with_rows(web, api, xiaohe, center, station_xiaohe, person, count_queries):
+    def measure():
+        counts = {}
+        for url in PAGES:
+            client = api(xiaohe) if url.startswith("/api/") else web(xiaohe)
+            counts[url] = count_queries(lambda url=url, client=client: client.get(url))
+            assert client.get(url).status_code == 200, url
+        return counts
+
+    _fill(3, station_xiaohe, xiaohe, center, person)
+    three = measure()
+    _fill(27, station_xiaohe, xiaohe, center, person)
+    thirty = measure()
+    assert thirty == three
+    assert max(count for url, count in three.items() if url.startswith("/api/")) <= 10
