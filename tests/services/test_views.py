@@ -157,3 +157,16 @@ def test_visit_api_uses_keyset_pagination(api, xiaohe, station_xiaohe, person):
     body = api(xiaohe).get("/api/v1/visits/", {"page_size": 2}).json()
     assert "count" not in body and body["next"]
     assert [r["visited_on"] for r in body["results"]] == ["2024-03-03", "2024-03-02"]
+
+
+def test_client_page_timeline_shows_services_within_scope(records, xiaohe, bureau):
+    from django.utils import translation
+
+    from clients.timeline import timeline_for
+
+    client = records["xiaohe"]["client"]
+    with translation.override("en"):
+        kinds = {str(entry.kind) for entry in timeline_for(client, bureau)}
+    assert {"Visit", "Case opened", "Group session", "Community activity", "Resource linked", "Referral"} <= kinds
+    # a worker of 小河站 asking about a 白寺站 person gets none of 白寺站's service records
+    assert not [e for e in timeline_for(records["baisi"]["client"], xiaohe) if "/services/" in e.url]
