@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -152,7 +152,7 @@ def read_rows(file):
         raise RosterFileError(_("Upload the roster as an Excel .xlsx file."), code="type")
     if size is not None and size > settings.MAX_UPLOAD_SIZE:
         raise RosterFileError(
-            _t("The file is too big (%(size)s MB; at most %(max)s MB).")
+            gettext("The file is too big (%(size)s MB; at most %(max)s MB).")
             % {"size": round(size / 1048576, 1), "max": settings.MAX_UPLOAD_SIZE // 1048576}, code="size")
     if size == 0:
         raise RosterFileError(_("The file is empty."), code="empty")
@@ -221,7 +221,7 @@ def _check_row(verdict, context, seen):
     errors = verdict.errors
     for key in REQUIRED:
         if not values.get(key):
-            errors.append(_t("Missing %(field)s.") % {"field": REQUIRED_LABELS[key]})
+            errors.append(gettext("Missing %(field)s.") % {"field": REQUIRED_LABELS[key]})
     number = None
     if values.get("id_number"):
         try:
@@ -231,41 +231,41 @@ def _check_row(verdict, context, seen):
         else:
             values["id_number"] = number
             if number in seen:
-                errors.append(_t("Duplicate in this file: same ID number as row %(row)s.") % {"row": seen[number]})
+                errors.append(gettext("Duplicate in this file: same ID number as row %(row)s.") % {"row": seen[number]})
             else:
                 seen[number] = verdict.row
     station = None
     if values.get("town"):
         station = context.towns.get(values["town"])
         if station is None:
-            errors.append(_t("Unknown town: %(town)s.") % {"town": values["town"]})
+            errors.append(gettext("Unknown town: %(town)s.") % {"town": values["town"]})
     category = subtype = disability_type = ""
     grade = None
     if values.get("category"):
         category = CATEGORY_NAMES.get(values["category"].replace(" ", ""))
         if category is None:
-            errors.append(_t("Unknown category: %(category)s.") % {"category": values["category"]})
+            errors.append(gettext("Unknown category: %(category)s.") % {"category": values["category"]})
     sub_text = values.get("subtype", "").replace(" ", "")
     if category == Category.DISABILITY:
         disability_type, grade = _parse_disability(sub_text)
         if not disability_type or not grade:
-            errors.append(_t("For the disability category give the type and grade as subtype, e.g. 肢体二级."))
+            errors.append(gettext("For the disability category give the type and grade as subtype, e.g. 肢体二级."))
     elif category and sub_text:
         subtype = SUBTYPE_NAMES.get(sub_text)
         if subtype is None or subtype not in CATEGORY_SUBTYPES.get(category, []):
-            errors.append(_t("The subtype %(subtype)s does not belong to the category.") % {"subtype": sub_text})
+            errors.append(gettext("The subtype %(subtype)s does not belong to the category.") % {"subtype": sub_text})
     if category == Category.SUBSISTENCE_ALLOWANCE and not subtype:
         name = values["category"].replace(" ", "")
         subtype = Subtype.URBAN if name.startswith("城市") else Subtype.RURAL if name.startswith("农村") else ""
     if category == Category.CHILDREN_IN_DISTRESS and number:
         born = idnumbers.birth_date(number)
         if _age(born, context.today) >= 18:
-            errors.append(_t("Child category on an adult: this person is 18 or older."))
+            errors.append(gettext("Child category on an adult: this person is 18 or older."))
     phone = values.get("phone", "")
     if phone and not PHONE_RE.match(phone):
-        errors.append(_t("The phone number may contain digits and dashes only."))
+        errors.append(gettext("The phone number may contain digits and dashes only."))
     if len(values.get("name", "")) > 30:
-        errors.append(_t("The name is longer than 30 characters."))
+        errors.append(gettext("The name is longer than 30 characters."))
     verdict.parsed = {"id_number": number, "station": station, "category": category, "subtype": subtype or "",
                       "disability_type": disability_type, "disability_grade": grade}
 
@@ -307,9 +307,9 @@ def check(rows, user):
                 verdict.verdict = "error"
             continue
         if client.station_id not in context.visible_station_ids:
-            verdict.errors.append(_t("This person is already registered at another station."))
+            verdict.errors.append(gettext("This person is already registered at another station."))
         elif client.status != "active":
-            verdict.errors.append(_t("This person's record is closed; reopen it before importing."))
+            verdict.errors.append(gettext("This person's record is closed; reopen it before importing."))
         if verdict.errors:
             verdict.verdict = "error"
             continue

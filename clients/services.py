@@ -5,7 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from stations.scoping import scope_for
@@ -107,7 +107,7 @@ def check_not_registered(id_number, *, user=None, exclude_pk=None):
         return
     if user is not None and scope_for(user).allows_station(existing.station_id):
         raise ValidationError(
-            {"id_number": _t("This person is already registered (%(name)s, %(station)s).")
+            {"id_number": gettext("This person is already registered (%(name)s, %(station)s).")
              % {"name": existing.name, "station": existing.station.short_name}},
             code="duplicate",
         )
@@ -182,7 +182,7 @@ def client_update(*, client: Client, version: int, user=None, **fields) -> Clien
     if current.version != int(version):
         changed = _changed_fields(current, int(version)) or [str(_("the record"))]
         raise VersionConflict(
-            _t("Someone else saved this person while you were editing (changed: %(fields)s). "
+            gettext("Someone else saved this person while you were editing (changed: %(fields)s). "
                "Reload the page and make your changes again.") % {"fields": ", ".join(changed)},
             code="version_conflict",
         )

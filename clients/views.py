@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -309,7 +309,7 @@ class HouseholdListView(ObjectListView):
         Column(_("head of household"), lambda h: h.heads[0].name if h.heads else "", 12),
         Column(_("station"), "station.short_name"), Column(_("village / community"), "village", 14),
         Column(_("address"), "address", 28), Column(_("members"), "member_count", 8),
-        Column(_("family in distress"), lambda h: _t("yes") if h.in_distress else _t("no"), 10),
+        Column(_("family in distress"), lambda h: gettext("yes") if h.in_distress else gettext("no"), 10),
     ]
 
 
@@ -594,7 +594,7 @@ class RosterCommitView(RosterImportMixin, View):
             messages.error(request, _("Nothing was imported: some rows have errors. Fix them and upload the file again."))
             return HttpResponseRedirect(reverse("clients:roster_preview", args=[token]))
         counts = result.counts
-        messages.success(request, _t("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts)
+        messages.success(request, gettext("Imported: %(new)d new, %(updated)d updated, %(unchanged)d unchanged.") % counts)
         base.with_suffix(".xlsx").unlink(missing_ok=True)
         base.with_suffix(".json").unlink(missing_ok=True)
         return HttpResponseRedirect(reverse("clients:client_list"))
@@ -609,7 +609,7 @@ class RosterErrorSheetView(RosterImportMixin, View):
         if not request.GET.get("all"):
             rows = [row for row in rows if row["verdict"] == "error"]
         access_log_record(request=request, action=AccessLog.Action.EXPORT, object_repr=f"roster check {token}")
-        title = _t("roster check")
+        title = gettext("roster check")
         wb = list_workbook(title, roster.ERROR_SHEET_COLUMNS, roster.sheet_rows(rows))
         return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 

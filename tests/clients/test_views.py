@@ -1,0 +1,177 @@
+"""Pages: pinned query counts, form messages, masking, reveal and child-view logging, conflicts."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from clients.choices import Category
+from clients.models import Client
+from stations.models import AccessLog
+
+from .conftest import new_id_number
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(register, station, n):
+    for index in range(n):
+        register(station, f"测试{index}", categories=[Category.SUBSISTENCE_ALLOWANCE, Category.DISABILITY])
+
+
+@pytest.mark.parametrize("url", ["/clients/", "/clients/worklist/", "/api/v1/clients/", "/clients/households/"])
+def test_list_query_count_does_not_grow_with_rows(url, web, api, xiaohe, register, station_xiaohe, count_queries):
+    client = api(xiaohe) if url.startswith("/api") else web(xiaohe)
+    _fill(register, station_xiaohe, 3)
+    client.get(url)  # warm the session and caches
+    three = count_queries(lambda: client.get(url))
+    _fill(register, station_xiaohe, 27)
+    thirty = count_queries(lambda: client.get(url))
+    assert three == thirty, (three, thirty)
+    assert thirty <= 14
+
+
+def test_detail_query_count_does_not_grow_with_records(web, xiaohe, register, station_xiaohe, count_queries):
+    from clients import services
+
+    person = register(station_xiaohe, "王大", categories=[Category.SUBSISTENCE_ALLOWANCE])
+    browser = web(xiaohe)
+    browser.get(f"/clients/{person.pk}/")
+    one = count_queries(lambda: browser.get(f"/clients/{person.pk}/"))
+    for category in (Category.DISABILITY, Category.OTHER):
+        services.category_add(client=person, category=category, disability_type="physical" if category ==
+                              Category.DISABILITY else "", disability_grade=2 if category == Category.DISABILITY else None)
+    for _ in range(5):
+        services.assessment_record(client=person, risk_level="low")
+    assert count_queries(lambda: browser.get(f"/clients/{person.pk}/")) == one
+
+
+def test_register_form_shows_the_check_digit_message_and_writes_nothing(web, xiaohe, station_xiaohe):
+    before = Client.objects.count()
+    page = web(xiaohe).post("/clients/add/", {"station": station_xiaohe.pk, "name": "新人",
+                                              "id_number": "110105194912310021", "registered_on": "2024-01-01"},
+                            HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert page.status_code == 200
+    assert "校验码" in page.context["form"].errors["id_number"][0]
+    assert Client.objects.count() == before
+
+
+def test_register_form_says_another_station_holds_the_person(web, xiaohe, station_xiaohe, baisi_client):
+    page = web(xiaohe).post("/clients/add/", {"station": station_xiaohe.pk, "name": "李小梅",
+                                              "id_number": baisi_client.id_number, "registered_on": "2024-01-01"})
+    message = page.context["form"].errors["id_number"][0]
+    assert "其他社工站" in message and "白寺" not in message
+    assert Client.objects.filter(id_number=baisi_client.id_number).count() == 1
+
+
+def test_register_form_refuses_child_category_for_an_adult(web, xiaohe, station_xiaohe):
+    number = new_id_number(datetime.date(1980, 1, 1))
+    page = web(xiaohe).post("/clients/add/", {"station": station_xiaohe.pk, "name": "成人", "id_number": number,
+                                              "registered_on": "2024-01-01", "category": "children_in_distress"})
+    assert "18" in page.context["form"].errors["category"][0]
+    assert not Client.objects.filter(id_number=number).exists()
+
+
+def test_register_form_creates_the_person(web, xiaohe, station_xiaohe):
+    number = new_id_number(datetime.date(1950, 6, 1))
+    response = web(xiaohe).post("/clients/add/", {
+        "station": station_xiaohe.pk, "name": "孙奶奶", "id_number": number.lower(), "phone": "13700001234",
+        "registered_on": "2024-01-01", "category": "extreme_poverty", "subtype": "dispersed"})
+    assert response.status_code == 302
+    person = Client.objects.get(id_number=number)
+    assert person.categories.get().category == "extreme_poverty"
+
+
+def test_edit_form_carries_the_version_and_shows_a_conflict(web, xiaohe, xiaohe_client):
+    browser = web(xiaohe)
+    form = browser.get(f"/clients/{xiaohe_client.pk}/edit/").context["form"]
+    assert form["version"].value() == xiaohe_client.version
+    data = {"station": xiaohe_client.station_id, "name": "张三", "phone": "13800000000", "version": xiaohe_client.version}
+    assert browser.post(f"/clients/{xiaohe_client.pk}/edit/", data).status_code == 302
+    data["phone"] = "13911112222"  # a second editor still holding the old version
+    page = browser.post(f"/clients/{xiaohe_client.pk}/edit/", data)
+    assert page.status_code == 200
+    assert "电话" in page.context["form"].non_field_errors()[0]
+    xiaohe_client.refresh_from_db()
+    assert xiaohe_client.phone == "13800000000"
+
+
+def test_lists_mask_id_numbers_and_phones(web, bureau, xiaohe_client):
+    page = web(bureau).get("/clients/").content.decode()
+    assert xiaohe_client.id_number not in page
+    assert xiaohe_client.id_number[:6] + "********" + xiaohe_client.id_number[-4:] in page
+    assert "138****1234" in page and "13812341234" not in page
+
+
+def test_export_masks_id_numbers(web, xiaohe, xiaohe_client):
+    import io
+
+    from openpyxl import load_workbook
+
+    response = web(xiaohe).get("/clients/", {"export": "xlsx"})
+    row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
+    assert row[1] == xiaohe_client.id_number[:6] + "********" + xiaohe_client.id_number[-4:]
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, username="xiaohe").exists()
+
+
+def test_reveal_is_a_logged_post(web, xiaohe, xiaohe_client):
+    browser = web(xiaohe)
+    assert xiaohe_client.id_number not in browser.get(f"/clients/{xiaohe_client.pk}/").content.decode()
+    assert browser.get(f"/clients/{xiaohe_client.pk}/reveal/").status_code == 405
+    page = browser.post(f"/clients/{xiaohe_client.pk}/reveal/")
+    assert xiaohe_client.id_number in page.content.decode()
+    entry = AccessLog.objects.get(action=AccessLog.Action.REVEAL)
+    assert (entry.username, entry.object_id, entry.result) == ("xiaohe", str(xiaohe_client.pk), "ok")
+
+
+def test_read_only_roles_cannot_reveal_and_see_no_disability_details(web, bureau, register, station_xiaohe):
+    person = register(station_xiaohe, "残疾人甲", categories=[Category.DISABILITY])
+    browser = web(bureau)
+    page = browser.get(f"/clients/{person.pk}/")
+    assert not page.context["can_reveal"]
+    assert "肢体" not in page.content.decode()
+    assert browser.post(f"/clients/{person.pk}/reveal/").status_code == 403
+    assert AccessLog.objects.get(action=AccessLog.Action.REVEAL).result == "denied"
+
+
+def test_every_opening_of_a_childs_record_is_logged(web, api, bureau, baisi, baisi_client, xiaohe_client):
+    web(baisi).get(f"/clients/{baisi_client.pk}/")
+    web(bureau).get(f"/clients/{baisi_client.pk}/")
+    api(bureau).get(f"/api/v1/clients/{baisi_client.pk}/")
+    web(bureau).get(f"/clients/{xiaohe_client.pk}/")  # an adult: not logged
+    views = AccessLog.objects.filter(action=AccessLog.Action.VIEW)
+    assert list(views.order_by("at").values_list("username", "object_id")) == [
+        ("baisi", str(baisi_client.pk)), ("bureau", str(baisi_client.pk)), ("bureau", str(baisi_client.pk))]
+
+
+def test_search_by_pinyin_initials_id_tail_and_phone(web, xiaohe, xiaohe_client):
+    browser = web(xiaohe)
+    for q in ("张三", "zhangsan", "zs", "ZS", xiaohe_client.id_number[-4:], "13812341234", "1234"):
+        assert list(browser.get("/clients/", {"q": q}).context["object_list"]) == [xiaohe_client], q
+
+
+def test_worklist_lists_overdue_and_due_soon(web, xiaohe, register, station_xiaohe):
+    from clients import services
+
+    today = timezone.localdate()
+    overdue = register(station_xiaohe, "逾期")
+    soon = register(station_xiaohe, "将到期")
+    later = register(station_xiaohe, "按期")
+    services.client_monitoring_update(client=overdue, last_contact_on=today - datetime.timedelta(days=100))
+    services.client_monitoring_update(client=soon, last_contact_on=today - datetime.timedelta(days=85))
+    services.client_monitoring_update(client=later, last_contact_on=today)
+    page = web(xiaohe).get("/clients/worklist/")
+    assert list(page.context["object_list"]) == [overdue, soon]
+    assert list(web(xiaohe).get("/clients/", {"overdue": "yes"}).context["object_list"]) == [overdue]
+
+
+def test_close_form_requires_a_reason(web, xiaohe, xiaohe_client):
+    page = web(xiaohe).post(f"/clients/{xiaohe_client.pk}/close/", {"closed_on": "2024-05-01"})
+    assert "close_reason" in page.context["form"].errors
+    xiaohe_client.refresh_from_db()
+    assert xiaohe_client.status == "active"
+    response = web(xiaohe).post(f"/clients/{xiaohe_client.pk}/close/", {"close_reason": "death",
+                                                                        "closed_on": "2024-05-01"})
+    assert response.status_code == 302
+    xiaohe_client.refresh_from_db()
+    assert (xiaohe_client.status, xiaohe_client.close_reason) == ("closed", "death")
