@@ -1,0 +1,199 @@
+"""The visit-detail export (every visit of a year, for auditors) as a background job: it
+starts at once, writes every visit row of the scope and nothing else into a write-only
+workbook, masks ID numbers for roles that may not see them, splits sheets below Excel's row
+limit, and only its owner downloads the file (logged)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from openpyxl import load_workbook
+
+from clients.idnumbers import mask
+from reports import jobs
+from services.models import Visit
+from stations.models import AccessLog, ExportJob
+from tests.reports.test_figures import D, make_client, make_visit, records  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tricky_visit(records, station_xiaohe):  # noqa: F811
+    """A 2023 visit whose text tries to run as a formula."""
+    visit = make_visit(records["extreme"], D(2023, 8, 8))
+    Visit.objects.filter(pk=visit.pk).update(findings="=cmd|' /C calc'!A0", needs="+1 米面油")
+    return visit
+
+
+def start(web, user, **data):
+    return web(user).post("/reports/exports/", {"year": 2023, **data})
+
+
+def rows_of(job):
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    with job.file.open("rb") as handle:
+        wb = load_workbook(io.BytesIO(handle.read()))
+    return wb, [row for sheet in wb for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_starting_an_export_returns_at_once_and_queues_the_job(web, bureau, records, django_capture_on_commit_callbacks,  # noqa: F811
+                                                               monkeypatch):
+    started = []
+    monkeypatch.setattr(jobs, "start_thread", started.append)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = start(web, bureau)
+    assert response.status_code == 302 and response["Location"] == "/reports/exports/"
+    job = ExportJob.objects.get(user=bureau)
+    assert (job.kind, job.status, job.params["year"]) == ("visit_detail", "queued", 2023)
+    assert len(callbacks) == 1 and started == [job.pk]  # the worker thread starts after the commit
+
+
+def test_with_the_command_worker_the_web_process_only_queues(web, bureau, settings, django_capture_on_commit_callbacks):
+    settings.EXPORT_JOBS_WORKER = "command"
+    with django_capture_on_commit_callbacks() as callbacks:
+        start(web, bureau)
+    assert callbacks == []
+    assert ExportJob.objects.get(user=bureau).status == ExportJob.Status.QUEUED
+
+
+def test_the_job_writes_every_visit_of_the_scope_and_nothing_else(web, bureau, tricky_visit):
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+    jobs.export_job_run(job.pk)
+    wb, rows = rows_of(job)
+    expected = set(Visit.objects.filter(visited_on__year=2023).values_list("pk", flat=True))
+    assert {row[0] for row in rows} == expected and len(rows) == len(expected) == 7
+    assert {row[1].year for row in rows} == {2023}
+    assert job.done == job.total == 7
+    sheet = wb.worksheets[0]
+    assert sheet["A1"].value == "探访编号" and sheet.freeze_panes == "A2"
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    assert cells["=cmd|' /C calc'!A0"].data_type == "s" and cells["+1 米面油"].data_type == "s"
+
+
+def test_a_workers_export_holds_their_station_only(web, xiaohe, records, station_xiaohe):  # noqa: F811
+    start(web, xiaohe)
+    job = ExportJob.objects.get(user=xiaohe)
+    jobs.export_job_run(job.pk)
+    _wb, rows = rows_of(job)
+    assert {row[2] for row in rows} == {"小河镇社会工作服务站"}
+    assert {row[0] for row in rows} == set(
+        Visit.objects.filter(visited_on__year=2023, station=station_xiaohe).values_list("pk", flat=True))
+
+
+def test_id_numbers_are_text_and_masked_unless_the_role_may_see_them(web, bureau, bureau_admin, auditor, records):  # noqa: F811
+    numbers = dict(Visit.objects.filter(visited_on__year=2023).values_list("pk", "client__id_number"))
+    for user, masked in ((bureau, True), (auditor, True), (bureau_admin, False)):
+        start(web, user)
+        job = ExportJob.objects.get(user=user)
+        jobs.export_job_run(job.pk)
+        wb, rows = rows_of(job)
+        assert {row[0]: row[4] for row in rows} == {
+            pk: mask(number) if masked else number for pk, number in numbers.items()}, user
+        id_cells = [row[4] for row in wb.worksheets[0].iter_rows(min_row=2)]
+        assert all(cell.data_type == "s" for cell in id_cells)
+
+
+def test_sheets_split_below_the_row_limit_and_progress_is_reported(web, bureau, records, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("stations.exports.EXCEL_MAX_ROWS", 3)  # 2 rows and a header per sheet
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
+    seen = []
+    original = ExportJob.objects.filter
+
+    def spy(*args, **kwargs):
+        queryset = original(*args, **kwargs)
+        if "pk" in kwargs and len(kwargs) == 1:
+            update = queryset.update
+
+            def record(**values):
+                if "done" in values and "total" in values:
+                    seen.append(values["done"])
+                return update(**values)
+            queryset.update = record
+        return queryset
+    monkeypatch.setattr(ExportJob.objects, "filter", spy)
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+    jobs.export_job_run(job.pk)
+    wb, rows = rows_of(job)
+    assert [sheet.title for sheet in wb] == ["探访记录", "探访记录 (2)", "探访记录 (3)"]
+    assert [sheet.max_row for sheet in wb] == [3, 3, 3]
+    assert all(sheet["A1"].value == "探访编号" for sheet in wb)
+    assert len(rows) == 6
+    assert seen == [0, 2, 4, 6, 6]
+
+
+def test_the_command_runs_queued_jobs(web, bureau, records, settings):  # noqa: F811
+    settings.EXPORT_JOBS_WORKER = "command"
+    start(web, bureau)
+    call_command("run_export_jobs", "--once")
+    assert ExportJob.objects.get(user=bureau).status == ExportJob.Status.DONE
+    assert jobs.export_job_run(ExportJob.objects.get(user=bureau).pk) is None  # never run twice
+
+
+def test_only_the_owner_downloads_and_the_download_is_logged(web, bureau, center, xiaohe, records):  # noqa: F811
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+    assert web(bureau).get(f"/reports/exports/{job.pk}/download/").status_code == 404  # not finished yet
+    jobs.export_job_run(job.pk)
+    response = web(bureau).get(f"/reports/exports/{job.pk}/download/")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(b"".join(response.streaming_content))).worksheets[0].max_row == 7
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, username="bureau", object_id=str(job.pk)).exists()
+    for other in (center, xiaohe):
+        assert web(other).get(f"/reports/exports/{job.pk}/download/").status_code == 404
+        assert web(other).get(f"/reports/exports/{job.pk}/progress/").status_code == 404
+        assert job.pk not in [j.pk for j in web(other).get("/reports/exports/").context["jobs"]]
+
+
+def test_the_progress_fragment_polls_until_the_job_is_done(web, bureau, records):  # noqa: F811
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+    fragment = web(bureau).get(f"/reports/exports/{job.pk}/progress/").content.decode()
+    assert 'hx-trigger="every 2s"' in fragment and "<progress" in fragment
+    ExportJob.objects.filter(pk=job.pk).update(status="running", total=1000, done=250)
+    fragment = web(bureau).get(f"/reports/exports/{job.pk}/progress/").content.decode()
+    assert 'value="25"' in fragment and "250 / 1000 (25%)" in fragment
+    ExportJob.objects.filter(pk=job.pk).update(status="queued", done=0)
+    jobs.export_job_run(job.pk)
+    fragment = web(bureau).get(f"/reports/exports/{job.pk}/progress/").content.decode()
+    assert "hx-trigger" not in fragment and f"/reports/exports/{job.pk}/download/" in fragment
+    page = web(bureau).get("/reports/exports/").content.decode()
+    assert f'id="export-job-{job.pk}"' in page
+
+
+@pytest.mark.parametrize("data", [{"year": "abcd"}, {"year": 1990}, {"year": 2999}])
+def test_bad_input_starts_nothing(web, bureau, data):
+    response = web(bureau).post("/reports/exports/", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors["year"]
+    assert not ExportJob.objects.exists()
+
+
+def test_a_station_outside_the_scope_starts_nothing(web, xiaohe, station_baisi):
+    response = start(web, xiaohe, station=station_baisi.pk)
+    assert response.status_code == 400 and response.context["form"].errors["station"]
+    assert not ExportJob.objects.exists()
+
+
+def test_a_failing_job_is_marked_failed(web, bureau, records, monkeypatch):  # noqa: F811
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+    monkeypatch.setattr(jobs.VisitDetailExport, "write", broken)
+    jobs.export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.FAILED and job.error == "导出失败,请重试。"
+    assert "导出失败" in web(bureau).get(f"/reports/exports/{job.pk}/progress/").content.decode()
+
+
+def test_only_roles_with_the_visit_permission_export(web, bureau, monkeypatch):
+    monkeypatch.setattr(jobs.VisitDetailExport, "permission", "services.no_such_permission")
+    assert web(bureau).get("/reports/exports/").status_code == 403
+    assert web(bureau).post("/reports/exports/", {"year": 2023}).status_code == 403
+    assert web(bureau).get("/reports/exports/1/download/").status_code == 403
+    assert not ExportJob.objects.exists()
