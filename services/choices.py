@@ -36,15 +36,15 @@ class CaseStage(models.TextChoices):
 CASE_ORDER = [CaseStage.INTAKE, CaseStage.ASSESSMENT, CaseStage.PLANNING, CaseStage.INTERVENTION,
               CaseStage.EVALUATION, CaseStage.CLOSED]
 
-# The legal moves of the casework workflow: one step forward, and reopening a closed case
-# (back to intervention) or going back from evaluation to intervention when goals are unmet.
+# The legal moves of the casework workflow: one step forward at a time, and reopening a
+# closed case, which starts again from a new assessment (预估).
 CASE_TRANSITIONS = {
-    CaseStage.INTAKE: {CaseStage.ASSESSMENT, CaseStage.CLOSED},
-    CaseStage.ASSESSMENT: {CaseStage.PLANNING, CaseStage.CLOSED},
+    CaseStage.INTAKE: {CaseStage.ASSESSMENT},
+    CaseStage.ASSESSMENT: {CaseStage.PLANNING},
     CaseStage.PLANNING: {CaseStage.INTERVENTION},
     CaseStage.INTERVENTION: {CaseStage.EVALUATION},
-    CaseStage.EVALUATION: {CaseStage.CLOSED, CaseStage.INTERVENTION},
-    CaseStage.CLOSED: {CaseStage.INTERVENTION},
+    CaseStage.EVALUATION: {CaseStage.CLOSED},
+    CaseStage.CLOSED: {CaseStage.ASSESSMENT},
 }
 
 

@@ -470,6 +470,22 @@ class _Builder:
             rows.append(dispatch)
         Dispatch.objects.bulk_create(rows)
 
+    def open_dispatches(self, rng, senders):
+        """The tasks still in hand today: some within their deadline, some already overdue."""
+        rows = []
+        for index in range(8):
+            station = self.stations[(index * 5 + 2) % len(self.stations)]
+            title, source = DISPATCH_TITLES[index % len(DISPATCH_TITLES)]
+            sent = self.today - datetime.timedelta(days=1 + index * 2)
+            dispatch = Dispatch(station=station, sent_on=sent, deadline=sent + datetime.timedelta(days=5),
+                                source=source, title=title, description="请社工站及时入户核实情况,采取帮扶措施并反馈结果。",
+                                issued_by=senders[index % len(senders)])
+            if index % 2:
+                dispatch.status, dispatch.accepted_on = DispatchStatus.ACCEPTED, sent
+                dispatch.accepted_by = self.social_worker(station.pk)
+            rows.append(dispatch)
+        Dispatch.objects.bulk_create(rows)
+
     # ------------------------------------------------------------------ monthly reports
     def monthly_reports(self, rng, users):
         head_of = {}
@@ -574,6 +590,8 @@ def seed(context):
         builder.resources(rng, year, max(1, round(50 * share)), None, activities, [c for c, _, _ in cases])
         builder.referrals(rng, year, max(1, round(16 * share)))
         builder.dispatches(rng, year, max(1, round(40 * share)), bodies)
+
+    builder.open_dispatches(rng, bodies)
 
     from django.contrib.auth import get_user_model
 

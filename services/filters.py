@@ -1,13 +1,11 @@
 """One FilterSet per model, shared by the web list, the API viewset and the xlsx export."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
-from clients.models import Client
 from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
 from stations.models import Staff
 
@@ -78,11 +76,10 @@ class VisitFilterSet(DateRangeMixin, SearchFilterSet):
     worker = worker_filter("workers", _("worker"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk update"))
     tag = tag_filter()
-    client = ScopedModelChoiceFilter(queryset=Client.objects.all(), label=_("client"), widget=forms.HiddenInput)
 
     class Meta:
         model = Visit
-        fields = ["q", "station", "kind", "worker", "risk_level", "tag", "since", "until", "client"]
+        fields = ["q", "station", "kind", "worker", "risk_level", "tag", "since", "until"]
 
     def search(self, queryset, name, value):
         if not value.strip():

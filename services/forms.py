@@ -35,7 +35,8 @@ class ClientPicker(forms.SelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ids = [int(v) for v in (value or []) if str(v).isdigit()]
+        ids = [getattr(v, "pk", v) for v in (value or [])]
+        ids = [int(v) for v in ids if str(v).isdigit()]
         queryset = self.choices.queryset if hasattr(self.choices, "queryset") else Client.objects.none()
         context["picked"] = list(queryset.filter(pk__in=ids).select_related("station")) if ids else []
         context["multiple"] = self.multiple
@@ -65,7 +66,9 @@ class ServiceFormMixin(ScopedFormMixin):
         if "station" in self.fields:
             stations = self.fields["station"].queryset
             if staff is not None and staff.station_id:
+                # a station's own staff record for their station: no choice to make
                 self.fields["station"].initial = staff.station_id
+                self.fields["station"].disabled = True
                 if self.instance.pk is None:
                     self.fields["station"].widget = forms.HiddenInput()
             elif self.instance.pk:
@@ -98,6 +101,27 @@ class ServiceFormMixin(ScopedFormMixin):
                 self.add_error(field if field in self.fields else None, messages)
         else:
             self.add_error(None, error.messages)
+
+
+class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
+    """A form whose ``save`` calls a service; the service's errors show on the fields."""
+
+    def _post_clean(self):
+        pass
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and not self._errors:
+            try:
+                self.saved = self.write()
+            except ValidationError as error:
+                self.apply_service_errors(error)
+
+    def save(self, commit=True):
+        return self.saved
+
+    def write(self):
+        raise NotImplementedError
 
 
 class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
@@ -143,7 +167,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         return self.visits
 
 
-class VisitForm(ServiceFormMixin, forms.ModelForm):
+class VisitForm(ServiceModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput())
 
     class Meta:
@@ -156,34 +180,10 @@ class VisitForm(ServiceFormMixin, forms.ModelForm):
         self.fields["version"].initial = self.instance.version
         self.fields["workers"].queryset = self.fields["workers"].queryset.filter(station=self.instance.station_id)
 
-    def _post_clean(self):
-        pass  # the service validates against the saved row
-
-    def save(self, commit=True):
+    def write(self):
         data = dict(self.cleaned_data)
         version = data.pop("version")
         return services.visit_update(visit=self.instance, version=version, **data)
-
-
-class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
-    """A form whose ``save`` calls a service; the service's errors show on the fields."""
-
-    def _post_clean(self):
-        pass
-
-    def full_clean(self):
-        super().full_clean()
-        if self.is_bound and not self._errors:
-            try:
-                self.saved = self.write()
-            except ValidationError as error:
-                self.apply_service_errors(error)
-
-    def save(self, commit=True):
-        return self.saved
-
-    def write(self):
-        raise NotImplementedError
 
 
 class ResourceLinkForm(ServiceModelForm):

@@ -438,6 +438,7 @@ class DispatchListView(ServiceListView):
     extra_export_columns = [Column(_("source"), "get_source_display"), Column(_("details"), "description", 40),
                             Column(_("report back"), "report", 40)]
     add_url_name = "services:dispatch_add"
+    template_name = "services/dispatch_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -114,8 +114,10 @@ def test_case_walks_the_legal_path_and_reopens(case):
         case = services.case_transition(case=case, to_stage=stage, on=DAY)
     case = services.case_transition(case=case, to_stage="closed", on=DAY, closure_reason="goals_met")
     assert (case.stage, case.closed_on) == (CaseStage.CLOSED, DAY)
-    case = services.case_transition(case=case, to_stage="intervention", on=DAY, note="服务对象再次陷入困境")
-    assert case.stage == CaseStage.INTERVENTION and case.closed_on is None
+    with pytest.raises(ValidationError):
+        services.case_transition(case=case, to_stage="assessment", on=DAY)  # reopening needs a reason
+    case = services.case_transition(case=case, to_stage="assessment", on=DAY, note="服务对象再次陷入困境")
+    assert case.stage == CaseStage.ASSESSMENT and case.closed_on is None
     assert CaseStageChange.objects.filter(case=case).count() == 7
 
 
@@ -132,7 +134,7 @@ def test_illegal_case_transition_is_refused_and_writes_nothing(case):
 
 def test_illegal_case_transition_message_is_in_chinese(case, web, xiaohe):
     response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
-                                {"to_stage": "closed", "on": "2024-03-05", "version": 1},
+                                {"to_stage": "evaluation", "on": "2024-03-05", "version": 1},
                                 HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     response = web(xiaohe).post(f"/api/v1/cases/{case.pk}/transition/", {"to_stage": "evaluation"},
@@ -144,7 +146,7 @@ def test_illegal_case_transition_message_is_in_chinese(case, web, xiaohe):
 
 
 def test_closing_needs_a_reason(case):
-    for stage in ["assessment"]:
+    for stage in ["assessment", "planning", "intervention", "evaluation"]:
         case = services.case_transition(case=case, to_stage=stage, on=DAY)
     with pytest.raises(ValidationError) as error:
         services.case_transition(case=case, to_stage="closed", on=DAY)
