@@ -66,6 +66,27 @@ class RegionScopedQuerySet(models.QuerySet):
         return self.filter(**{f"{self.region_field}__in": regions.values("pk")})
 
 
+ZERO_YUAN = models.Value(Decimal("0.00"), output_field=models.DecimalField(max_digits=14, decimal_places=2))
+
+
+def _summed(queryset, group_field):
+    return models.Subquery(
+        queryset.order_by().values(group_field).annotate(total=models.Sum("amount")).values("total")
+    )
+
+
+class FundingSourceQuerySet(RegionScopedQuerySet):
+    def with_execution(self):
+        """Annotate ``contracted_amount`` (sum of contract splits on the source) and
+        ``paid_amount`` (paid instalments drawn on it): one query, whatever the rows."""
+        allocations = ContractFunding.objects.filter(source=models.OuterRef("pk"))
+        paid = PaymentInstalment.objects.filter(funding__source=models.OuterRef("pk"), status=InstalmentStatus.PAID)
+        return self.annotate(
+            contracted_amount=Coalesce(_summed(allocations, "source"), ZERO_YUAN),
+            paid_amount=Coalesce(_summed(paid, "funding__source"), ZERO_YUAN),
+        )
+
+
 class IndicatorSystemQuerySet(RegionScopedQuerySet):
     region_field = "county"
 
@@ -100,7 +121,7 @@ class FundingSource(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    objects = RegionScopedQuerySet.as_manager()
+    objects = FundingSourceQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -175,18 +196,11 @@ class ContractQuerySet(models.QuerySet):
 
     def with_money(self):
         """Annotate ``funded_amount`` (sum of the split) and ``paid_amount`` (paid instalments)."""
-        funded = (
-            ContractFunding.objects.filter(contract=models.OuterRef("pk")).order_by().values("contract")
-            .annotate(total=models.Sum("amount")).values("total")
-        )
-        paid = (
-            PaymentInstalment.objects.filter(contract=models.OuterRef("pk"), status=InstalmentStatus.PAID).order_by()
-            .values("contract").annotate(total=models.Sum("amount")).values("total")
-        )
-        zero = models.Value(Decimal("0.00"), output_field=models.DecimalField(max_digits=14, decimal_places=2))
+        funded = ContractFunding.objects.filter(contract=models.OuterRef("pk"))
+        paid = PaymentInstalment.objects.filter(contract=models.OuterRef("pk"), status=InstalmentStatus.PAID)
         return self.annotate(
-            funded_amount=Coalesce(models.Subquery(funded), zero),
-            paid_amount=Coalesce(models.Subquery(paid), zero),
+            funded_amount=Coalesce(_summed(funded, "contract"), ZERO_YUAN),
+            paid_amount=Coalesce(_summed(paid, "contract"), ZERO_YUAN),
         )
 
 
@@ -237,6 +251,8 @@ class Contract(models.Model):
             errors["contractor"] = _("The contractor must be a social work organisation.")
         if self.county_id and self.county.level != RegionLevel.COUNTY:
             errors["county"] = _("Choose a county.")
+        if self.year and self.start_on and self.end_on and self.year not in {self.start_on.year, self.end_on.year}:
+            errors["year"] = _("The contract's period must fall in (or touch) its year.")
         if errors:
             raise ValidationError(errors)
 

@@ -1,3 +1,28 @@
-"""Role grants of the funding app (see stations.roles)."""
+"""Role grants of the funding app (see stations.roles).
 
-from stations.roles import grant  # noqa: F401
+The bureau manages money, contracts and indicator systems; guidance-center supervisors
+record evaluations; stations read their own contracts; the city viewer reads everything in
+its counties (scoping decides which records)."""
+
+from stations.choices import Role
+from stations.roles import grant
+
+BUREAU = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF}
+COUNTY_READERS = BUREAU | {Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}
+STATIONS = {Role.STATION_HEAD, Role.SOCIAL_WORKER}
+WRITE = ["view", "add", "change"]
+
+for model in ["fundingsource", "contract", "contractfunding", "contracttarget", "paymentinstalment"]:
+    grant(BUREAU, f"funding.{model}", WRITE)
+for model in ["indicatorsystem", "indicatorcategory", "indicator"]:
+    grant(BUREAU, f"funding.{model}", WRITE)
+    grant({Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}, f"funding.{model}")
+for model in ["performanceevaluation", "indicatorscore"]:
+    grant(BUREAU | {Role.CENTER_SUPERVISOR}, f"funding.{model}", WRITE)
+    grant(STATIONS | {Role.CITY_VIEWER}, f"funding.{model}")
+
+grant({Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}, "funding.fundingsource")
+grant(COUNTY_READERS | STATIONS, "funding.contract")
+grant(COUNTY_READERS | STATIONS, "funding.contracttarget")
+grant(COUNTY_READERS | STATIONS, "funding.contractfunding")
+grant(COUNTY_READERS | STATIONS, "funding.paymentinstalment")

@@ -1,1 +1,7 @@
-routes = []
+from .views import ContractViewSet, FundingSourceViewSet, PerformanceEvaluationViewSet
+
+routes = [
+    ("funding-sources", FundingSourceViewSet, "fundingsource"),
+    ("contracts", ContractViewSet, "contract"),
+    ("evaluations", PerformanceEvaluationViewSet, "evaluation"),
+]

@@ -1,0 +1,171 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from stations.models import Organisation, Station
+
+from .. import services
+from ..choices import TargetKind
+from ..forms import scope_counties, scope_regions
+from ..models import (
+    Contract,
+    ContractFunding,
+    ContractTarget,
+    FundingSource,
+    IndicatorScore,
+    IndicatorSystem,
+    PaymentInstalment,
+    PerformanceEvaluation,
+)
+
+
+def _request_user(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "user", None)
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    contracted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    paid_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = FundingSource
+        fields = ["id", "region", "region_name", "year", "source_type", "name", "document", "base_amount",
+                  "share_rule", "share_percent", "share_fixed_amount", "available_amount", "contracted_amount",
+                  "paid_amount", "notes"]
+        read_only_fields = ["available_amount"]
+
+    def validate_region(self, region):
+        user = _request_user(self)
+        if user is not None and not scope_regions(user).filter(pk=region.pk).exists():
+            raise serializers.ValidationError(_("This region is outside your scope."))
+        return region
+
+    def create(self, validated_data):
+        return services.funding_source_save(source=FundingSource(**validated_data))
+
+    def update(self, instance, validated_data):
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.funding_source_save(source=instance)
+
+
+class ContractFundingSerializer(serializers.ModelSerializer):
+    source_name = serializers.CharField(source="source.name", read_only=True)
+
+    class Meta:
+        model = ContractFunding
+        fields = ["id", "source", "source_name", "amount"]
+
+
+class ContractTargetSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ContractTarget
+        fields = ["id", "kind", "value", "note"]
+
+
+class PaymentInstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PaymentInstalment
+        fields = ["id", "number", "funding", "amount", "due_on", "condition", "requires_evaluation",
+                  "required_stage", "status", "paid_on", "voucher"]
+        read_only_fields = ["status", "paid_on", "voucher"]
+
+
+class ContractSerializer(serializers.ModelSerializer):
+    contractor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="provider"))
+    contractor_name = serializers.CharField(source="contractor.name", read_only=True)
+    stations = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), many=True)
+    funded_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    paid_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    fundings = ContractFundingSerializer(many=True, read_only=True)
+    targets = ContractTargetSerializer(many=True, read_only=True)
+    instalments = PaymentInstalmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Contract
+        fields = ["id", "county", "year", "code", "name", "contractor", "contractor_name", "stations", "amount",
+                  "start_on", "end_on", "signed_on", "status", "notes", "funded_amount", "paid_amount", "fundings",
+                  "targets", "instalments"]
+
+    def validate_county(self, county):
+        user = _request_user(self)
+        if user is not None and not scope_counties(user).filter(pk=county.pk).exists():
+            raise serializers.ValidationError(_("This county is outside your scope."))
+        return county
+
+    def create(self, validated_data):
+        stations = validated_data.pop("stations")
+        return services.contract_save(contract=Contract(**validated_data), stations=stations)
+
+    def update(self, instance, validated_data):
+        stations = validated_data.pop("stations", None)
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return services.contract_save(contract=instance, stations=stations)
+
+
+class AllocateSerializer(serializers.Serializer):
+    source = ScopedPrimaryKeyRelatedField(queryset=FundingSource.objects.all())
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+
+
+class TargetSetSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=TargetKind.choices)
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PaySerializer(serializers.Serializer):
+    instalment = serializers.IntegerField()
+    paid_on = serializers.DateField()
+    voucher = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class IndicatorScoreSerializer(serializers.ModelSerializer):
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    max_score = serializers.DecimalField(source="indicator.max_score", max_digits=6, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = IndicatorScore
+        fields = ["indicator", "indicator_name", "max_score", "score", "note"]
+
+
+class ScoreInputSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=6, decimal_places=2)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class PerformanceEvaluationSerializer(serializers.ModelSerializer):
+    contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
+    system = ScopedPrimaryKeyRelatedField(queryset=IndicatorSystem.objects.all())
+    contract_code = serializers.CharField(source="contract.code", read_only=True)
+    scores = IndicatorScoreSerializer(many=True, read_only=True)
+    score_input = ScoreInputSerializer(many=True, write_only=True, source="scores_in")
+
+    class Meta:
+        model = PerformanceEvaluation
+        fields = ["id", "contract", "contract_code", "system", "stage", "evaluated_on", "evaluator", "findings",
+                  "total", "max_total", "percentage", "grade", "scores", "score_input"]
+        read_only_fields = ["total", "max_total", "percentage", "grade"]
+
+    def _record(self, validated_data, evaluation=None):
+        scores = {row["indicator"]: (row["score"], row.get("note", "")) for row in validated_data.pop("scores_in", [])}
+        if evaluation is not None and not scores:
+            scores = {s.indicator_id: (s.score, s.note) for s in evaluation.scores.all()}
+        data = {
+            "contract": validated_data.get("contract", getattr(evaluation, "contract", None)),
+            "system": validated_data.get("system", getattr(evaluation, "system", None)),
+        }
+        for field in ["stage", "evaluated_on", "evaluator", "findings"]:
+            data[field] = validated_data.get(field, getattr(evaluation, field, ""))
+        return services.evaluation_record(**data, scores=scores, recorded_by=_request_user(self),
+                                          evaluation=evaluation)
+
+    def create(self, validated_data):
+        return self._record(validated_data)
+
+    def update(self, instance, validated_data):
+        return self._record(validated_data, evaluation=instance)

@@ -1,0 +1,64 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from stations.choices import OrganisationKind
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.models import Organisation
+
+from .choices import ContractStatus, EvaluationStage, Grade, SourceType
+from .models import Contract, FundingSource, IndicatorSystem, PerformanceEvaluation
+
+
+def year_filter(field_name="year"):
+    return django_filters.NumberFilter(field_name=field_name, label=_("year"))
+
+
+class FundingSourceFilterSet(SearchFilterSet):
+    search_fields = ("name", "document", "notes")
+    year = year_filter()
+    source_type = django_filters.ChoiceFilter(choices=SourceType.choices, label=_("source type"))
+
+    class Meta:
+        model = FundingSource
+        fields = ["q", "year", "source_type"]
+
+
+class ContractFilterSet(SearchFilterSet):
+    search_fields = ("code", "name", "contractor__name", "contractor__short_name")
+    year = year_filter()
+    contractor = ScopedModelChoiceFilter(
+        queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER), label=_("contractor")
+    )
+    station = station_filter("stations")
+    status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("status"))
+
+    class Meta:
+        model = Contract
+        fields = ["q", "year", "contractor", "station", "status"]
+
+    def filter_queryset(self, queryset):
+        # The station filter goes through the M2M table: keep one row per contract.
+        station = self.form.cleaned_data.get("station")
+        queryset = super().filter_queryset(queryset)
+        return queryset.distinct() if station else queryset
+
+
+class PerformanceEvaluationFilterSet(SearchFilterSet):
+    search_fields = ("contract__code", "contract__name", "evaluator", "findings")
+    year = year_filter("contract__year")
+    stage = django_filters.ChoiceFilter(choices=EvaluationStage.choices, label=_("stage"))
+    grade = django_filters.ChoiceFilter(choices=Grade.choices, label=_("grade"))
+    contract = ScopedModelChoiceFilter(queryset=Contract.objects.all(), label=_("contract"))
+
+    class Meta:
+        model = PerformanceEvaluation
+        fields = ["q", "year", "stage", "grade", "contract"]
+
+
+class IndicatorSystemFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    is_active = django_filters.BooleanFilter(label=_("in use"))
+
+    class Meta:
+        model = IndicatorSystem
+        fields = ["q", "is_active"]

@@ -1,0 +1,265 @@
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.choices import OrganisationKind, RegionLevel
+from stations.forms import DateInput, ScopedFormMixin
+from stations.models import Organisation, Region, Station
+from stations.scoping import scope_for
+
+from . import services
+from .choices import EvaluationStage
+from .models import (
+    Contract,
+    ContractFunding,
+    ContractTarget,
+    FundingSource,
+    Indicator,
+    IndicatorCategory,
+    IndicatorSystem,
+    PaymentInstalment,
+    PerformanceEvaluation,
+)
+
+
+def add_service_error(form, error):
+    """Show a service's ValidationError on the form: on the named field when the form has it,
+    above the form otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def scope_counties(user):
+    """The counties a user's forms may choose (their own; every county for a superuser)."""
+    counties = Region.objects.filter(level=RegionLevel.COUNTY)
+    scope = scope_for(user)
+    return counties if scope.is_global else counties.filter(pk__in=sorted(scope.county_ids))
+
+
+def scope_regions(user):
+    """Counties of the user's scope and the city and province above them (a source can be a
+    city's, like Yinchuan's venture philanthropy money)."""
+    counties = scope_counties(user)
+    return Region.objects.filter(
+        Q(pk__in=counties.values("pk")) | Q(pk__in=counties.values("parent")) | Q(pk__in=counties.values("parent__parent"))
+    ).order_by("code")
+
+
+class FundingSourceForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = FundingSource
+        fields = ["region", "year", "source_type", "name", "document", "base_amount", "share_rule", "share_percent",
+                  "share_fixed_amount", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "share_percent": _("For a percentage rule: the share of the base amount that buys services, e.g. 2."),
+            "share_fixed_amount": _("For a fixed-sum rule: the amount that buys services."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope_regions(self.user)
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+
+    def save(self, commit=True):
+        return services.funding_source_save(source=self.instance)
+
+
+class ContractForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["county", "year", "code", "name", "contractor", "stations", "amount", "start_on", "end_on",
+                  "signed_on", "status", "notes"]
+        widgets = {"start_on": DateInput(), "end_on": DateInput(), "signed_on": DateInput(),
+                   "stations": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = scope_counties(self.user)
+        self.fields["contractor"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
+        self.fields["stations"].queryset = Station.objects.visible_to(self.user).select_related("town")
+        self.fields["stations"].widget.attrs.pop("class", None)
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+            counties = self.fields["county"].queryset
+            if len(counties) == 1:
+                self.fields["county"].initial = counties[0]
+
+    def clean(self):
+        cleaned = super().clean()
+        county, stations = cleaned.get("county"), cleaned.get("stations")
+        if county and stations:
+            outside = [s.name for s in stations if s.county_id != county.pk]
+            if outside:
+                self.add_error("stations", _("These stations are not in %(county)s: %(names)s.") % {
+                    "county": county, "names": "、".join(outside)})
+        return cleaned
+
+    def save(self, commit=True):
+        return services.contract_save(contract=self.instance, stations=list(self.cleaned_data["stations"]))
+
+
+class ContractChildForm(ScopedFormMixin, forms.ModelForm):
+    """A form for a row of one contract (``contract`` comes from the URL)."""
+
+    def __init__(self, *args, contract, **kwargs):
+        self.contract = contract
+        super().__init__(*args, **kwargs)
+        self.instance.contract = contract
+
+
+class ContractFundingForm(ContractChildForm):
+    """Allocate part of the contract to a funding source (sets the source's part if it has one)."""
+
+    class Meta:
+        model = ContractFunding
+        fields = ["source", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = FundingSource.objects.visible_to(self.user).filter(year=self.contract.year)
+        self.fields["amount"].help_text = _("Setting a source again changes its part.")
+
+    def validate_unique(self):
+        pass  # setting a source again changes its part (contract_allocate)
+
+    def save(self, commit=True):
+        return services.contract_allocate(contract=self.contract, source=self.cleaned_data["source"],
+                                          amount=self.cleaned_data["amount"])
+
+
+class ContractTargetForm(ContractChildForm):
+    class Meta:
+        model = ContractTarget
+        fields = ["kind", "value", "note"]
+
+    def validate_unique(self):
+        pass  # setting a deliverable again changes its target (contract_target_set)
+
+    def save(self, commit=True):
+        return services.contract_target_set(contract=self.contract, kind=self.cleaned_data["kind"],
+                                            value=self.cleaned_data["value"], note=self.cleaned_data["note"])
+
+
+class PaymentInstalmentForm(ContractChildForm):
+    class Meta:
+        model = PaymentInstalment
+        fields = ["number", "funding", "amount", "due_on", "condition", "requires_evaluation", "required_stage"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["funding"].queryset = self.contract.fundings.select_related("source")
+        self.fields["funding"].label_from_instance = lambda f: f"{f.source.name} ({f.amount:,} 元)"
+        if not self.instance.pk:
+            self.fields["number"].initial = self.contract.instalments.count() + 1
+
+    def save(self, commit=True):
+        return services.instalment_save(instalment=self.instance)
+
+
+class InstalmentPayForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DateInput(attrs={"class": "form-control form-control-sm"}))
+    voucher = forms.CharField(label=_("payment voucher"), max_length=60, required=False,
+                              widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+
+class IndicatorSystemForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorSystem
+        fields = ["county", "name", "year", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = scope_counties(self.user)
+
+    def save(self, commit=True):
+        return services.indicator_system_save(system=self.instance)
+
+
+class IndicatorCategoryForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = IndicatorCategory
+        fields = ["name", "weight", "order"]
+
+    def __init__(self, *args, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.system = system
+
+    def save(self, commit=True):
+        return services.indicator_category_save(category=self.instance)
+
+
+class IndicatorForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["category", "name", "max_score", "scoring_notes", "order"]
+        widgets = {"scoring_notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = system.categories.all()
+
+    def save(self, commit=True):
+        return services.indicator_save(indicator=self.instance)
+
+
+class PerformanceEvaluationForm(ScopedFormMixin, forms.ModelForm):
+    """An evaluation with one score field (and a note) per indicator of the chosen system."""
+
+    class Meta:
+        model = PerformanceEvaluation
+        fields = ["stage", "evaluated_on", "evaluator", "findings"]
+        widgets = {"evaluated_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, contract, system, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.contract, self.system = contract, system
+        self.instance.contract = contract
+        if system is not None:
+            self.instance.system = system
+        existing = {s.indicator_id: s for s in self.instance.scores.all()} if self.instance.pk else {}
+        self.indicator_rows = []
+        categories = system.categories.prefetch_related("indicators") if system is not None else []
+        for category in categories:
+            rows = []
+            for indicator in category.indicators.all():
+                score_name, note_name = f"score_{indicator.pk}", f"note_{indicator.pk}"
+                self.fields[score_name] = forms.DecimalField(
+                    label=indicator.name, min_value=Decimal("0"), max_value=indicator.max_score, max_digits=6,
+                    decimal_places=2, widget=forms.NumberInput(attrs={"class": "form-control", "step": "0.5"}),
+                    error_messages={"max_value": _("The score cannot be higher than the indicator's maximum of "
+                                                   "%(limit_value)s.")},
+                    initial=existing[indicator.pk].score if indicator.pk in existing else None,
+                )
+                self.fields[note_name] = forms.CharField(
+                    label=_("note"), required=False, max_length=200,
+                    widget=forms.TextInput(attrs={"class": "form-control"}),
+                    initial=existing[indicator.pk].note if indicator.pk in existing else "",
+                )
+                rows.append((indicator, self[score_name], self[note_name]))
+            self.indicator_rows.append((category, rows))
+        if not self.instance.pk:
+            self.fields["stage"].initial = EvaluationStage.AFTER
+            self.fields["evaluated_on"].initial = timezone.localdate()
+
+    def save(self, commit=True):
+        scores = {
+            indicator.pk: (self.cleaned_data[f"score_{indicator.pk}"], self.cleaned_data[f"note_{indicator.pk}"])
+            for _category, rows in self.indicator_rows for indicator, _s, _n in rows
+        }
+        return services.evaluation_record(
+            contract=self.contract, system=self.system, stage=self.cleaned_data["stage"],
+            evaluated_on=self.cleaned_data["evaluated_on"], evaluator=self.cleaned_data["evaluator"],
+            findings=self.cleaned_data["findings"], scores=scores, recorded_by=self.user,
+            evaluation=self.instance if self.instance.pk else None,
+        )
+

@@ -1,0 +1,398 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
+
+from stations.exports import Column
+from stations.generic import (
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectPermissionMixin,
+    permission_name,
+)
+
+from . import exports, services
+from .choices import InstalmentStatus
+from .filters import (
+    ContractFilterSet,
+    FundingSourceFilterSet,
+    IndicatorSystemFilterSet,
+    PerformanceEvaluationFilterSet,
+)
+from .forms import (
+    ContractForm,
+    ContractFundingForm,
+    ContractTargetForm,
+    FundingSourceForm,
+    IndicatorCategoryForm,
+    IndicatorForm,
+    IndicatorSystemForm,
+    InstalmentPayForm,
+    PaymentInstalmentForm,
+    PerformanceEvaluationForm,
+    add_service_error,
+)
+from .models import (
+    Contract,
+    ContractFunding,
+    ContractTarget,
+    FundingSource,
+    Indicator,
+    IndicatorCategory,
+    IndicatorSystem,
+    PaymentInstalment,
+    PerformanceEvaluation,
+)
+
+
+class ServiceEditView(ObjectEditView):
+    """An edit page whose save goes through a money rule: a refusal shows on the form."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except ValidationError as error:
+            add_service_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+
+# --- Funding sources ------------------------------------------------------------------------
+
+class FundingSourceListView(ObjectListView):
+    queryset = FundingSource.objects.select_related("region").with_execution()
+    filterset_class = FundingSourceFilterSet
+    template_name = "funding/fundingsource_list.html"
+    export_columns = [
+        Column(_("year"), "year", 8), Column(_("region"), "region.name"), Column(_("name"), "name", 30),
+        Column(_("source type"), "get_source_type_display", 26), Column(_("base amount"), "base_amount", 16),
+        Column(_("share rule"), "rule_display"), Column(_("available for purchased services"), "available_amount", 18),
+        Column(_("contracted"), "contracted_amount", 16), Column(_("paid"), "paid_amount", 16),
+        Column(_("allocation document"), "document", 24),
+    ]
+
+
+class FundingSourceDetailView(ObjectDetailView):
+    queryset = FundingSource.objects.select_related("region").with_execution()
+    template_name = "funding/fundingsource_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["allocations"] = (
+            ContractFunding.objects.visible_to(self.request.user).filter(source=self.object)
+            .select_related("contract__contractor").order_by("contract__code")
+        )
+        context["remaining"] = self.object.available_amount - self.object.contracted_amount
+        return context
+
+
+class FundingSourceEditView(ServiceEditView):
+    queryset = FundingSource.objects.all()
+    form_class = FundingSourceForm
+
+
+# --- Contracts ------------------------------------------------------------------------------
+
+def _station_names(contract):
+    return "、".join(s.short_name for s in contract.stations.all())
+
+
+class ContractListView(ObjectListView):
+    queryset = (
+        Contract.objects.select_related("contractor", "county").prefetch_related("stations").with_money()
+        .annotate(station_count=Count("stations", distinct=True))
+    )
+    filterset_class = ContractFilterSet
+    template_name = "funding/contract_list.html"
+    export_columns = [
+        Column(_("contract number"), "code", 18), Column(_("project name"), "name", 34), Column(_("year"), "year", 8),
+        Column(_("contractor"), "contractor.name", 28), Column(_("stations covered"), _station_names, 40),
+        Column(_("contract amount"), "amount", 16), Column(_("funded"), "funded_amount", 16),
+        Column(_("paid"), "paid_amount", 16), Column(_("period from"), "start_on", 12),
+        Column(_("period until"), "end_on", 12), Column(_("status"), "get_status_display", 10),
+    ]
+
+
+class ContractDetailView(ObjectDetailView):
+    queryset = Contract.objects.select_related("contractor", "county").with_money()
+    template_name = "funding/contract_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract, user = self.object, self.request.user
+        instalments = list(contract.instalments.select_related("funding__source"))
+        context.update(
+            stations=contract.stations.select_related("town"),
+            fundings=contract.fundings.select_related("source"),
+            achievement=services.contract_achievement(contract),
+            instalments=instalments,
+            scheduled=sum((i.amount for i in instalments), services.ZERO),
+            evaluations=contract.evaluations.select_related("system"),
+            unfunded=contract.amount - contract.funded_amount,
+            unpaid=contract.amount - contract.paid_amount,
+            pay_form=InstalmentPayForm(initial={"paid_on": timezone.localdate()}),
+            can_allocate=user.has_perm("funding.add_contractfunding"),
+            can_set_target=user.has_perm("funding.add_contracttarget"),
+            can_plan=user.has_perm("funding.add_paymentinstalment"),
+            can_pay=user.has_perm("funding.change_paymentinstalment"),
+            can_evaluate=user.has_perm("funding.add_performanceevaluation"),
+            planned=InstalmentStatus.PLANNED,
+        )
+        return context
+
+
+class ContractEditView(ServiceEditView):
+    queryset = Contract.objects.all()
+    form_class = ContractForm
+
+
+class ContractChildEditView(ServiceEditView):
+    """Adds (or edits) a row of a contract; the contract comes from the URL or the row."""
+
+    def get_contract(self):
+        if not hasattr(self, "_contract"):
+            if self.kwargs.get("pk"):
+                self._contract = self.get_object().contract
+            else:
+                self._contract = get_object_or_404(Contract.objects.visible_to(self.request.user),
+                                                   pk=self.kwargs["contract_pk"])
+        return self._contract
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["contract"] = self.get_contract()
+        return kwargs
+
+    def get_success_url(self):
+        return self.get_contract().get_absolute_url()
+
+
+class ContractFundingAddView(ContractChildEditView):
+    queryset = ContractFunding.objects.all()
+    form_class = ContractFundingForm
+    success_message = _("The funding split is saved.")
+
+
+class ContractTargetAddView(ContractChildEditView):
+    queryset = ContractTarget.objects.all()
+    form_class = ContractTargetForm
+
+
+class PaymentInstalmentEditView(ContractChildEditView):
+    queryset = PaymentInstalment.objects.select_related("contract")
+    form_class = PaymentInstalmentForm
+
+    def get_object(self, queryset=None):
+        instalment = super().get_object(queryset)
+        if instalment is not None and instalment.status == InstalmentStatus.PAID:
+            raise Http404
+        return instalment
+
+
+class InstalmentPayView(ObjectPermissionMixin, View):
+    """Records a payment; a refusal (over-payment, evaluation missing) is shown, nothing saved."""
+
+    action = "change"
+    queryset = PaymentInstalment.objects.all()
+
+    def post(self, request, pk):
+        instalment = get_object_or_404(PaymentInstalment.objects.visible_to(request.user), pk=pk)
+        form = InstalmentPayForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        else:
+            try:
+                services.instalment_pay(instalment=instalment, paid_on=form.cleaned_data["paid_on"],
+                                        voucher=form.cleaned_data["voucher"])
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+            else:
+                messages.success(request, _("The payment is recorded."))
+        return HttpResponseRedirect(instalment.contract.get_absolute_url())
+
+
+# --- Budget execution -----------------------------------------------------------------------
+
+class BudgetView(ObjectPermissionMixin, TemplateView):
+    """Budget execution (预算执行): per source and per contract, allocated, contracted, paid and
+    remaining, for one year; ``?export=xlsx`` gives the same tables."""
+
+    queryset = FundingSource.objects.all()
+    template_name = "funding/budget.html"
+
+    def get_year(self):
+        years = sorted(set(FundingSource.objects.visible_to(self.request.user).values_list("year", flat=True)))
+        self.years = years
+        try:
+            year = int(self.request.GET.get("year", ""))
+        except ValueError:
+            year = None
+        if year is None or year not in years:
+            today = timezone.localdate().year
+            year = today if today in years or not years else years[-1]
+        return year
+
+    def get(self, request, *args, **kwargs):
+        self.year = self.get_year()
+        self.report = exports.budget_execution(request.user, self.year)
+        if request.GET.get("export") == "xlsx":
+            return exports.budget_response(request, self.year, self.report)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(year=self.year, years=self.years, **self.report)
+        return context
+
+
+# --- Indicator systems ----------------------------------------------------------------------
+
+class IndicatorSystemListView(ObjectListView):
+    queryset = IndicatorSystem.objects.select_related("county").annotate(
+        category_count=Count("categories", distinct=True), indicator_count=Count("categories__indicators"),
+        evaluation_count=Count("evaluations", distinct=True),
+    )
+    filterset_class = IndicatorSystemFilterSet
+    template_name = "funding/indicatorsystem_list.html"
+
+
+class IndicatorSystemDetailView(ObjectDetailView):
+    queryset = IndicatorSystem.objects.select_related("county")
+    template_name = "funding/indicatorsystem_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        categories = list(self.object.categories.prefetch_related("indicators"))
+        for category in categories:
+            category.max_total = sum((i.max_score for i in category.indicators.all()), services.ZERO)
+        context.update(
+            categories=categories,
+            total_weight=sum((c.weight for c in categories), services.ZERO),
+            max_total=sum((c.max_total for c in categories), services.ZERO),
+            can_change_indicators=self.request.user.has_perm(permission_name(Indicator, "add")),
+        )
+        return context
+
+
+class IndicatorSystemEditView(ServiceEditView):
+    queryset = IndicatorSystem.objects.all()
+    form_class = IndicatorSystemForm
+
+
+class SystemChildEditView(ServiceEditView):
+    def get_system(self):
+        if not hasattr(self, "_system"):
+            if self.kwargs.get("pk"):
+                obj = self.get_object()
+                self._system = obj.system if isinstance(obj, IndicatorCategory) else obj.category.system
+            else:
+                self._system = get_object_or_404(IndicatorSystem.objects.visible_to(self.request.user),
+                                                 pk=self.kwargs["system_pk"])
+        return self._system
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["system"] = self.get_system()
+        return kwargs
+
+    def get_success_url(self):
+        return self.get_system().get_absolute_url()
+
+
+class IndicatorCategoryEditView(SystemChildEditView):
+    queryset = IndicatorCategory.objects.select_related("system")
+    form_class = IndicatorCategoryForm
+
+
+class IndicatorEditView(SystemChildEditView):
+    queryset = Indicator.objects.select_related("category__system")
+    form_class = IndicatorForm
+
+
+# --- Evaluations ----------------------------------------------------------------------------
+
+class PerformanceEvaluationListView(ObjectListView):
+    queryset = PerformanceEvaluation.objects.select_related("contract__contractor", "system")
+    filterset_class = PerformanceEvaluationFilterSet
+    template_name = "funding/evaluation_list.html"
+    export_columns = [
+        Column(_("contract number"), "contract.code", 18), Column(_("project name"), "contract.name", 34),
+        Column(_("contractor"), "contract.contractor.name", 28), Column(_("stage"), "get_stage_display", 10),
+        Column(_("evaluation date"), "evaluated_on", 12), Column(_("evaluator"), "evaluator", 24),
+        Column(_("total score"), "total"), Column(_("maximum total"), "max_total"), Column(_("score (%)"), "percentage"),
+        Column(_("grade"), "get_grade_display", 10), Column(_("findings"), "findings", 50),
+    ]
+
+
+class PerformanceEvaluationDetailView(ObjectDetailView):
+    queryset = PerformanceEvaluation.objects.select_related("contract__contractor", "system", "recorded_by")
+    template_name = "funding/evaluation_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scores = {s.indicator_id: s for s in self.object.scores.all()}
+        groups = []
+        for category in self.object.system.categories.prefetch_related("indicators"):
+            rows = [(indicator, scores.get(indicator.pk)) for indicator in category.indicators.all()]
+            subtotal = sum((s.score for _i, s in rows if s is not None), services.ZERO)
+            maximum = sum((i.max_score for i, _s in rows), services.ZERO)
+            groups.append((category, rows, subtotal, maximum))
+        context["groups"] = groups
+        return context
+
+
+class PerformanceEvaluationEditView(ServiceEditView):
+    """The evaluation entry form: one score per indicator of the chosen indicator system."""
+
+    queryset = PerformanceEvaluation.objects.select_related("contract", "system")
+    form_class = PerformanceEvaluationForm
+    template_name = "funding/evaluation_form.html"
+
+    def get_contract(self):
+        if self.kwargs.get("pk"):
+            return self.get_object().contract
+        return get_object_or_404(Contract.objects.visible_to(self.request.user), pk=self.kwargs["contract_pk"])
+
+    def get_system(self, contract):
+        if self.kwargs.get("pk"):
+            return self.get_object().system
+        systems = IndicatorSystem.objects.visible_to(self.request.user).filter(is_active=True)
+        chosen = self.request.GET.get("system") or self.request.POST.get("system")
+        if chosen:
+            return get_object_or_404(systems, pk=chosen if str(chosen).isdigit() else 0)
+        return systems.filter(county=contract.county).order_by("-year", "-pk").first() or systems.first()
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.contract = self.get_contract()
+        self.system = self.get_system(self.contract)
+        kwargs.update(contract=self.contract, system=self.system)
+        return kwargs
+
+    def post(self, request, *args, **kwargs):
+        if self.get_system(self.get_contract()) is None:
+            raise Http404
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            contract=self.contract, system=self.system,
+            systems=IndicatorSystem.objects.visible_to(self.request.user).filter(is_active=True),
+        )
+        return context
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
