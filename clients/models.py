@@ -1,3 +1,5 @@
+import functools
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -22,6 +24,7 @@ from .choices import (
 )
 
 
+@functools.lru_cache(maxsize=20000)
 def name_keys(name):
     """(full pinyin, initials) of a Chinese name: 张三 -> ("zhangsan", "zs")."""
     from pypinyin import Style, lazy_pinyin

@@ -59,6 +59,12 @@ def can_reveal_id(user, client):
     return _allowed(user, REVEAL_ID_ROLES) and scope_for(user).allows_station(client.station_id)
 
 
+def log_refused_reveal(*, request, client):
+    from stations.services import access_log_record
+
+    access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client, result="denied")
+
+
 def client_reveal_id(*, request, client):
     """The full ID number, logged as a reveal; PermissionDenied for roles that may not."""
     from django.core.exceptions import PermissionDenied
@@ -66,7 +72,7 @@ def client_reveal_id(*, request, client):
     from stations.services import access_log_record
 
     if not can_reveal_id(request.user, client):
-        access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client, result="denied")
+        log_refused_reveal(request=request, client=client)
         raise PermissionDenied
     access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client,
                       object_repr=f"{client.name} {mask_id(client.id_number)}")

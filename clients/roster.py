@@ -63,7 +63,7 @@ DISABILITY_NAMES = {
     "多重": DisabilityType.MULTIPLE,
 }
 GRADE_NAMES = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-REQUIRED_LABELS = {"name": _("name"), "id_number": _("ID number"), "category": _("category"), "town": _("town")}
+REQUIRED_LABELS = {"name": _("full name"), "id_number": _("ID number"), "category": _("category"), "town": _("town")}
 PHONE_RE = re.compile(r"^[0-9][0-9-]{6,19}$")
 
 

@@ -1,5 +1,7 @@
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from stations.api.viewsets import ScopedModelViewSet
@@ -9,6 +11,13 @@ from ..filters import ClientFilterSet, HouseholdFilterSet
 from ..models import Client, Household
 from ..views import current_memberships
 from .serializers import ClientSerializer, HouseholdSerializer
+
+
+class CanViewClients(BasePermission):
+    """Reveal is a read of one field: it needs ``view``; the role check and log are in privacy."""
+
+    def has_permission(self, request, view):
+        return request.user.is_authenticated and request.user.has_perm("clients.view_client")
 
 
 class ClientViewSet(ScopedModelViewSet):
@@ -21,10 +30,15 @@ class ClientViewSet(ScopedModelViewSet):
         privacy.log_child_view(request=request, client=self.get_object())
         return response
 
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanViewClients])
     def reveal(self, request, pk=None):
         """The full ID number, once, logged as a reveal."""
         client = self.get_object()
+        if not privacy.can_reveal_id(request.user, client):
+            # Answered, not raised, so that the refused attempt stays in the log whatever the
+            # transaction handling of exceptions.
+            privacy.log_refused_reveal(request=request, client=client)
+            return Response({"detail": _("Your role may not see full ID numbers.")}, status=403)
         number = privacy.client_reveal_id(request=request, client=client)
         return Response({"id": client.pk, "id_number": number})
 
