@@ -9,10 +9,10 @@ from rest_framework.routers import DefaultRouter
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
 from reports.api.urls import routes as report_routes
+from reports.views import DashboardView
 from services.api.urls import routes as service_routes
 from stations.api.urls import routes as station_routes
 from stations.auth import SecondFactorSetupView, SecondFactorVerifyView
-from stations.views import HomeView
 from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
@@ -22,7 +22,7 @@ for prefix, viewset, basename in [
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
-    path("", HomeView.as_view(), name="home"),
+    path("", DashboardView.as_view(), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

@@ -1,0 +1,306 @@
+"""The dashboard at ``/``: the figures of SPEC §3 for the user's scope and the chosen year,
+month and station, each linked to the filtered list of the records behind it, plus the
+management figures (overdue visits and dispatches, caseload, case closure, monthly-report
+status, contract targets). Every figure comes from ``reports.figures``; the dashboard reads
+the rollup, so its number of queries does not grow with stations or records."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS as MONTH_NAMES
+from django.utils.dates import MONTHS_3
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from clients.choices import Category, ClientStatus
+from clients.models import Client
+from funding.models import Contract
+from services.choices import CaseStage, MonthlyReportStatus
+from services.models import Case, Dispatch, MonthlyReport
+from stations.models import Region, Staff, Station
+from stations.scoping import scope_for
+
+from . import figures
+
+MONTHS = [("", _("Whole year")), *[(str(number), name) for number, name in MONTH_NAMES.items()]]
+
+
+def link(url_name, **params):
+    """The URL of a list page with its filter parameters (empty ones left out)."""
+    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    return reverse(url_name) + (f"?{query}" if query else "")
+
+
+class DashboardFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False, empty_value=None)
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False,
+                                     empty_label=_("All stations in my scope"))
+
+    def __init__(self, *args, user, stations, years, several, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["station"].queryset = stations
+        if not several:
+            del self.fields["station"]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+def _years():
+    today = timezone.localdate()
+    first = figures.StationPeriodFigures.objects.filter(kind="year").order_by("period_start").values_list(
+        "period_start", flat=True).first()
+    start = min(first.year if first else today.year, today.year)
+    return list(range(today.year, start - 1, -1))
+
+
+class DashboardView(LoginRequiredMixin, TemplateView):
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        today = timezone.localdate()
+        scope = scope_for(user)
+        visible = Station.objects.visible_to(user).select_related("county").order_by("county__code", "town__code")
+        stations = list(visible)
+        years = _years()
+        form = DashboardFilterForm(self.request.GET or None, user=user, stations=visible, years=years,
+                                   several=len(stations) > 1)
+        year, month, station = today.year, None, None
+        if form.is_bound and form.is_valid():
+            year = form.cleaned_data["year"] or year
+            month = form.cleaned_data.get("month")
+            station = form.cleaned_data.get("station")
+        if len(stations) == 1:
+            station = stations[0]
+        period = figures.month_period(datetime.date(year, month, 1)) if month else figures.year_period(year)
+        station_ids, county_ids = figures.scope_station_ids(user, station)
+        totals = figures.compute(station_ids=station_ids, start=period.start, end=period.end, county_ids=county_ids)
+        shown = [s for s in stations if station is None or s.pk == station.pk]
+        shown_ids = [s.pk for s in shown]
+        base = {"since": period.start.isoformat(), "until": period.end.isoformat(),
+                "station": station.pk if station else None}
+
+        context.update(
+            form=form,
+            period=period,
+            year=year,
+            month=month,
+            station=station,
+            station_count=len(stations),
+            figures=totals,
+            cards=self._cards(totals, base, station, year),
+            categories=self._categories(totals, station),
+        )
+        context["series"] = figures.monthly_series(station_ids=station_ids, year=year)
+        context["chart_data"] = {
+            "months": [str(MONTHS_3[row["month"]]) for row in context["series"]],
+            "visits": [row["visits"] for row in context["series"]],
+            "people_served": [row["people_served"] for row in context["series"]],
+            "categories": [{"name": str(label), "value": totals["visited_clients_by_category"][code]}
+                           for code, label in Category.choices],
+            "labels": {"visits": str(_("Visits")), "people_served": str(_("People served"))},
+        }
+        if station is None and len(shown) > 1:
+            context["station_rows"] = self._station_rows(shown, period, base)
+        if scope.county_ids and len(scope.county_ids) > 1 and station is None:
+            context["counties"] = self._counties(scope, stations, period)
+        context.update(self._management(user, shown_ids, station, period, today))
+        context["contracts"] = self._contracts(user, station, year)
+        return context
+
+    # --- figure cards ---------------------------------------------------------------------
+    def _cards(self, totals, base, station, year):
+        station_id = base["station"]
+        dated = dict(base)
+        people = [
+            (_("visits"), link("services:visit_list", **dated)),
+            (_("activities"), link("services:activity_list", **dated)),
+            (_("group sessions"), link("services:group_list", **dated)),
+            (_("cases"), link("services:case_list", **dated)),
+        ]
+        return [
+            {"key": "stations", "label": _("Stations"), "value": totals["stations"], "icon": "house-heart",
+             "url": reverse("stations:station_detail", args=[station_id]) if station_id
+             else link("stations:station_list")},
+            {"key": "social_workers", "label": _("Social workers"), "value": totals["social_workers"], "icon": "people",
+             "url": link("stations:staff_list", station=station_id, active="true")},
+            {"key": "visits", "label": _("Visits"), "value": totals["visits"], "icon": "door-open",
+             "url": link("services:visit_list", **dated)},
+            {"key": "people_served", "label": _("People served (person-times)"), "value": totals["people_served"], "icon": "heart-pulse",
+             "url": link("services:visit_list", **dated), "parts": people},
+            {"key": "resources_linked_amount", "label": _("Resources linked (yuan)"), "value": totals["resources_linked_amount"], "icon": "gift",
+             "url": link("services:resourcelink_list", **dated)},
+            {"key": "casework", "label": _("Cases opened"), "value": totals["casework"], "icon": "folder2-open",
+             "url": link("services:case_list", **dated)},
+            {"key": "groupwork", "label": _("Groups started"), "value": totals["groupwork"], "icon": "people-fill",
+             "url": link("services:group_list", **dated)},
+            {"key": "community_activities", "label": _("Community activities"), "value": totals["community_activities"], "icon": "flag",
+             "url": link("services:activity_list", **dated)},
+            {"key": "trainings", "label": _("Trainings"), "value": totals["trainings"], "icon": "mortarboard",
+             "extra": _("%(hours)s hours") % {"hours": totals["training_hours"]},
+             "url": link("training:training_list", since=base["since"], until=base["until"])},
+            {"key": "supervisions", "label": _("Supervisions"), "value": totals["supervisions"], "icon": "clipboard-check",
+             "extra": _("%(hours)s hours") % {"hours": totals["supervision_hours"]},
+             "url": link("training:supervision_list", **dated)},
+            {"key": "station_evaluations", "label": _("Station evaluations"), "value": totals["station_evaluations"], "icon": "award",
+             "url": link("training:evaluation_list", **dated)},
+        ]
+
+    def _categories(self, totals, station):
+        return [
+            {"code": code, "label": label, "value": totals["visited_clients_by_category"][code],
+             "url": link("clients:client_list", category=code, station=station.pk if station else None)}
+            for code, label in Category.choices
+        ]
+
+    # --- per station and per county -------------------------------------------------------
+    def _station_rows(self, shown, period, base):
+        rows = figures.by_station(station_ids=[s.pk for s in shown], start=period.start, end=period.end)
+        keys = ["visits", "people_served", "casework", "groupwork", "community_activities", "supervisions"]
+        names = {"visits": "services:visit_list", "people_served": "services:visit_list",
+                 "casework": "services:case_list", "groupwork": "services:group_list",
+                 "community_activities": "services:activity_list", "supervisions": "training:supervision_list"}
+        table = []
+        total = defaultdict(int)
+        total_amount = Decimal("0.00")
+        for station in shown:
+            data = rows[station.pk]
+            params = {**base, "station": station.pk}
+            cells = [{"value": data[key], "url": link(names[key], **params)} for key in keys]
+            cells.insert(0, {"value": data["social_workers"],
+                             "url": link("stations:staff_list", station=station.pk, active="true")})
+            cells.append({"value": data["resources_linked_amount"],
+                          "url": link("services:resourcelink_list", **params)})
+            for key in ["social_workers", *keys]:
+                total[key] += data[key]
+            total_amount += Decimal(data["resources_linked_amount"])
+            table.append({"station": station, "cells": cells})
+        footer = [total["social_workers"], *[total[key] for key in keys], f"{total_amount}"]
+        return {"rows": table, "footer": footer}
+
+    def _counties(self, scope, stations, period):
+        by_county = defaultdict(list)
+        for station in stations:
+            by_county[station.county_id].append(station.pk)
+        counties = list(Region.objects.filter(pk__in=sorted(scope.county_ids)).order_by("code"))
+        columns = []
+        for county in counties:
+            data = figures.compute(station_ids=by_county.get(county.pk, []), start=period.start, end=period.end,
+                                   county_ids={county.pk})
+            columns.append({"county": county, "figures": data})
+        rows = []
+        for key, label in [
+            ("stations", _("Stations")), ("social_workers", _("Social workers")), ("visits", _("Visits")),
+            ("people_served", _("People served (person-times)")),
+            ("resources_linked_amount", _("Resources linked (yuan)")), ("casework", _("Cases opened")),
+            ("groupwork", _("Groups started")), ("community_activities", _("Community activities")),
+            ("trainings", _("Trainings")), ("supervisions", _("Supervisions")),
+        ]:
+            rows.append({"label": label, "values": [column["figures"][key] for column in columns]})
+        return {"columns": columns, "rows": rows}
+
+    # --- management figures ---------------------------------------------------------------
+    def _management(self, user, shown_ids, station, period, today):
+        station_id = station.pk if station else None
+        names = dict(Station.objects.filter(pk__in=shown_ids).values_list("pk", "short_name"))
+        overdue_clients = dict(
+            Client.objects.visible_to(user).filter(station__in=shown_ids, status=ClientStatus.ACTIVE,
+                                                   next_visit_due__lt=today)
+            .values_list("station").annotate(n=Count("id")).order_by()
+        )
+        overdue_dispatches = dict(
+            Dispatch.objects.visible_to(user).filter(station__in=shown_ids).overdue(today)
+            .values_list("station").annotate(n=Count("id")).order_by()
+        )
+        overdue = [
+            {"station": names[pk], "visits": overdue_clients.get(pk, 0),
+             "visits_url": link("clients:client_list", overdue="yes", station=pk),
+             "dispatches": overdue_dispatches.get(pk, 0),
+             "dispatches_url": link("services:dispatch_list", overdue="true", station=pk)}
+            for pk in shown_ids if overdue_clients.get(pk) or overdue_dispatches.get(pk)
+        ]
+        caseload = list(
+            Staff.objects.filter(station__in=shown_ids).workers().active(today)
+            .annotate(open_cases=Count("cases", filter=~Q(cases__stage=CaseStage.CLOSED)))
+            .select_related("station").order_by("-open_cases", "station__town__code", "name")
+        )
+        cases = Case.objects.visible_to(user).filter(station__in=shown_ids)
+        opened = cases.filter(intake_on__gte=period.start, intake_on__lte=period.end)
+        opened_count = opened.count()
+        closed_of_opened = opened.filter(stage=CaseStage.CLOSED).count()
+        closed = list(cases.filter(stage=CaseStage.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end)
+                      .values_list("intake_on", "closed_on"))
+        average_days = (sum((c - i).days for i, c in closed) / len(closed)) if closed else None
+        report_month = self._report_month(period, today)
+        reports = {r.station_id: r for r in MonthlyReport.objects.visible_to(user).filter(
+            station__in=shown_ids, month=report_month)}
+        report_rows = [{"station": names[pk], "report": reports.get(pk),
+                        "url": reports[pk].get_absolute_url() if pk in reports
+                        else link("services:monthlyreport_list", station=pk, year=report_month.year)}
+                       for pk in shown_ids]
+        submitted = [r for r in reports.values() if r.status != MonthlyReportStatus.DRAFT]
+        return {
+            "overdue": overdue,
+            "overdue_totals": {
+                "visits": sum(overdue_clients.values()), "dispatches": sum(overdue_dispatches.values()),
+                "visits_url": link("clients:client_list", overdue="yes", station=station_id),
+                "dispatches_url": link("services:dispatch_list", overdue="true", station=station_id),
+            },
+            "caseload": [{"staff": s, "open_cases": s.open_cases,
+                          "url": link("services:case_list", manager=s.pk, open="true")} for s in caseload],
+            "closure": {
+                "opened": opened_count, "closed": closed_of_opened,
+                "rate": round(closed_of_opened * 100 / opened_count) if opened_count else None,
+                "closed_in_period": len(closed),
+                "average_days": round(average_days) if average_days is not None else None,
+                "opened_url": link("services:case_list", since=period.start, until=period.end, station=station_id),
+                "closed_url": link("services:case_list", since=period.start, until=period.end, station=station_id,
+                                   stage=CaseStage.CLOSED),
+            },
+            "report_month": report_month,
+            "report_rows": report_rows,
+            "reporting": {
+                "submitted": len(submitted), "stations": len(shown_ids),
+                "on_time": sum(1 for r in submitted if r.on_time),
+                "url": link("services:monthlyreport_list", station=station_id, year=report_month.year),
+            },
+        }
+
+    @staticmethod
+    def _report_month(period, today):
+        """The month whose reports are shown: the chosen month, else the last month of the period
+        that has ended (last month, for the current year)."""
+        if period.kind == "month":
+            return period.start
+        last_ended = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+        return min(period.end.replace(day=1), max(last_ended, period.start))
+
+    def _contracts(self, user, station, year):
+        contracts = Contract.objects.visible_to(user).filter(year=year).prefetch_related("targets", "stations")
+        if station is not None:
+            contracts = contracts.filter(stations=station)
+        result = []
+        for contract in contracts:
+            targets = list(contract.targets.all())
+            if not targets:
+                continue
+            station_ids = [s.pk for s in contract.stations.all()]
+            achieved = figures.compute(station_ids=station_ids, start=contract.start_on, end=contract.end_on)
+            rows = []
+            for target in targets:
+                value = Decimal(str(achieved.get(target.kind, 0)))
+                rows.append({"label": target.get_kind_display(), "target": target.value_display,
+                             "achieved": f"{value.normalize():f}" if value == value.to_integral() else f"{value}",
+                             "percent": min(100, round(value * 100 / target.value)) if target.value else 100})
+            result.append({"contract": contract, "rows": rows})
+        return result
