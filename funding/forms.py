@@ -157,7 +157,8 @@ class PaymentInstalmentForm(ContractChildForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["funding"].queryset = self.contract.fundings.select_related("source")
-        self.fields["funding"].label_from_instance = lambda f: f"{f.source.name} ({f.amount:,} 元)"
+        self.fields["funding"].label_from_instance = lambda f: _("%(source)s (%(amount)s yuan)") % {
+            "source": f.source.name, "amount": f"{f.amount:,}"}
         if not self.instance.pk:
             self.fields["number"].initial = self.contract.instalments.count() + 1
 

@@ -261,7 +261,8 @@ class BudgetView(ObjectPermissionMixin, TemplateView):
 
 class IndicatorSystemListView(ObjectListView):
     queryset = IndicatorSystem.objects.select_related("county").annotate(
-        category_count=Count("categories", distinct=True), indicator_count=Count("categories__indicators"),
+        category_count=Count("categories", distinct=True),
+        indicator_count=Count("categories__indicators", distinct=True),
         evaluation_count=Count("evaluations", distinct=True),
     )
     filterset_class = IndicatorSystemFilterSet

@@ -5,11 +5,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from funding import services
 from funding.choices import ShareRule, SourceType
 from funding.models import FundingSource, Indicator, IndicatorCategory, IndicatorSystem
 from stations.models import Organisation, Region
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Service messages are checked in English (pages ask for it with Accept-Language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -114,14 +114,20 @@ def test_over_payment_is_refused_and_nothing_is_written(contract, funded):
     first = plan(contract, funded, 1, "400000")
     services.instalment_pay(instalment=first, paid_on=datetime.date(2023, 3, 20))
     # An instalment slipped in past the schedule check (e.g. by an old import) still cannot be paid.
-    extra = PaymentInstalment.objects.create(contract=contract, funding=funded, number=2, amount=Decimal("300000"),
+    extra = PaymentInstalment.objects.create(contract=contract, funding=funded, number=2, amount=Decimal("200000"),
                                              due_on=datetime.date(2023, 6, 1))
+    beyond = PaymentInstalment.objects.create(contract=contract, funding=funded, number=3, amount=Decimal("300000"),
+                                              due_on=datetime.date(2023, 9, 1))
     history = PaymentInstalment.history.count()
     with pytest.raises(ValidationError) as error:
         services.instalment_pay(instalment=extra, paid_on=datetime.date(2023, 6, 2))
     assert "past its part of 528,000.00 yuan" in error.value.messages[0]
-    extra.refresh_from_db()
-    assert extra.status == InstalmentStatus.PLANNED and extra.paid_on is None
+    with pytest.raises(ValidationError) as error:
+        services.instalment_pay(instalment=beyond, paid_on=datetime.date(2023, 9, 2))
+    assert "past the contract amount of 660,000.00 yuan" in error.value.messages[0]
+    for instalment in (extra, beyond):
+        instalment.refresh_from_db()
+        assert instalment.status == InstalmentStatus.PLANNED and instalment.paid_on is None
     assert PaymentInstalment.history.count() == history
 
 
