@@ -7,6 +7,7 @@ locked) cannot be created, changed or moved until the bureau reopens that month.
 
 import datetime
 import uuid
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -191,6 +192,10 @@ def visit_update(*, visit, version=None, **fields):
 
 
 def _validate_resource_link(link):
+    try:
+        link.value = None if link.value in (None, "") else Decimal(str(link.value))
+    except InvalidOperation:
+        raise ValidationError({"value": _("Enter the value in yuan, e.g. 300.00.")}) from None
     if link.value is None or link.value < 0:
         raise ValidationError({"value": _("The value cannot be negative.")})
     _not_future(link.linked_on, "linked_on")

@@ -88,10 +88,10 @@ def test_dispatch_flows_and_overdue_shows_on_both_sides(web, center, xiaohe, sta
     sent = datetime.date.today() - datetime.timedelta(days=9)
     response = web(center).post("/services/dispatches/add/", {
         "station": station_xiaohe.pk, "title": "网格上报:独居老人多日未见", "source": "grid_report",
-        "deadline": (sent + datetime.timedelta(days=2)).isoformat()})
+        "deadline": (datetime.date.today() + datetime.timedelta(days=2)).isoformat()})
     assert response.status_code == 302
     dispatch = Dispatch.objects.get()
-    Dispatch.objects.filter(pk=dispatch.pk).update(sent_on=sent)
+    Dispatch.objects.filter(pk=dispatch.pk).update(sent_on=sent, deadline=sent + datetime.timedelta(days=2))
     assert web(center).get("/services/dispatches/", {"overdue": "true"}).context["paginator"].count == 1
     day = web(xiaohe).get("/services/my-day/")
     assert [d.pk for d in day.context["dispatches"]] == [dispatch.pk] and day.context["dispatches"][0].is_overdue
