@@ -76,7 +76,7 @@ class HoursProgress:
     def gap(self):
         if self.required is None:
             return None
-        return max(self.required - self.hours, Decimal("0"))
+        return max(self.required - self.hours, Decimal("0")).quantize(Decimal("0.1"))
 
     @property
     def expected(self):
@@ -205,7 +205,14 @@ def evaluation_save(*, evaluation: StationEvaluation, scores, user=None):
         raise ValidationError({"scores": _("Give a score for %(item)s.") % {"item": missing[0]}})
     evaluation.total = sum((score for score, _note in normalised.values()), Decimal("0"))
     evaluation.rating = evaluation.scheme.rating_for(evaluation.total)
+    created = evaluation.pk is None
     evaluation.save()
+    if created:
+        ItemScore.objects.bulk_create([
+            ItemScore(evaluation=evaluation, item_id=item_id, score=score, note=note)
+            for item_id, (score, note) in normalised.items()
+        ])
+        return evaluation
     existing = {s.item_id: s for s in evaluation.scores.all()}
     evaluation.scores.exclude(item__in=list(items)).delete()
     for item_id, (score, note) in normalised.items():

@@ -53,6 +53,7 @@ class TrainingListView(ObjectListView):
         Training.objects.select_related("county", "organiser")
         .prefetch_related("trainers", "expert_trainers")
         .annotate(attendee_count=Count("attendance"))
+        .order_by("-held_on", "-id")
     )
     filterset_class = TrainingFilterSet
     template_name = "training/training_list.html"
@@ -181,7 +182,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
 class SupervisionListView(ObjectListView):
     queryset = Supervision.objects.select_related("station", "supervisor_expert", "supervisor_staff").annotate(
         worker_count=Count("workers")
-    )
+    ).order_by("-supervised_on", "-id")
     filterset_class = SupervisionFilterSet
     template_name = "training/supervision_list.html"
     export_columns = [
@@ -217,7 +218,7 @@ class SupervisionEditView(ObjectEditView):
 class StationEvaluationListView(ObjectListView):
     queryset = StationEvaluation.objects.select_related("station", "scheme").annotate(
         open_items=Count("rectifications", filter=~Q(rectifications__status=RectificationStatus.DONE)),
-    )
+    ).order_by("-evaluated_on", "-id")
     filterset_class = StationEvaluationFilterSet
     template_name = "training/evaluation_list.html"
     export_columns = [
@@ -294,7 +295,9 @@ class RectificationEditView(ObjectEditView):
 
 
 class SchemeListView(ObjectListView):
-    queryset = EvaluationScheme.objects.annotate(item_count=Count("items"), max_total=Sum("items__max_score"))
+    queryset = EvaluationScheme.objects.annotate(
+        item_count=Count("items"), max_total=Sum("items__max_score")
+    ).order_by("name")
     template_name = "training/scheme_list.html"
 
     def get_base_queryset(self):
@@ -318,7 +321,7 @@ class SchemeDetailView(ObjectPermissionMixin, TemplateView):
 class PolicyListView(ObjectListView):
     queryset = IncentivePolicy.objects.select_related("region").annotate(
         entitlement_count=Count("entitlements"), entitlement_total=Sum("entitlements__amount")
-    )
+    ).order_by("-valid_from", "name")
     template_name = "training/policy_list.html"
 
 
@@ -388,7 +391,7 @@ class CompetitionListView(ObjectListView):
     queryset = CompetitionEvent.objects.select_related("county").annotate(
         entries=Count("submissions", distinct=True),
         awards=Count("submissions", filter=~Q(submissions__award=""), distinct=True),
-    )
+    ).order_by("-held_on")
     filterset_class = CompetitionEventFilterSet
     template_name = "training/competition_list.html"
 

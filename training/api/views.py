@@ -12,6 +12,7 @@ class TrainingViewSet(ScopedModelViewSet):
         Training.objects.select_related("organiser")
         .prefetch_related("trainers", "expert_trainers", "attendance")
         .annotate(attendee_count=Count("attendance"))
+        .order_by("-held_on", "-id")
     )
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilterSet

@@ -1,0 +1,108 @@
+"""A worker sees their hours and the gap to their requirement; the center sees who is behind."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from stations.models import Certificate, Staff
+from training import services
+from training.models import Entitlement, TuitionClaim, registration_period
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_period_renews_every_three_years():
+    assert registration_period(datetime.date(2021, 6, 20), datetime.date(2024, 6, 19)) == (
+        datetime.date(2021, 6, 20), datetime.date(2024, 6, 19))
+    assert registration_period(datetime.date(2021, 6, 20), datetime.date(2024, 6, 20)) == (
+        datetime.date(2024, 6, 20), datetime.date(2027, 6, 19))
+
+
+def _recent(days):
+    return datetime.date.today() - datetime.timedelta(days=days)
+
+
+def test_worker_sees_their_hours_and_gap(web, xiaohe, make_training):
+    # xiaohe holds a 社会工作师 certificate of 2021-06-20: 90 hours per registration period
+    make_training("本期培训一", held_on=_recent(30), hours="12", attendees=["xiaohe"])
+    make_training("本期培训二", held_on=_recent(60), hours="8", attendees=["xiaohe"])
+    make_training("上一期的培训", held_on=datetime.date(2022, 5, 1), hours="10", attendees=["xiaohe"])
+    make_training("别人参加的培训", held_on=_recent(10), hours="6", attendees=["baisi"])
+    page = web(xiaohe).get("/training/my/", follow=True)
+    assert page.status_code == 200
+    progress = page.context["progress"]
+    assert progress.hours == Decimal("20.0")
+    assert progress.required == Decimal("90")
+    assert progress.gap == Decimal("70.0")
+    assert progress.sessions == 2
+    content = page.content.decode()
+    assert "20.0" in content and "70.0" in content
+    assert len(page.context["sessions"]) == 3
+
+
+def test_center_sees_who_is_behind_across_the_county(web, center, make_training):
+    baisi = Staff.objects.get(user__username="baisi")  # 助理社会工作师: 72 hours
+    make_training("大量学时", held_on=_recent(20), hours="80", attendees=["baisi"])
+    page = web(center).get("/training/progress/", {"behind": "1"})
+    behind = {row.staff.user.username for row in page.context["rows"]}
+    assert "xiaohe" in behind
+    assert baisi.user.username not in behind
+    assert len({row.staff.station_id for row in page.context["rows"]}) > 5  # across the county
+    everyone = web(center).get("/training/progress/").context["rows"]
+    assert len(everyone) == Staff.objects.workers().active().count()
+    assert everyone[0].is_behind  # those behind come first
+
+
+def test_progress_exports(web, center):
+    response = web(center).get("/training/progress/", {"export": "xlsx"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_entitlements_award_once_and_subsidy_monthly(policy):
+    staff = Staff.objects.get(user__username="baisi")
+    Certificate.objects.create(staff=staff, level="intermediate", number="HN2024X1", issued_on=datetime.date(2024, 3, 10))
+    TuitionClaim.objects.create(policy=policy, staff=staff, course="社会工作本科", paid_on=datetime.date(2024, 5, 1),
+                                amount_paid=Decimal("6200"))
+    services.entitlements_compute(policy=policy, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 30))
+    rows = Entitlement.objects.filter(staff=staff)
+    awards = rows.filter(kind="award")
+    # the 2021 assistant certificate predates the policy: only the 2024 intermediate one earns an award
+    assert [(a.level, a.amount) for a in awards] == [("intermediate", Decimal("3000.00"))]
+    subsidies = {e.period.month: e.amount for e in rows.filter(kind="subsidy")}
+    assert subsidies == {1: 200, 2: 200, 3: 200, 4: 300, 5: 300, 6: 300}
+    assert rows.get(kind="tuition").amount == Decimal("5000.00")  # capped
+    again = services.entitlements_compute(policy=policy, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 6, 30))
+    assert again == []
+
+
+def test_payout_list_exports(web, bureau, policy):
+    services.entitlements_compute(policy=policy, start=datetime.date(2024, 1, 1), end=datetime.date(2024, 1, 31))
+    response = web(bureau).get("/training/incentives/payouts/", {"export": "xlsx", "policy": policy.pk})
+    assert response.status_code == 200
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(response.content)).active
+    assert sheet.max_row - 1 == Entitlement.objects.filter(policy=policy).count()
+
+
+def test_policy_compute_page(web, center, policy):
+    response = web(center).post(f"/training/incentives/{policy.pk}/compute/", {"start": "2024-01-01", "end": "2024-02-29"})
+    assert response.status_code == 302
+    assert Entitlement.objects.filter(policy=policy).exists()
+
+
+def test_competition_ranking(county, station_xiaohe, station_baisi):
+    from training.models import CompetitionEvent, JudgeScore, Submission
+
+    event = CompetitionEvent.objects.create(county=county, name="案例大赛", held_on=datetime.date(2025, 12, 18))
+    a = Submission.objects.create(event=event, station=station_xiaohe, title="甲")
+    b = Submission.objects.create(event=event, station=station_baisi, title="乙")
+    JudgeScore.objects.bulk_create([JudgeScore(submission=a, judge="一", score=80), JudgeScore(submission=a, judge="二", score=90),
+                                    JudgeScore(submission=b, judge="一", score=95)])
+    ranked = list(services.competition_rank(event=event))
+    assert ranked == [b, a]
+    assert ranked[1].score == Decimal("85.00")
