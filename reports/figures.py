@@ -45,7 +45,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import models, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -148,12 +148,25 @@ def _in(queryset, field, station_ids):
     return queryset if station_ids is None else queryset.filter(**{f"{field}__in": sorted(station_ids)})
 
 
-def _held_on_visit_date(code):
-    """The visit's client held category ``code`` on the visit date."""
-    return Exists(
-        CategoryMembership.objects.filter(client=OuterRef("client"), category=code, start_on__lte=OuterRef("visited_on"))
-        .filter(Q(end_on__isnull=True) | Q(end_on__gte=OuterRef("visited_on")))
-    )
+def _visited_sets(visits):
+    """{station_id: {category code: {client ids}}}: for each station, the distinct clients of
+    ``visits`` who held each category on the visit date.
+
+    Two linear queries (the visits, and the memberships of their clients) joined in Python: a
+    correlated EXISTS lets SQLite pick the (category, start_on) index and scan every membership
+    per visit, which is quadratic."""
+    rows = list(visits.values_list("station", "client", "visited_on").order_by())
+    held = defaultdict(list)
+    memberships = CategoryMembership.objects.filter(client__in=visits.values("client")).values_list(
+        "client", "category", "start_on", "end_on").order_by()
+    for client_id, code, start_on, end_on in memberships:
+        held[client_id].append((code, start_on, end_on))
+    result = defaultdict(lambda: defaultdict(set))
+    for station_id, client_id, day in rows:
+        for code, start_on, end_on in held.get(client_id, ()):
+            if start_on <= day and (end_on is None or end_on >= day):
+                result[station_id][code].add(client_id)
+    return result
 
 
 def _grouped(queryset, station_field, **aggregates):
@@ -164,17 +177,16 @@ def station_level_raw(station_ids, start, end):
     """{station_id: {rollup field: value}} counted from the raw records of ``start``..``end``.
 
     Only stations with at least one record appear. Constant number of queries whatever the
-    number of stations (one grouped query per record type and category)."""
+    number of stations (one grouped query per record type)."""
     rows = defaultdict(lambda: {**{key: 0 for key in COUNT_KEYS}, AMOUNT_KEY: Decimal("0.00"),
                                 **{f"visited_{code}": 0 for code in CATEGORY_CODES}})
     visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
     for station_id, row in _grouped(visits, "station", n=Count("id")).items():
         rows[station_id]["visits"] += row["n"]
         rows[station_id]["people_served"] += row["n"]
-    for code in CATEGORY_CODES:
-        held = visits.filter(_held_on_visit_date(code))
-        for station_id, row in _grouped(held, "station", n=Count("client", distinct=True)).items():
-            rows[station_id][f"visited_{code}"] = row["n"]
+    for station_id, by_code in _visited_sets(visits).items():
+        for code, clients in by_code.items():
+            rows[station_id][f"visited_{code}"] = len(clients)
     links = _in(ResourceLink.objects.filter(linked_on__gte=start, linked_on__lte=end), "station", station_ids)
     for station_id, row in _grouped(links, "station", total=Sum("value")).items():
         rows[station_id][AMOUNT_KEY] = (row["total"] or Decimal(0)).quantize(CENTS)
@@ -202,10 +214,11 @@ def station_level_raw(station_ids, start, end):
 def _visited_distinct_raw(station_ids, start, end):
     """Distinct visited clients per category over the whole scope (not summed per station)."""
     visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
-    return {
-        code: visits.filter(_held_on_visit_date(code)).aggregate(n=Count("client", distinct=True))["n"]
-        for code in CATEGORY_CODES
-    }
+    union = defaultdict(set)
+    for by_code in _visited_sets(visits).values():
+        for code, clients in by_code.items():
+            union[code] |= clients
+    return {code: len(union[code]) for code in CATEGORY_CODES}
 
 
 def _sum_rows(rows):
