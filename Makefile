@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: run test install lint messages bench restore-drill clean
+.PHONY: run test install lint messages bench restore-drill check-deploy clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,16 @@ lint: install
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+# Back up the demo county with pg_dump, restore it into a fresh PostgreSQL database and compare
+# row counts, sequences and the 2023 figures (docs/operations.md). Needs PostgreSQL (PGHOST…).
+restore-drill: install
+	bash deploy/restore-drill.sh
+
+# Production settings must pass Django's deployment checklist (deploy/production.env.example).
+check-deploy: install
+	set -a && . deploy/production.env.example && set +a && VAR_DIR=$$(mktemp -d) \
+	  $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

@@ -109,6 +109,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# A city install may add a streaming replica (docs/deployment.md). No router sends reads there
+# implicitly — the figures rollup reads its own writes — heavy read-only work (large exports)
+# names it: Visit.objects.using(settings.REPORTS_READ_DATABASE).
+REPORTS_READ_DATABASE = "default"
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    REPORTS_READ_DATABASE = "replica"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):
