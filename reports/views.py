@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 from clients.choices import Category, ClientStatus
 from clients.models import Client
 from funding.models import Contract
+from funding.services import contract_achievement
 from services.choices import CaseStage, MonthlyReportStatus
 from services.models import Case, Dispatch, MonthlyReport
 from stations.models import Region, Staff, Station
@@ -102,6 +103,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             categories=self._categories(totals, station),
         )
         context["series"] = figures.monthly_series(station_ids=station_ids, year=year)
+        for row in context["series"]:
+            month_period = figures.month_period(datetime.date(year, row["month"], 1))
+            row["visits_url"] = link("services:visit_list", since=month_period.start, until=month_period.end,
+                                     station=base["station"])
         context["chart_data"] = {
             "months": [str(MONTHS_3[row["month"]]) for row in context["series"]],
             "visits": [row["visits"] for row in context["series"]],
@@ -185,7 +190,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 total[key] += data[key]
             total_amount += Decimal(data["resources_linked_amount"])
             table.append({"station": station, "cells": cells})
-        footer = [total["social_workers"], *[total[key] for key in keys], f"{total_amount}"]
+        everywhere = {**base, "station": None}
+        footer = [{"value": total["social_workers"], "url": link("stations:staff_list", active="true")},
+                  *[{"value": total[key], "url": link(names[key], **everywhere)} for key in keys],
+                  {"value": f"{total_amount}", "url": link("services:resourcelink_list", **everywhere)}]
         return {"rows": table, "footer": footer}
 
     def _counties(self, scope, stations, period):
@@ -198,15 +206,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             data = figures.compute(station_ids=by_county.get(county.pk, []), start=period.start, end=period.end,
                                    county_ids={county.pk})
             columns.append({"county": county, "figures": data})
-        rows = []
+        rows = [{"label": _("Stations"), "values": [
+            {"value": column["figures"]["stations"], "url": link("stations:station_list", county=column["county"].pk)}
+            for column in columns]}]
         for key, label in [
-            ("stations", _("Stations")), ("social_workers", _("Social workers")), ("visits", _("Visits")),
+            ("social_workers", _("Social workers")), ("visits", _("Visits")),
             ("people_served", _("People served (person-times)")),
             ("resources_linked_amount", _("Resources linked (yuan)")), ("casework", _("Cases opened")),
             ("groupwork", _("Groups started")), ("community_activities", _("Community activities")),
             ("trainings", _("Trainings")), ("supervisions", _("Supervisions")),
         ]:
-            rows.append({"label": label, "values": [column["figures"][key] for column in columns]})
+            rows.append({"label": label, "values": [{"value": column["figures"][key]} for column in columns]})
         return {"columns": columns, "rows": rows}
 
     # --- management figures ---------------------------------------------------------------
@@ -286,21 +296,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return min(period.end.replace(day=1), max(last_ended, period.start))
 
     def _contracts(self, user, station, year):
-        contracts = Contract.objects.visible_to(user).filter(year=year).prefetch_related("targets", "stations")
+        """Targets of the year's contracts in scope and what the records achieved (funding's
+        ``contract_achievement``, counted by the figures engine)."""
+        contracts = Contract.objects.visible_to(user).filter(year=year).select_related("contractor") \
+            .prefetch_related("targets", "stations")
         if station is not None:
             contracts = contracts.filter(stations=station)
         result = []
         for contract in contracts:
-            targets = list(contract.targets.all())
-            if not targets:
-                continue
-            station_ids = [s.pk for s in contract.stations.all()]
-            achieved = figures.compute(station_ids=station_ids, start=contract.start_on, end=contract.end_on)
-            rows = []
-            for target in targets:
-                value = Decimal(str(achieved.get(target.kind, 0)))
-                rows.append({"label": target.get_kind_display(), "target": target.value_display,
-                             "achieved": f"{value.normalize():f}" if value == value.to_integral() else f"{value}",
-                             "percent": min(100, round(value * 100 / target.value)) if target.value else 100})
-            result.append({"contract": contract, "rows": rows})
+            rows = [{"label": target.get_kind_display(), "target": target.value_display,
+                     "achieved": f"{achieved.normalize():f}" if achieved == achieved.to_integral() else f"{achieved}",
+                     "percent": min(100, percent)}
+                    for target, achieved, percent in contract_achievement(contract)]
+            if rows:
+                result.append({"contract": contract, "rows": rows})
         return result

@@ -38,7 +38,7 @@ def test_the_bureau_sees_the_county_with_every_number_linked(db, web, bureau, st
         assert card["url"].startswith("/"), card["label"]
     for row in response.context["station_rows"]["rows"]:
         assert all(cell["url"].startswith("/") for cell in row["cells"])
-    assert response.context["station_rows"]["footer"][1] == 2  # visits add up to the county's
+    assert response.context["station_rows"]["footer"][1]["value"] == 2  # visits add up to the county's
 
 
 def test_the_month_and_station_filters(db, web, bureau, station_xiaohe, station_baisi):
@@ -120,3 +120,20 @@ def test_queries_do_not_grow_with_stations_or_records(db, web, bureau, count_que
     client.get("/", {"year": 2023})  # refreshes the touched cells once
     many = count_queries(lambda: client.get("/", {"year": 2023}))
     assert many == few
+
+
+def test_contract_targets_achieved(db, web, bureau, station_xiaohe):
+    from funding import services as funding_services
+    from stations.models import Organisation
+
+    make_visit(make_client(station_xiaohe, LOW), D(2023, 5, 3))
+    make_visit(make_client(station_xiaohe, LOW), D(2023, 6, 3))
+    contract = funding_services.contract_create(
+        stations=[station_xiaohe], county=station_xiaohe.county, year=2023, code="T-2023-1", name="小河站运营项目",
+        contractor=Organisation.objects.get(short_name="鹤壁七彩"), amount="100000.00", start_on=D(2023, 1, 1),
+        end_on=D(2023, 12, 31))
+    funding_services.contract_target_set(contract=contract, kind="visits", value=4)
+    response = web(bureau).get("/", {"year": 2023})
+    (item,) = response.context["contracts"]
+    (row,) = item["rows"]
+    assert (row["target"], row["achieved"], row["percent"]) == ("4", "2", 50)

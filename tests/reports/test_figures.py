@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.http import Http404
+from django.utils import translation
 
 from clients import idnumbers
 from clients.models import CategoryMembership, Client
@@ -152,12 +153,15 @@ def test_periods():
     assert figures.year_period("2023").kind == "year"
     assert figures.month_period("2023-12").kind == "month"
     assert figures.Period(D(2023, 1, 1), D(2023, 3, 31)).kind is None
-    for bad in ["2023-13", "2023-5", "23-05", "", "2023/05", "abcd-ef", "1899-01"]:
-        with pytest.raises(ValueError, match="YYYY-MM|year"):
-            figures.month_period(bad)
-    for bad in ["20x3", "999", "", "3000", 1999]:
-        with pytest.raises(ValueError, match="year"):
-            figures.year_period(bad)
+    with translation.override("en"):
+        for bad in ["2023-13", "2023-5", "23-05", "", "2023/05", "abcd-ef", "1899-01"]:
+            with pytest.raises(ValueError, match="YYYY-MM|year"):
+                figures.month_period(bad)
+        for bad in ["20x3", "999", "", "3000", 1999]:
+            with pytest.raises(ValueError, match="year"):
+                figures.year_period(bad)
+    with translation.override("zh-hans"), pytest.raises(ValueError, match="例如 2023-05"):
+        figures.month_period("2023-13")
 
 
 def test_every_key_for_the_county(records, bureau):
