@@ -308,7 +308,7 @@ class GroupListView(ServiceListView):
         attendance_total=Subquery(
             GroupSession.objects.filter(group=OuterRef("pk")).values("group")
             .annotate(total=Sum("attendance_count")).values("total"), output_field=IntegerField()),
-    )
+    ).order_by("-created_on", "-id")
     filterset_class = GroupFilterSet
     columns = GROUP_COLUMNS
     extra_export_columns = [Column(_("first session"), "first_session_on", 12), Column(_("goals"), "goals", 40)]
