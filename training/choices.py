@@ -51,7 +51,7 @@ class EntitlementKind(models.TextChoices):
 
 
 class PayoutStatus(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", _("Due for payment")
     PAID = "paid", _("Paid")
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from stations.choices import RegionLevel
+from stations.choices import RegionLevel, Role
 from stations.forms import DateInput, ScopedFormMixin
 from stations.models import Region, Staff
 from stations.scoping import scope_for
@@ -11,8 +11,9 @@ from . import services
 from .models import EvaluationScheme, RectificationItem, StationEvaluation, Supervision, Training
 
 
-class CheckboxGrid(forms.CheckboxSelectMultiple):
-    """Attendance taken from a list: one tick box per worker, in columns."""
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    """Attendance taken from a list: one tick box per worker, in columns. (Keeps Django's
+    class name so that ``includes/form_fields.html`` gives it the full width.)"""
 
     template_name = "training/widgets/checkbox_grid.html"
     option_template_name = "training/widgets/checkbox_option.html"
@@ -35,7 +36,7 @@ class TrainingForm(ScopedFormMixin, forms.ModelForm):
         widgets = {
             "held_on": DateInput(), "content": forms.Textarea(attrs={"rows": 3}),
             "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
-            "attendees": CheckboxGrid(), "trainers": forms.SelectMultiple(attrs={"size": 4}),
+            "attendees": CheckboxSelectMultiple(), "trainers": forms.SelectMultiple(attrs={"size": 4}),
             "expert_trainers": forms.SelectMultiple(attrs={"size": 4}),
         }
 
@@ -49,6 +50,12 @@ class TrainingForm(ScopedFormMixin, forms.ModelForm):
         ).order_by("station__town__code", "name")
         self.fields["attendees"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
         self.fields["attendees"].help_text = _("Tick everyone who attended; each is credited the training's hours.")
+        self.fields["trainers"].queryset = self.fields["trainers"].queryset.exclude(
+            role__in=[Role.AUDITOR, Role.CITY_VIEWER]
+        )
+        own = getattr(self.user, "staff", None)
+        if not self.instance.pk and own is not None:
+            self.fields["organiser"].initial = own.organisation_id
         for name in ("trainers", "expert_trainers"):
             self.fields[name].widget.attrs["class"] = "form-select"
         if not self.instance.pk and len(self.fields["county"].queryset) == 1:
@@ -73,13 +80,13 @@ class SupervisionForm(ScopedFormMixin, forms.ModelForm):
             "supervised_on": DateInput(), "follow_up_on": DateInput(),
             "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"}),
             "findings": forms.Textarea(attrs={"rows": 3}), "advice": forms.Textarea(attrs={"rows": 3}),
-            "follow_up": forms.Textarea(attrs={"rows": 2}), "workers": CheckboxGrid(),
+            "follow_up": forms.Textarea(attrs={"rows": 2}), "workers": CheckboxSelectMultiple(),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         staff = Staff.objects.visible_to(self.user).select_related("station")
-        self.fields["supervisor_staff"].queryset = staff.exclude(role__in=["city_viewer", "auditor"])
+        self.fields["supervisor_staff"].queryset = staff.exclude(role__in=[Role.AUDITOR, Role.CITY_VIEWER])
         self.fields["workers"].queryset = staff.workers().order_by("station__town__code", "name")
         self.fields["workers"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
         self.fields["workers"].help_text = _("Only workers of the chosen station can be ticked.")

@@ -28,7 +28,7 @@ from .choices import (
 )
 
 POSITIVE_HOURS = [MinValueValidator(Decimal("0.1"), message=_("Hours must be greater than zero."))]
-NON_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("The value cannot be negative."))]
+NON_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("This cannot be negative."))]
 
 
 def _station_counties(scope):
@@ -60,7 +60,7 @@ class Expert(models.Model):
         limit_choices_to={"level": RegionLevel.COUNTY},
         help_text=_("The county whose directory of experts lists this person."),
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("expert name"), max_length=30)
     kind = models.CharField(_("kind"), max_length=12, choices=ExpertKind.choices)
     affiliation = models.CharField(_("affiliation"), max_length=100, blank=True)
     title = models.CharField(_("professional title"), max_length=60, blank=True)
@@ -102,7 +102,7 @@ class Training(models.Model):
         Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
-    topic = models.CharField(_("topic"), max_length=120)
+    topic = models.CharField(_("training topic"), max_length=120)
     held_on = models.DateField(_("date"), db_index=True)
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=1, validators=POSITIVE_HOURS)
     format = models.CharField(_("format"), max_length=12, choices=TrainingFormat.choices, default=TrainingFormat.IN_PERSON)
@@ -119,7 +119,7 @@ class Training(models.Model):
     attendees = models.ManyToManyField(
         Staff, verbose_name=_("attendees"), through="TrainingAttendance", blank=True, related_name="trainings"
     )
-    content = models.TextField(_("content"), blank=True)
+    content = models.TextField(_("training content"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()
@@ -180,7 +180,7 @@ class Supervision(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=12, choices=SupervisionMode.choices)
     workers = models.ManyToManyField(Staff, verbose_name=_("workers supervised"), blank=True, related_name="supervisions")
-    topic = models.CharField(_("topic"), max_length=120, blank=True)
+    topic = models.CharField(_("supervision topic"), max_length=120, blank=True)
     findings = models.TextField(_("findings"), blank=True)
     advice = models.TextField(_("advice"), blank=True)
     follow_up = models.TextField(_("follow-up"), blank=True)
@@ -364,7 +364,7 @@ class RectificationItem(models.Model):
     owner = models.ForeignKey(
         Staff, verbose_name=_("owner"), null=True, blank=True, on_delete=models.PROTECT, related_name="rectifications"
     )
-    deadline = models.DateField(_("deadline"))
+    deadline = models.DateField(_("rectification deadline"))
     status = models.CharField(_("status"), max_length=12, choices=RectificationStatus.choices, default=RectificationStatus.OPEN)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     note = models.TextField(_("progress note"), blank=True)
@@ -539,7 +539,7 @@ class CompetitionEvent(models.Model):
         Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("competition name"), max_length=120)
     held_on = models.DateField(_("date"))
     judges = models.CharField(_("judges"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -597,7 +597,7 @@ class JudgeScore(models.Model):
     judge = models.CharField(_("judge"), max_length=30)
     score = models.DecimalField(
         _("score"), max_digits=5, decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"), message=_("The value cannot be negative."))],
+        validators=[MinValueValidator(Decimal("0"), message=_("This cannot be negative."))],
     )
 
     objects = ScopedQuerySet.as_manager()

@@ -146,7 +146,7 @@ def hours_progress(*, staff_list, on=None):
 def workers_progress(*, user, on=None, station=None):
     """Hours progress of the active station workers the user can see."""
     staff = (
-        Staff.objects.visible_to(user).workers().active(on).select_related("station")
+        Staff.objects.visible_to(user).workers().active(on).select_related("station__town")
         .prefetch_related("certificates").order_by("station__town__code", "name")
     )
     if station is not None:

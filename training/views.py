@@ -58,7 +58,7 @@ class TrainingListView(ObjectListView):
     filterset_class = TrainingFilterSet
     template_name = "training/training_list.html"
     export_columns = [
-        Column(_("date"), "held_on", 12), Column(_("topic"), "topic", 36), Column(_("hours"), "hours", 8),
+        Column(_("date"), "held_on", 12), Column(_("training topic"), "topic", 36), Column(_("hours"), "hours", 8),
         Column(_("format"), "get_format_display"), Column(_("organiser"), "organiser.name", 26),
         Column(_("trainers"), "trainer_names", 24), Column(_("attendees"), "attendee_count", 10),
         Column(_("location"), "location", 20), Column(_("county"), "county.name"),
@@ -135,7 +135,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
     queryset = Training.objects.all()
     template_name = "training/progress.html"
     export_columns = [
-        Column(_("name"), lambda p: p.staff.name), Column(_("station"), lambda p: p.staff.station.name, 20),
+        Column(_("worker"), lambda p: p.staff.name), Column(_("station"), lambda p: p.staff.station.name, 20),
         Column(_("certificate"), "level_label", 16), Column(_("period from"), "period_start", 12),
         Column(_("period to"), "period_end", 12), Column(_("hours"), "hours", 8), Column(_("required"), "required", 8),
         Column(_("gap"), "gap", 8), Column(_("expected by now"), "expected", 10),
@@ -152,7 +152,11 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
         rows = services.workers_progress(user=self.request.user, station=station)
         if self.request.GET.get("behind") == "1":
             rows = [r for r in rows if r.is_behind]
-        return sorted(rows, key=lambda r: (not r.is_behind, -(r.gap or 0), r.staff.name))
+        def order(row):
+            standing = 3 if row.required is None else 0 if row.is_behind else 1 if row.gap else 2
+            return standing, -(row.gap or 0), row.staff.station.town.code, row.staff.name
+
+        return sorted(rows, key=order)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -188,7 +192,7 @@ class SupervisionListView(ObjectListView):
     export_columns = [
         Column(_("date"), "supervised_on", 12), Column(_("station"), "station.name", 20),
         Column(_("supervisor"), "supervisor_name"), Column(_("supervisor kind"), "supervisor_kind", 16),
-        Column(_("mode"), "get_mode_display"), Column(_("hours"), "hours", 8), Column(_("topic"), "topic", 24),
+        Column(_("mode"), "get_mode_display"), Column(_("hours"), "hours", 8), Column(_("supervision topic"), "topic", 24),
         Column(_("workers supervised"), "worker_count", 8), Column(_("findings"), "findings", 40),
         Column(_("advice"), "advice", 40), Column(_("follow-up"), "follow_up", 30),
         Column(_("follow-up by"), "follow_up_on", 12),
@@ -277,7 +281,7 @@ class RectificationListView(ObjectListView):
     export_columns = [
         Column(_("station"), "evaluation.station.name", 20), Column(_("evaluation date"), "evaluation.evaluated_on", 12),
         Column(_("what to fix"), "description", 40), Column(_("owner"), "owner.name"),
-        Column(_("deadline"), "deadline", 12), Column(_("status"), "get_status_display"),
+        Column(_("rectification deadline"), "deadline", 12), Column(_("status"), "get_status_display"),
         Column(_("overdue"), lambda r: str(_("yes")) if r.is_overdue else ""), Column(_("done on"), "done_on", 12),
         Column(_("progress note"), "note", 30),
     ]
@@ -371,7 +375,7 @@ class EntitlementListView(ObjectListView):
     template_name = "training/entitlement_list.html"
     export_title = _("Incentive payout list")
     export_columns = [
-        Column(_("name"), "staff.name"), Column(_("station"), "staff.station.name", 20),
+        Column(_("worker"), "staff.name"), Column(_("station"), "staff.station.name", 20),
         Column(_("kind"), "get_kind_display", 16), Column(_("certificate level"), "get_level_display", 16),
         Column(_("certificate number"), "certificate.number", 16), Column(_("for"), "period", 12),
         Column(_("amount"), "amount", 10), Column(_("status"), "get_status_display"), Column(_("paid on"), "paid_on", 12),
