@@ -45,6 +45,7 @@ from .forms import (
     VisitIntervalForm,
 )
 from .models import (
+    Assessment,
     CategoryMembership,
     Client,
     Household,
@@ -119,8 +120,11 @@ class ClientListView(ObjectListView):
 
 
 class ClientDetailView(ObjectDetailView):
-    queryset = Client.objects.select_related("station", "worker", "household")
-
+    queryset = Client.objects.select_related("station", "worker", "household").prefetch_related(
+        "categories",
+        Prefetch("assessments", queryset=Assessment.objects.select_related("assessor")),
+        Prefetch("screenings", queryset=ScreeningRecord.objects.select_related("campaign")),
+    )
     template_name = "clients/client_detail.html"
 
     def get(self, request, *args, **kwargs):
@@ -132,15 +136,7 @@ class ClientDetailView(ObjectDetailView):
         context = super().get_context_data(**kwargs)
         client, user = self.object, self.request.user
         categories = list(client.categories.all())
-        assessments = list(client.assessments.select_related("assessor"))
-        client._prefetched_objects_cache = {
-            "categories": client.categories.none(), "assessments": client.assessments.none(),
-        }
-        client._prefetched_objects_cache["categories"]._result_cache = categories
-        client._prefetched_objects_cache["assessments"]._result_cache = assessments
-        screenings = list(client.screenings.select_related("campaign"))
-        client._prefetched_objects_cache["screenings"] = client.screenings.none()
-        client._prefetched_objects_cache["screenings"]._result_cache = screenings
+        assessments = list(client.assessments.all())
         today = timezone.localdate()
         context.update(
             today=today,
@@ -170,7 +166,7 @@ class ClientRevealView(ObjectPermissionMixin, View):
         number = privacy.client_reveal_id(request=request, client=client)
         view = ClientDetailView()
         view.setup(request, pk=pk)
-        view.object = Client.objects.select_related("station", "worker", "household").get(pk=client.pk)
+        view.object = ClientDetailView.queryset.get(pk=client.pk)
         return render(request, view.template_name, view.get_context_data(object=view.object, revealed_id=number))
 
 
@@ -243,8 +239,6 @@ class AssessmentAddView(ClientFormPageView):
     action = "add"
 
     def get_model(self):
-        from .models import Assessment
-
         return Assessment
 
 
