@@ -86,8 +86,8 @@ class ServiceFormMixin(ScopedFormMixin):
                 field.widget.choices = field.choices
         for name in ("tags",):
             if name in self.fields:
-                self.fields[name].queryset = CampaignTag.objects.filter(is_active=True)
                 self.fields[name].widget = forms.CheckboxSelectMultiple()
+                self.fields[name].queryset = CampaignTag.objects.filter(is_active=True)  # also sets the choices
                 self.fields[name].required = False
 
     def chosen_station(self):

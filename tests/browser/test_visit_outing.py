@@ -60,7 +60,7 @@ def test_five_visits_of_one_outing_in_one_submit(login_page, live_server, villag
     page.select_option("#id_risk_level", "medium")
     requests = []
     page.on("request", lambda request: requests.append(request) if request.method == "POST" else None)
-    page.click("button[type=submit]")
+    page.click("#visit-outing-form button[type=submit]")
     page.wait_for_load_state("networkidle")
     assert len(requests) == 1  # one submit
     assert "/services/my-day/" in page.url
