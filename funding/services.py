@@ -307,7 +307,7 @@ def evaluation_record(*, contract, system, stage, evaluated_on, evaluator, findi
             errors[f"score_{pk}"] = _("A score cannot be negative.")
         elif value > indicator.max_score:
             errors[f"score_{pk}"] = _("%(indicator)s: the score cannot be higher than its maximum of %(max)s.") % {
-                "indicator": indicator.name, "max": indicator.max_score.normalize()}
+                "indicator": indicator.name, "max": f"{indicator.max_score.normalize():f}"}
         values[pk] = value
     if errors:
         raise ValidationError(errors)

@@ -109,7 +109,7 @@ def _station_names(contract):
 class ContractListView(ObjectListView):
     queryset = (
         Contract.objects.select_related("contractor", "county").prefetch_related("stations").with_money()
-        .annotate(station_count=Count("stations", distinct=True))
+        .annotate(station_count=Count("stations", distinct=True)).order_by("-year", "code")
     )
     filterset_class = ContractFilterSet
     template_name = "funding/contract_list.html"
@@ -264,7 +264,7 @@ class IndicatorSystemListView(ObjectListView):
         category_count=Count("categories", distinct=True),
         indicator_count=Count("categories__indicators", distinct=True),
         evaluation_count=Count("evaluations", distinct=True),
-    )
+    ).order_by("-year", "name")
     filterset_class = IndicatorSystemFilterSet
     template_name = "funding/indicatorsystem_list.html"
 
