@@ -1,5 +1,6 @@
-"""Bad input gets a clear message naming the field and writes nothing: negative or zero
-hours, a score above an item's maximum, an evaluation of a station outside the user's scope."""
+"""Bad input gets a clear message in the user's language (zh-hans by default) on the field,
+and writes nothing: negative or zero hours, a score above an item's maximum, an evaluation
+of a station outside the user's scope."""
 
 import datetime
 
@@ -50,7 +51,7 @@ def test_training_with_attendance_taken_from_the_list(web, center, county, cente
 def test_training_hours_must_be_positive(web, api, center, county, center_org, hours):
     page = web(center).post("/training/add/", training_post(county, center_org, hours=hours))
     assert page.status_code == 200
-    assert "Hours must be greater than zero." in page.context["form"].errors["hours"]
+    assert "学时必须大于零。" in page.context["form"].errors["hours"]
     response = api(center).post("/api/v1/trainings/", training_post(county, center_org, hours=hours), format="json")
     assert response.status_code == 400
     assert "hours" in response.json()
@@ -61,7 +62,7 @@ def test_supervision_hours_must_be_positive(web, api, center, station_xiaohe, ex
     data = {"station": station_xiaohe.pk, "supervised_on": "2025-04-02", "hours": "-1.5", "mode": "on_site",
             "supervisor_expert": expert.pk}
     page = web(center).post("/training/supervisions/add/", data)
-    assert "Hours must be greater than zero." in page.context["form"].errors["hours"]
+    assert "学时必须大于零。" in page.context["form"].errors["hours"]
     assert api(center).post("/api/v1/supervisions/", data, format="json").status_code == 400
     assert not Supervision.objects.exists()
 
@@ -79,7 +80,7 @@ def test_supervised_workers_must_work_at_the_station(web, center, station_xiaohe
             "supervisor_expert": expert.pk, "workers": [Staff.objects.get(user__username="baisi").pk]}
     page = web(center).post("/training/supervisions/add/", data)
     assert page.status_code == 200
-    assert "does not work at this station" in str(page.context["form"].errors)
+    assert "梁海燕 不在该社工站工作。" in page.context["form"].errors["workers"]
     assert not Supervision.objects.exists()
 
 
@@ -106,16 +107,16 @@ def test_score_above_item_maximum_is_refused(web, api, center, station_xiaohe, f
     data = evaluation_post(station_xiaohe, five_scheme, **{f"score_{item.pk}": "12"})
     page = web(center).post("/training/evaluations/add/", data)
     assert page.status_code == 200
-    errors = page.context["form"].errors[f"score_{item.pk}"]
-    assert any("10" in e for e in errors)
+    [error] = page.context["form"].errors[f"score_{item.pk}"]
+    assert error.startswith("“有牌子”的得分") and error.endswith("超过了该项满分 10.0。")
     payload = {key: data[key] for key in ("station", "scheme", "evaluated_on", "period_start", "period_end")}
     payload["scores"] = [{"item": i.pk, "score": "12" if i.pk == item.pk else "8"} for i in five_scheme.items.all()]
     response = api(center).post("/api/v1/station-evaluations/", payload, format="json")
     assert response.status_code == 400
-    assert "above its maximum of 10.0" in str(response.json())
+    assert response.json()["scores"] == ["“有牌子”的得分（12.0）超过了该项满分 10.0。"]
     evaluation = StationEvaluation(station=station_xiaohe, scheme=five_scheme, evaluated_on=datetime.date(2025, 1, 1),
                                    period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31))
-    with pytest.raises(ValidationError, match="above its maximum"):
+    with pytest.raises(ValidationError, match="超过了该项满分"):
         services.evaluation_save(evaluation=evaluation, scores={i.pk: 11 for i in five_scheme.items.all()})
     assert not StationEvaluation.objects.exists()
     assert not ItemScore.objects.exists()
@@ -143,7 +144,7 @@ def test_evaluation_of_a_station_out_of_scope_is_refused(web, api, center, other
     assert "station" in response.json()
     evaluation = StationEvaluation(station=other_county_station, scheme=five_scheme, evaluated_on=datetime.date(2025, 1, 1),
                                    period_start=datetime.date(2024, 1, 1), period_end=datetime.date(2024, 12, 31))
-    with pytest.raises(ValidationError, match="outside your scope"):
+    with pytest.raises(ValidationError, match="不在您的管辖范围内"):
         services.evaluation_save(evaluation=evaluation, scores={i.pk: 5 for i in five_scheme.items.all()}, user=center)
     assert not StationEvaluation.objects.exists()
 
