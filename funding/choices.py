@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SourceType(models.TextChoices):
@@ -21,31 +22,31 @@ class ShareRule(models.TextChoices):
 
 
 class ContractStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    ACTIVE = "active", _("In progress")
-    COMPLETED = "completed", _("Completed")
-    TERMINATED = "terminated", _("Terminated")
+    DRAFT = "draft", pgettext_lazy("contract", "Draft")
+    ACTIVE = "active", pgettext_lazy("contract", "In progress")
+    COMPLETED = "completed", pgettext_lazy("contract", "Completed")
+    TERMINATED = "terminated", pgettext_lazy("contract", "Terminated")
 
 
 class TargetKind(models.TextChoices):
     """Deliverables a contract can promise; each value is a key of SPEC §3 (reports.figures)."""
 
-    VISITS = "visits", _("Visits")
-    CASEWORK = "casework", _("Cases")
-    GROUPWORK = "groupwork", _("Groups")
-    COMMUNITY_ACTIVITIES = "community_activities", _("Community activities")
-    PEOPLE_SERVED = "people_served", _("People served (person-times)")
-    RESOURCES_LINKED_AMOUNT = "resources_linked_amount", _("Resources linked (yuan)")
-    TRAININGS = "trainings", _("Trainings")
-    TRAINING_HOURS = "training_hours", _("Training hours")
-    SUPERVISIONS = "supervisions", _("Supervisions")
-    SUPERVISION_HOURS = "supervision_hours", _("Supervision hours")
-    STATION_EVALUATIONS = "station_evaluations", _("Station evaluations")
+    VISITS = "visits", pgettext_lazy("deliverable", "Visits")
+    CASEWORK = "casework", pgettext_lazy("deliverable", "Cases")
+    GROUPWORK = "groupwork", pgettext_lazy("deliverable", "Groups")
+    COMMUNITY_ACTIVITIES = "community_activities", pgettext_lazy("deliverable", "Community activities")
+    PEOPLE_SERVED = "people_served", pgettext_lazy("deliverable", "People served (person-times)")
+    RESOURCES_LINKED_AMOUNT = "resources_linked_amount", pgettext_lazy("deliverable", "Resources linked (yuan)")
+    TRAININGS = "trainings", pgettext_lazy("deliverable", "Trainings")
+    TRAINING_HOURS = "training_hours", pgettext_lazy("deliverable", "Training hours")
+    SUPERVISIONS = "supervisions", pgettext_lazy("deliverable", "Supervisions")
+    SUPERVISION_HOURS = "supervision_hours", pgettext_lazy("deliverable", "Supervision hours")
+    STATION_EVALUATIONS = "station_evaluations", pgettext_lazy("deliverable", "Station evaluations")
 
 
 class InstalmentStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    PAID = "paid", _("Paid")
+    PLANNED = "planned", pgettext_lazy("instalment", "Planned")
+    PAID = "paid", pgettext_lazy("instalment", "Paid")
 
 
 class EvaluationStage(models.TextChoices):
@@ -57,10 +58,10 @@ class EvaluationStage(models.TextChoices):
 
 
 class Grade(models.TextChoices):
-    EXCELLENT = "excellent", _("Excellent")
-    GOOD = "good", _("Good")
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
+    EXCELLENT = "excellent", pgettext_lazy("grade", "Excellent")
+    GOOD = "good", pgettext_lazy("grade", "Good")
+    PASS = "pass", pgettext_lazy("grade", "Pass")
+    FAIL = "fail", pgettext_lazy("grade", "Fail")
 
 
 PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
