@@ -68,6 +68,15 @@ def safe_cell(ws, value, **style):
     return cell
 
 
+def safe_value(ws, value):
+    """``safe_cell`` only where needed: a plain value (much cheaper to stream) unless it is text
+    that could run as a formula. Used for the data rows of large write-only sheets."""
+    value = cell_value(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return safe_cell(ws, value)
+    return value
+
+
 def write_sheet(wb, title, columns, rows):
     """Append a write-only sheet (and continuation sheets past Excel's row limit)."""
     part, count, ws = 1, 0, None
@@ -79,7 +88,7 @@ def write_sheet(wb, title, columns, rows):
                 ws.column_dimensions[chr(65 + index) if index < 26 else "A" + chr(65 + index - 26)].width = column.width
             ws.append([safe_cell(ws, column.header, font=HEADER_FONT, fill=HEADER_FILL) for column in columns])
             part, count = part + 1, 0
-        ws.append([safe_cell(ws, column.value(row)) for column in columns])
+        ws.append([safe_value(ws, column.value(row)) for column in columns])
         count += 1
     if ws is None:  # an empty list still gets its header row
         ws = wb.create_sheet(title=title)
