@@ -165,6 +165,7 @@ class SheetWriter:
         ws.append([
             safe_cell(ws, col.header, font=BOLD, fill=HEADER_FILL, alignment=CENTER, border=BORDER) for col in columns
         ])
+        ws.row_dimensions[HEADER_ROW].height = 30  # room for a wrapped two-line header
         for index, col in enumerate(columns, 1):
             ws.column_dimensions[get_column_letter(index)].width = col.width
         ws.freeze_panes = f"{get_column_letter(freeze_column + 1)}{HEADER_ROW + 1}"
@@ -268,7 +269,7 @@ class ReportWorkbook:
     def training_sheet(self, period_columns):
         """Training and supervision: the figures for each period, then the period's records."""
         title = _("Training and supervision")
-        columns = [Col(_("Date"), 12), Col(_("Kind"), 10), Col(_("Topic"), 34, wrap=True),
+        columns = [Col(_("Date"), 12), Col(_("Kind"), 8), Col(_("Topic"), 34, wrap=True),
                    Col(_("Station / organiser"), 22, wrap=True), Col(_("Mode / format"), 12),
                    Col(_("People"), 18, wrap=True), Col(_("Hours"), 8, HOURS)]
         sheet = self.sheet(title, columns, freeze_column=0)
@@ -308,7 +309,7 @@ class ReportWorkbook:
 
     def activities_sheet(self):
         title = _("Featured activities")
-        columns = [Col(_("Date"), 12), Col(_("Station"), 20), Col(_("Activity"), 28, wrap=True),
+        columns = [Col(_("Date"), 12), Col(_("Station"), 24), Col(_("Activity"), 28, wrap=True),
                    Col(_("Participants"), 10, INT), Col(_("Highlight"), 70, wrap=True)]
         sheet = self.sheet(title, columns, freeze_column=0)
         activities = (
@@ -328,7 +329,7 @@ class ReportWorkbook:
 
     def cases_sheet(self):
         title = _("Case highlights")
-        columns = [Col(_("Station"), 20), Col(_("Case"), 26, wrap=True), Col(_("Intake date"), 12),
+        columns = [Col(_("Station"), 24), Col(_("Case"), 26, wrap=True), Col(_("Intake date"), 12),
                    Col(_("Stage"), 10), Col(_("Closing date"), 12), Col(_("Case summary"), 70, wrap=True)]
         sheet = self.sheet(title, columns, freeze_column=0)
         start, end = self.period.start, self.period.end
