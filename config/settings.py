@@ -262,6 +262,22 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "img/favicon.svg",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set: several models have a "kind" or "stage" field with
+    # choices of their own, which drf-spectacular would otherwise name Kind904Enum etc.
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "stations.choices.OrganisationKind",
+        "VisitKindEnum": "services.choices.VisitKind",
+        "ActivityKindEnum": "services.choices.ActivityKind",
+        "ResourceKindEnum": "services.choices.ResourceKind",
+        "CaseStageEnum": "services.choices.CaseStage",
+        "ExpertKindEnum": "training.choices.ExpertKind",
+        "EntitlementKindEnum": "training.choices.EntitlementKind",
+        "TargetKindEnum": "funding.choices.TargetKind",
+        "EvaluationStageEnum": "funding.choices.EvaluationStage",
+    },
+    # `check --deploy` is about deployment settings; the schema itself is generated and
+    # exercised on every operation by tests/trust/test_api_fuzz.py (schemathesis).
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
 }
 
 LOGGING = {

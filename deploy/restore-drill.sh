@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'echo "restore drill: FAIL (this step failed: ${BASH_COMMAND})"' ERR
 
 pg_isready -q || { echo "restore drill: PostgreSQL is not reachable at ${PGHOST}:${PGPORT}"; echo FAIL; exit 1; }
 export VAR_DIR="$work/var" MEDIA_ROOT="$work/media-source" DEBUG=0
