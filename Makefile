@@ -3,6 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK=1
+TEST_WORKERS ?= 2
 
 .PHONY: run test install lint messages bench restore-drill check-deploy clean
 
@@ -26,7 +27,7 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 lint: install
 	$(VENV)/bin/ruff check .
