@@ -19,6 +19,7 @@ from .models import (
     Entitlement,
     IncentivePolicy,
     ItemScore,
+    JudgeScore,
     RectificationItem,
     StationEvaluation,
     Submission,
@@ -352,6 +353,26 @@ def entitlements_compute(*, policy: IncentivePolicy, start, end):
 
 
 # --- the case competition ------------------------------------------------------------------
+
+MAX_JUDGE_SCORE = Decimal("100")
+
+
+@transaction.atomic
+def judge_score_record(*, submission, judge, score):
+    """Record (or correct) one judge's score of an entry, 0–100, and re-rank the event."""
+    judge = (judge or "").strip()
+    if not judge:
+        raise ValidationError({"judge": _("Give the judge's name.")})
+    try:
+        score = Decimal(str(score))
+    except (ArithmeticError, ValueError):
+        raise ValidationError({"score": _("Enter a number.")}) from None
+    if not (0 <= score <= MAX_JUDGE_SCORE):
+        raise ValidationError({"score": _("A judge's score is between 0 and 100.")})
+    JudgeScore.objects.update_or_create(submission=submission, judge=judge, defaults={"score": score})
+    competition_rank(event=submission.event)
+    return submission
+
 
 @transaction.atomic
 def competition_rank(*, event):

@@ -31,5 +31,6 @@ urlpatterns = [
     path("incentives/payouts/", views.EntitlementListView.as_view(), name="entitlement_list"),
     path("competitions/", views.CompetitionListView.as_view(), name="competition_list"),
     path("competitions/<int:pk>/", views.CompetitionDetailView.as_view(), name="competition_detail"),
+    path("competitions/<int:pk>/score/", views.JudgeScoreView.as_view(), name="competition_score"),
     path("competitions/<int:pk>/rank/", views.CompetitionRankView.as_view(), name="competition_rank"),
 ]

@@ -422,6 +422,29 @@ class CompetitionDetailView(ObjectDetailView):
         return context
 
 
+class JudgeScoreView(ObjectPermissionMixin, View):
+    """A judge's score of one entry, typed in on the competition page."""
+
+    action = "change"
+    queryset = Submission.objects.all()
+
+    def post(self, request, pk):
+        from django.core.exceptions import ValidationError
+
+        event = get_object_or_404(CompetitionEvent.objects.visible_to(request.user), pk=pk)
+        submission_id = request.POST.get("submission", "")
+        submission = get_object_or_404(Submission.objects.visible_to(request.user).filter(event=event),
+                                       pk=int(submission_id) if submission_id.isdigit() else 0)
+        try:
+            services.judge_score_record(submission=submission, judge=request.POST.get("judge", ""),
+                                        score=request.POST.get("score", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The score is recorded and the ranking updated."))
+        return HttpResponseRedirect(event.get_absolute_url())
+
+
 class CompetitionRankView(ObjectPermissionMixin, View):
     action = "change"
     queryset = Submission.objects.all()

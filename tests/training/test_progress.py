@@ -106,3 +106,21 @@ def test_competition_ranking(county, station_xiaohe, station_baisi):
     ranked = list(services.competition_rank(event=event))
     assert ranked == [b, a]
     assert ranked[1].score == Decimal("85.00")
+
+
+def test_judges_score_on_the_competition_page(web, center, xiaohe, county, station_xiaohe, station_baisi):
+    from training.models import CompetitionEvent, Submission
+
+    event = CompetitionEvent.objects.create(county=county, name="案例大赛", held_on=datetime.date(2025, 12, 18))
+    a = Submission.objects.create(event=event, station=station_xiaohe, title="甲")
+    b = Submission.objects.create(event=event, station=station_baisi, title="乙")
+    client = web(center)
+    url = f"/training/competitions/{event.pk}/score/"
+    for submission, judge, score in [(a, "一", "80"), (a, "二", "90"), (b, "一", "88")]:
+        assert client.post(url, {"submission": submission.pk, "judge": judge, "score": score}).status_code == 302
+    a.refresh_from_db()
+    assert a.score == Decimal("85.00")
+    page = client.post(url, {"submission": b.pk, "judge": "二", "score": "120"}, follow=True)
+    assert "0 到 100" in page.content.decode()
+    assert b.judge_scores.count() == 1
+    assert web(xiaohe).post(url, {"submission": a.pk, "judge": "三", "score": "99"}).status_code == 403
