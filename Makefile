@@ -50,3 +50,9 @@ check-deploy: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var
+
+# PERFORMANCE.md's benchmark: loads the scale into PostgreSQL database portal_bench once
+# (BENCH_DATABASE_URL overrides it), measures every target and writes bench/results/.
+SCALE ?= city
+bench: install
+	$(PY) bench/run.py --scale $(SCALE)

@@ -8,9 +8,11 @@ happen here once.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -49,11 +51,36 @@ class ObjectPermissionMixin(LoginRequiredMixin):
         return context
 
 
+class CappedCount(int):
+    """A row count that stopped counting at the cap: shows as "10,000+"."""
+
+    def __str__(self):
+        return f"{int(self):,}+"
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most ``cap`` rows (PERFORMANCE.md: no exact COUNT(*) over millions of rows per
+    page). Up to the cap the count is exact; past it the count reads "10,000+" and the pages
+    stop at the cap (narrow the filter to reach older rows)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return super().count
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): no ordering, no joins it does not need.
+        found = queryset.order_by().values("pk")[: self.cap + 1].count()
+        return found if found <= self.cap else CappedCount(self.cap)
+
+
 class ObjectListView(ObjectPermissionMixin, generic.ListView):
     filterset_class = None
     export_columns = None
     export_title = None
     paginate_by = 50
+    paginator_class = CappedCountPaginator
 
     def get_base_queryset(self):
         return self.queryset.visible_to(self.request.user)

@@ -1,10 +1,35 @@
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.response import Response
+
+from stations.generic import CappedCount, CappedCountPaginator
 
 
 class StandardPagination(PageNumberPagination):
+    """Page numbers with a count capped at 10,000 rows (``count_capped`` says when the list is
+    longer); lists that reach millions of rows use ``KeysetPagination``."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
+    django_paginator_class = CappedCountPaginator
+
+    def get_paginated_response(self, data):
+        count = self.page.paginator.count
+        return Response({
+            "count": int(count),
+            "count_capped": isinstance(count, CappedCount),
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            "results": data,
+        })
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count_capped"] = {
+            "type": "boolean", "example": False,
+            "description": "True when the list is longer than the count says (counting stops at 10,000 rows).",
+        }
+        return response
 
 
 class KeysetPagination(CursorPagination):
