@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import Station
+from stations.scoping import ScopedQuerySet
 
 
 class PeriodKind(models.TextChoices):
@@ -50,6 +51,8 @@ class StationPeriodFigures(models.Model):
     dirty = models.BooleanField(default=True, db_index=True)
     version = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "period_start", "station"]
