@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Category(models.TextChoices):
@@ -51,7 +52,7 @@ class DisabilityGrade(models.IntegerChoices):
 
 class ClientStatus(models.TextChoices):
     ACTIVE = "active", _("Registered")  # 在册
-    CLOSED = "closed", _("Closed")  # 已销档
+    CLOSED = "closed", pgettext_lazy("client", "Closed")  # 已销档
 
 
 class CloseReason(models.TextChoices):

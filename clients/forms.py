@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stations.forms import DateInput, ScopedFormMixin
 from stations.models import Region, Staff, Station
@@ -104,7 +105,7 @@ class ClientForm(ServiceForm):
 
 class ClientCloseForm(forms.Form):
     close_reason = forms.ChoiceField(label=_("closing reason"), choices=Client._meta.get_field("close_reason").choices)
-    closed_on = forms.DateField(label=_("closing date"), initial=timezone.localdate, widget=DateInput())
+    closed_on = forms.DateField(label=pgettext_lazy("client", "closing date"), initial=timezone.localdate, widget=DateInput())
     close_note = forms.CharField(label=_("closing note"), max_length=200, required=False)
 
     def __init__(self, *args, client=None, **kwargs):

@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from stations.models import Region, Staff, Station
@@ -105,7 +106,7 @@ class Client(models.Model):
         Staff, verbose_name=_("responsible worker"), null=True, blank=True, on_delete=models.SET_NULL,
         related_name="clients",
     )
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     # Kept for search by pinyin and by initials (张三: "zhangsan", "zs"), filled on save.
     name_pinyin = models.CharField(max_length=120, editable=False, db_index=True)
     name_initials = models.CharField(max_length=30, editable=False, db_index=True)
@@ -118,7 +119,7 @@ class Client(models.Model):
     registered_on = models.DateField(_("registration date"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE,
                               db_index=True)
-    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("client", "closing date"), null=True, blank=True)
     close_reason = models.CharField(_("closing reason"), max_length=12, choices=CloseReason.choices, blank=True)
     close_note = models.CharField(_("closing note"), max_length=200, blank=True)
     # Dynamic monitoring (动态监测): current risk and visit rhythm, maintained by clients.services.

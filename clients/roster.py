@@ -116,7 +116,7 @@ ERROR_SHEET_COLUMNS = [
     Column(_("row"), operator.itemgetter("row"), 6),
     *[Column(label, operator.itemgetter(key), width)
       for key, label, width in [
-          ("name", _("name"), 10), ("id_number", _("ID number"), 22), ("category", _("category"), 10),
+          ("name", _("full name"), 10), ("id_number", _("ID number"), 22), ("category", _("category"), 10),
           ("subtype", _("subtype"), 10), ("town", _("town"), 10), ("village", _("village / community"), 12),
           ("phone", _("phone"), 14), ("address", _("address"), 24)]],
     Column(_("verdict"), lambda r: VERDICT_LABELS[r["verdict"]], 8),
@@ -125,7 +125,7 @@ ERROR_SHEET_COLUMNS = [
 ]
 
 
-CHANGE_LABELS = {"name": _("name"), "phone": _("phone"), "address": _("address"), "village": _("village / community"),
+CHANGE_LABELS = {"name": _("full name"), "phone": _("phone"), "address": _("address"), "village": _("village / community"),
                  "station": _("station"), "category": _("category"), "subtype": _("subtype")}
 
 

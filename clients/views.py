@@ -91,7 +91,7 @@ class ServiceFormMixin:
 
 def client_export_columns(user):
     return [
-        Column(_("name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
+        Column(_("full name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
         Column(_("gender"), "get_gender_display", 6), Column(_("date of birth"), "birth_date", 12),
         Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
         Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),

@@ -4,6 +4,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role
 from .history import AuditHistory
@@ -131,7 +132,7 @@ class Station(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     opened_on = models.DateField(_("opening date"))
-    closed_on = models.DateField(_("closing date"), null=True, blank=True)
+    closed_on = models.DateField(pgettext_lazy("station", "closing date"), null=True, blank=True)
     brand = models.CharField(_("featured brand"), max_length=60, blank=True)
     brand_description = models.TextField(_("brand description"), blank=True)
     has_sign = models.BooleanField(FIVE_HAVE[0][1], default=False)
@@ -214,7 +215,7 @@ class Staff(models.Model):
     scope_field = "station"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="staff"

@@ -81,7 +81,7 @@ class StaffListView(ObjectListView):
     filterset_class = StaffFilterSet
     template_name = "stations/staff_list.html"
     export_columns = [
-        Column(_("Name"), "name"), Column(_("username"), "user.username"), Column(_("role"), "get_role_display", 18),
+        Column(_("Full name"), "name"), Column(_("username"), "user.username"), Column(_("role"), "get_role_display", 18),
         Column(_("organisation"), "organisation.name", 24), Column(_("station"), "station.name", 18),
         Column(_("phone"), "phone"), Column(_("active from"), "active_from"), Column(_("active until"), "active_to"),
         Column(_("certificates"), lambda s: "; ".join(str(c) for c in s.certificates.all()), 30),
