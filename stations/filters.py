@@ -71,7 +71,7 @@ class StaffFilterSet(SearchFilterSet):
     search_fields = ("name", "user__username", "phone")
     station = station_filter()
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
-    active = django_filters.BooleanFilter(method="filter_active", label=_("active"))
+    active = django_filters.BooleanFilter(method="filter_active", label=_("on duty"))
 
     class Meta:
         model = Staff
