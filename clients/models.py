@@ -133,6 +133,8 @@ class Client(models.Model):
 
     objects = ClientQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
+    # the history card is read by everyone who may open the record: never show these whole
+    history_masked_fields = ("id_number", "phone")
 
     class Meta:
         ordering = ["-id"]
