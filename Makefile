@@ -54,5 +54,5 @@ clean:
 # PERFORMANCE.md's benchmark: loads the scale into PostgreSQL database portal_bench once
 # (BENCH_DATABASE_URL overrides it), measures every target and writes bench/results/.
 SCALE ?= city
-bench: install
+bench: $(VENV)/.installed
 	$(PY) bench/run.py --scale $(SCALE)
