@@ -44,7 +44,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import models, transaction
+from django.db import connections, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -169,6 +169,38 @@ def _visited_sets(visits):
     return result
 
 
+def _visited_counts(visits, *, by_station):
+    """{station_id: {category code: distinct clients}} of ``visits`` who held the category on the
+    visit date (``by_station=False``: one entry, ``None``, distinct over the whole scope).
+
+    On PostgreSQL one grouped join counted by the database (a hash join of the period's visits
+    with the memberships: about 3x faster than moving the visits into Python at city scale,
+    docs/scaling.md); elsewhere the sets of ``_visited_sets``. Both apply the same definition."""
+    if connections[visits.db].vendor != "postgresql":
+        sets = _visited_sets(visits)
+        if by_station:
+            return {station_id: {code: len(clients) for code, clients in by_code.items()}
+                    for station_id, by_code in sets.items()}
+        union = defaultdict(set)
+        for by_code in sets.values():
+            for code, clients in by_code.items():
+                union[code] |= clients
+        return {None: {code: len(clients) for code, clients in union.items()}}
+    inner, params = visits.values_list("station", "client", "visited_on").order_by().query.sql_with_params()
+    key = "v.station_id" if by_station else "NULL::bigint"
+    membership = CategoryMembership._meta.db_table
+    sql = (f"SELECT {key}, m.category, COUNT(DISTINCT v.client_id) "
+           f"FROM ({inner}) v(station_id, client_id, visited_on) "
+           f"JOIN {membership} m ON m.client_id = v.client_id AND m.start_on <= v.visited_on "
+           "AND (m.end_on IS NULL OR m.end_on >= v.visited_on) GROUP BY 1, 2")
+    result = defaultdict(dict)
+    with connections[visits.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for station_id, code, count in cursor.fetchall():
+            result[station_id][code] = count
+    return dict(result)
+
+
 def _grouped(queryset, station_field, **aggregates):
     return {row.pop(station_field): row for row in queryset.values(station_field).annotate(**aggregates).order_by()}
 
@@ -184,9 +216,9 @@ def station_level_raw(station_ids, start, end):
     for station_id, row in _grouped(visits, "station", n=Count("id")).items():
         rows[station_id]["visits"] += row["n"]
         rows[station_id]["people_served"] += row["n"]
-    for station_id, by_code in _visited_sets(visits).items():
-        for code, clients in by_code.items():
-            rows[station_id][f"visited_{code}"] = len(clients)
+    for station_id, by_code in _visited_counts(visits, by_station=True).items():
+        for code, count in by_code.items():
+            rows[station_id][f"visited_{code}"] = count
     links = _in(ResourceLink.objects.filter(linked_on__gte=start, linked_on__lte=end), "station", station_ids)
     for station_id, row in _grouped(links, "station", total=Sum("value")).items():
         rows[station_id][AMOUNT_KEY] = (row["total"] or Decimal(0)).quantize(CENTS)
@@ -214,11 +246,8 @@ def station_level_raw(station_ids, start, end):
 def _visited_distinct_raw(station_ids, start, end):
     """Distinct visited clients per category over the whole scope (not summed per station)."""
     visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
-    union = defaultdict(set)
-    for by_code in _visited_sets(visits).values():
-        for code, clients in by_code.items():
-            union[code] |= clients
-    return {code: len(union[code]) for code in CATEGORY_CODES}
+    counts = _visited_counts(visits, by_station=False).get(None, {})
+    return {code: counts.get(code, 0) for code in CATEGORY_CODES}
 
 
 def _sum_rows(rows):
