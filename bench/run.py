@@ -81,7 +81,8 @@ def machine():
 
 
 class Bench:
-    def __init__(self, scale, deadline, quick=False):
+    def __init__(self, scale, deadline, quick=False, export_rows=200_000):
+        self.export_rows = export_rows
         self.scale = scale
         self.deadline = deadline
         self.quick = quick
@@ -226,7 +227,10 @@ class Bench:
 
     # --- export -----------------------------------------------------------------------------
     def export(self):
-        sizes = [10_000, 1_000_000]
+        # openpyxl writes ~3,500 rows/s on this 2-core machine: the 1,000,000-row pair alone takes
+        # ~13 minutes, so the 15-minute run measures 10k and --export-rows (default 200k) and
+        # `--export-rows 1000000` measures the full million (docs/scaling.md).
+        sizes = [10_000, self.export_rows]
         if self.quick:
             sizes = [10_000, 100_000]
         results = {}
@@ -246,7 +250,7 @@ class Bench:
         big = sizes[-1]
         if (big, "job") in results and (big, "bare") in results:
             job, bare = results[(big, "job")], results[(big, "bare")]
-            self.add(f"export_{big // 1000}k_rows_per_s", job["rows_per_s"], bare["rows_per_s"], ">= 0.7",
+            self.add(f"export_{big // 1000}k_rows_per_s" if big < 1_000_000 else "export_1M_rows_per_s", job["rows_per_s"], bare["rows_per_s"], ">= 0.7",
                      job["rows_per_s"] >= 0.7 * bare["rows_per_s"], " rows/s",
                      note=f"{job['rows']:,} rows in {job['seconds']} s; bare openpyxl {bare['seconds']} s")
             small = results.get((10_000, "job"))
@@ -490,6 +494,8 @@ def main():
     parser.add_argument("--scale", default=os.environ.get("SCALE", "city"), choices=["tiny", "county", "city", "province"])
     parser.add_argument("--quick", action="store_true", help="Fewer repeats, smaller export and import (a try run).")
     parser.add_argument("--budget", type=int, default=15 * 60, help="Seconds the whole run may take.")
+    parser.add_argument("--export-rows", type=int, default=200_000,
+                        help="Rows of the large export measurement (1000000 for the full million; ~25 min here).")
     parser.add_argument("--skip", default="", help="Comma-separated steps to leave out (for debugging).")
     args = parser.parse_args()
     deadline = Deadline(args.budget)
@@ -512,7 +518,7 @@ def main():
     RESULTS.mkdir(parents=True, exist_ok=True)
     print(f"bench: scale {args.scale}, database {database}, {machine()}", flush=True)
 
-    bench = Bench(args.scale, deadline, quick=args.quick)
+    bench = Bench(args.scale, deadline, quick=args.quick, export_rows=args.export_rows)
     bench.users()
     skip = set(filter(None, args.skip.split(",")))
     steps = [("pages", bench.pages), ("queries", bench.queries), ("bulletin", bench.bulletin),
