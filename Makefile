@@ -27,7 +27,8 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser
+	$(VENV)/bin/pytest -q tests/browser
 
 lint: install
 	$(VENV)/bin/ruff check .

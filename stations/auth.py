@@ -108,6 +108,8 @@ class SessionTimeoutMiddleware:
 
 
 # --- Second factor (TOTP) -------------------------------------------------------------------
+# Log entries keep one searchable label whatever the language of the request.
+SECOND_FACTOR_LOG_LABEL = "TOTP second factor"
 # The decision is taken once, at login, and kept in the session, so that ordinary requests
 # cost no extra query. Until the code is given, the session reaches only the 2FA pages.
 
@@ -198,7 +200,7 @@ class _SecondFactorView(LoginRequiredMixin, FormView):
 
         django_otp.login(self.request, device)
         self.request.session.pop(OTP_PENDING, None)
-        access_log_record(request=self.request, action=AccessLog.Action.LOGIN, object_repr=_("second factor"))
+        access_log_record(request=self.request, action=AccessLog.Action.LOGIN, object_repr=SECOND_FACTOR_LOG_LABEL)
         return HttpResponseRedirect(self.get_success_url())
 
     def _rejected(self, form):
@@ -206,7 +208,7 @@ class _SecondFactorView(LoginRequiredMixin, FormView):
         from .services import access_log_record
 
         access_log_record(request=self.request, action=AccessLog.Action.LOGIN_FAILED,
-                          object_repr=_("second factor"), result="failed")
+                          object_repr=SECOND_FACTOR_LOG_LABEL, result="failed")
         form.add_error("token", _("This code is not valid. Check the time on your phone and try again."))
         return self.form_invalid(form)
 

@@ -10,6 +10,16 @@ from rest_framework.test import APIClient
 
 
 @pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the default language: a request in English must not leak."""
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
     settings.STORAGES = {
         **settings.STORAGES,

@@ -11,7 +11,7 @@ in the queue (for instance jobs queued just before a web process was restarted).
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from reports.jobs import export_jobs_run_queued
 
@@ -25,7 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, interval=2.0, **options):
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # inside a transaction (tests) it would close it
+                close_old_connections()
             count = export_jobs_run_queued()
             if count:
                 self.stdout.write(f"ran {count} export job(s)")
