@@ -30,6 +30,21 @@ schema.config.phases.coverage.enabled = False
 schema.config.phases.stateful.enabled = False
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """schemathesis calls the WSGI application directly, whose request signals would run
+    close_old_connections inside the test's transaction and close it (PostgreSQL). Django's
+    own test client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def bureau_admin_token(bureau_admin):
     from rest_framework.authtoken.models import Token
