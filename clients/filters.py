@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.filters import SearchFilterSet, StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import Category, ClientStatus, RiskLevel
@@ -59,7 +59,7 @@ class ClientFilterSet(SearchFilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, label=_("status"))
     age_band = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age_band", label=_("age"))
     overdue = django_filters.ChoiceFilter(choices=MONITORING, method="filter_monitoring", label=_("visits"))
-    worker = ScopedModelChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
+    worker = StaffChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
 
     class Meta:
         model = Client
@@ -98,7 +98,7 @@ class WorklistFilterSet(SearchFilterSet):
     """The monitoring worklist: who is overdue or due soon, per station and per worker."""
 
     station = station_filter()
-    worker = ScopedModelChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
+    worker = StaffChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
     overdue = django_filters.ChoiceFilter(choices=MONITORING[:2], method="filter_monitoring", label=_("visits"))

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.filters import ListedChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import (
@@ -61,11 +61,11 @@ class DateRangeMixin(django_filters.FilterSet):
 
 
 def worker_filter(field_name, label):
-    return ScopedModelChoiceFilter(field_name=field_name, queryset=Staff.objects.workers(), label=label)
+    return StaffChoiceFilter(field_name=field_name, queryset=Staff.objects.workers(), label=label)
 
 
 def tag_filter():
-    return django_filters.ModelChoiceFilter(field_name="tags", queryset=CampaignTag.objects.all(),
+    return ListedChoiceFilter(field_name="tags", queryset=CampaignTag.objects.all(),
                                             label=_("campaign tag"))
 
 

@@ -33,6 +33,18 @@ class RoleBackend(ModelBackend):
         staff = getattr(user, "staff", None)
         return user.is_superuser or (staff is not None and staff.is_active)
 
+    def get_user(self, user_id):
+        """The request's user with its staff record, organisation, region and station in the
+        same query: the scope and the role permissions of every request need them."""
+        from django.contrib.auth import get_user_model
+
+        try:
+            user = get_user_model()._default_manager.select_related(
+                "staff__organisation__region", "staff__station").get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def get_user_permissions(self, user_obj, obj=None):
         return set()
 

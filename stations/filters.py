@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +17,98 @@ class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
         return queryset
 
 
+class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows():
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.field.rows()) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.rows())
+
+
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A dropdown of a few records, fetched once for both listing and validating the choice:
+    one query per dropdown instead of two. ``offer(queryset)`` narrows what is listed (and so
+    what is accepted)."""
+
+    iterator = _ListedChoiceIterator
+    offered = None
+    _rows = None
+
+    def rows(self):
+        if self._rows is None:
+            self._rows = list(self.offered if self.offered is not None else self.queryset)
+        return self._rows
+
+    def offer(self, queryset, empty_label=None):
+        self.offered, self._rows = queryset, None
+        if empty_label is not None:
+            self.empty_label = empty_label
+        self.widget.choices = self.choices
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        key = str(getattr(value, "pk", value))
+        for obj in self.rows():
+            if str(obj.pk) == key:
+                return obj
+        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                    params={"value": value})
+
+
+class ListedChoiceFilter(ScopedModelChoiceFilter):
+    """A scoped dropdown filter listed and validated in one query."""
+
+    field_class = ListedModelChoiceField
+
+
+class StaffChoiceFilter(ListedChoiceFilter):
+    """A staff dropdown that stays short at city scale (1,000 workers): it lists the staff of the
+    chosen station (the ``station`` parameter, or the user's only station) and the one already
+    chosen; with several stations and none chosen it asks for a station first. Any staff member
+    in the user's scope is still accepted in the URL (links from the dashboard's caseload)."""
+
+    def __init__(self, *args, station_param="station", **kwargs):
+        self.station_param = station_param
+        super().__init__(*args, **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        if field.offered is None:
+            self._offer(field)
+        return field
+
+    def _offer(self, field):
+        from .scoping import scope_for
+
+        request, data = self.parent.request, self.parent.data or {}
+        scope = scope_for(request.user) if request is not None else None
+        if scope is not None and scope.station_ids is not None and len(scope.station_ids) <= 1:
+            field.offer(field.queryset)
+            return
+        name = next((key for key, value in self.parent.filters.items() if value is self), None)
+        wanted = Q()
+        station = str(data.get(self.station_param) or "")
+        if station.isdigit():
+            wanted |= Q(station_id=int(station))
+        chosen = str(data.get(name) or "") if name else ""
+        if chosen.isdigit():
+            wanted |= Q(pk=int(chosen))
+        if not wanted:
+            field.offer(field.queryset.none(), empty_label=_("Choose a station first"))
+        else:
+            field.offer(field.queryset.filter(wanted))
+
+
 def station_filter(field_name="station"):
-    return ScopedModelChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"))
+    return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"))
 
 
 class SearchFilterSet(django_filters.FilterSet):

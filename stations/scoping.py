@@ -12,6 +12,7 @@ dropdowns all call ``.visible_to(user)`` and nothing else.
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import IntegerField, Value
 
 from .choices import STATION_ROLES, RegionLevel
 
@@ -61,8 +62,14 @@ def _compute_scope(user):
         counties = counties.filter(parent__parent=region)
     else:
         return NOTHING
-    county_ids = frozenset(counties.values_list("pk", flat=True))
-    station_ids = frozenset(Station.objects.filter(county__in=county_ids).values_list("pk", flat=True))
+    # The counties and their stations in one query (every request of a county or city user asks).
+    county_rows = counties.order_by().annotate(kind=Value(0, output_field=IntegerField())).values_list("kind", "pk")
+    station_rows = (Station.objects.filter(county__in=counties.values("pk")).order_by()
+                    .annotate(kind=Value(1, output_field=IntegerField())).values_list("kind", "pk"))
+    ids = {0: set(), 1: set()}
+    for kind, pk in county_rows.union(station_rows, all=True):
+        ids[kind].add(pk)
+    county_ids, station_ids = frozenset(ids[0]), frozenset(ids[1])
     return Scope(station_ids, county_ids)
 
 

@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
-from stations.models import Staff
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
+from stations.models import Staff, Station
 
 from .choices import EntitlementKind, ExpertKind, PayoutStatus, RectificationStatus, SupervisionMode
 from .models import (
@@ -16,6 +16,7 @@ from .models import (
     StationEvaluation,
     Supervision,
     Training,
+    TrainingAttendance,
 )
 
 
@@ -30,12 +31,17 @@ class TrainingFilterSet(SearchFilterSet):
     search_fields = ("topic", "location", "content", "expert_trainers__name", "trainers__name")
     since, until = _date_range("held_on")
     year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
-    attendee = ScopedModelChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
-                                       label=_("attendee"))
+    station = ScopedModelChoiceFilter(queryset=Station.objects.all(), method="filter_station",
+                                      label=_("attendees' station"))
+    attendee = StaffChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
+                                 label=_("attendee"))
 
     class Meta:
         model = Training
-        fields = ["q", "year", "since", "until", "attendee"]
+        fields = ["q", "year", "since", "until", "station", "attendee"]
+
+    def filter_station(self, queryset, name, value):
+        return queryset.filter(pk__in=TrainingAttendance.objects.filter(staff__station=value).values("training"))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -1,0 +1,74 @@
+"""The list pages' dropdown filters stay short at city scale, and a list page costs at most
+ten queries for a county or city user (PERFORMANCE.md): the worker dropdown lists the chosen
+station's workers only, station and worker dropdowns are fetched once for listing and
+validating, and the scope is one query."""
+
+import re
+
+import pytest
+
+from stations.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def _options(html, name):
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no <select name={name}>"
+    return re.findall(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select.group(1))
+
+
+def test_worker_dropdown_waits_for_a_station(web, bureau):
+    html = web(bureau).get("/services/visits/").content.decode()
+    assert _options(html, "worker") == [("", "请先选择站点")]
+
+
+def test_worker_dropdown_lists_the_chosen_stations_workers(web, bureau, station_xiaohe):
+    html = web(bureau).get("/services/visits/", {"station": station_xiaohe.pk}).content.decode()
+    offered = {int(pk) for pk, _label in _options(html, "worker") if pk}
+    expected = set(Staff.objects.workers().filter(station=station_xiaohe).values_list("pk", flat=True))
+    assert offered == expected and offered
+
+
+def test_a_chosen_worker_is_accepted_and_listed_without_a_station(web, bureau, station_baisi):
+    worker = Staff.objects.workers().filter(station=station_baisi, visits__isnull=False).first()
+    response = web(bureau).get("/services/visits/", {"worker": worker.pk})
+    html = response.content.decode()
+    assert [pk for pk, _label in _options(html, "worker") if pk] == [str(worker.pk)]
+    rows = response.context["object_list"]
+    assert rows and all(worker in visit.workers.all() for visit in rows)
+
+
+def test_a_worker_outside_the_scope_is_refused_not_listed(web, xiaohe, station_baisi):
+    outsider = Staff.objects.workers().filter(station=station_baisi).first()
+    response = web(xiaohe).get("/services/visits/", {"worker": outsider.pk})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert str(outsider.pk) not in [pk for pk, _label in _options(html, "worker")]
+    assert response.context["filterset"].form.errors.get("worker")
+
+
+def test_a_station_user_sees_every_worker_of_the_station(web, xiaohe, station_xiaohe):
+    html = web(xiaohe).get("/clients/").content.decode()
+    offered = {int(pk) for pk, _label in _options(html, "worker") if pk}
+    assert offered == set(Staff.objects.workers().filter(station=station_xiaohe).values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("params", [{}, {"since": "2023-01-01"}, {"station": "STATION"},
+                                    {"station": "STATION", "worker": "WORKER"}, {"tag": "1"}])
+def test_visit_list_costs_at_most_ten_queries_for_the_county(web, bureau, station_xiaohe, count_queries, params):
+    worker = Staff.objects.workers().filter(station=station_xiaohe).first()
+    params = {key: {"STATION": station_xiaohe.pk, "WORKER": worker.pk}.get(value, value)
+              for key, value in params.items()}
+    client = web(bureau)
+    client.get("/services/visits/", params)
+    assert count_queries(lambda: client.get("/services/visits/", params)) <= 10
+
+
+def test_training_list_filters_by_the_attendees_station(web, bureau, station_xiaohe):
+    from training.models import Training
+
+    response = web(bureau).get("/training/", {"station": station_xiaohe.pk})
+    assert response.status_code == 200
+    attended = set(Training.objects.filter(attendance__staff__station=station_xiaohe).values_list("pk", flat=True))
+    assert {t.pk for t in response.context["object_list"]} <= attended
