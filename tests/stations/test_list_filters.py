@@ -3,6 +3,7 @@ ten queries for a county or city user (PERFORMANCE.md): the worker dropdown list
 station's workers only, station and worker dropdowns are fetched once for listing and
 validating, and the scope is one query."""
 
+import datetime
 import re
 
 import pytest
@@ -31,7 +32,15 @@ def test_worker_dropdown_lists_the_chosen_stations_workers(web, bureau, station_
 
 
 def test_a_chosen_worker_is_accepted_and_listed_without_a_station(web, bureau, station_baisi):
-    worker = Staff.objects.workers().filter(visits__isnull=False).order_by("-pk").first()
+    from clients.models import Client
+    from services import services
+    from services.choices import VisitKind
+
+    worker = Staff.objects.workers().filter(station=station_baisi).first()
+    client = Client.objects.create(station=station_baisi, name="李四", id_number="410621196005170016",
+                                   registered_on=datetime.date(2024, 1, 2))
+    services.visit_record(client=client, visited_on=datetime.date(2024, 3, 4), kind=VisitKind.HOME_VISIT,
+                          workers=[worker])
     response = web(bureau).get("/services/visits/", {"worker": worker.pk})
     html = response.content.decode()
     assert [pk for pk, _label in _options(html, "worker") if pk] == [str(worker.pk)]
