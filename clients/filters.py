@@ -31,12 +31,20 @@ def held_today(category):
     ).filter(Q(end_on__isnull=True) | Q(end_on__gte=today)))
 
 
-def search_clients(queryset, value):
-    """Name, pinyin (zhangsan), initials (zs), the tail of the ID number, or the phone."""
+def search_clients(queryset, value, *, wide=False):
+    """Name, pinyin (zhangsan), initials (zs), the tail of the ID number, or the phone.
+
+    A name term of one or two Chinese characters matches anywhere in the name within one
+    station, but only at its start in a wider scope (``wide``): no trigram index can serve a
+    term that short, and "contains 王建" over a city's 200,000 clients is a full scan (130 ms),
+    while "starts with 王建" is a B-tree prefix scan (clients migration 0005)."""
     value = value.strip()
     if not value:
         return queryset
-    query = Q(name__icontains=value)
+    short = len(value) < 3 and not value.isascii()
+    query = Q(name__startswith=value) if short and wide else Q(name__icontains=value)
+    if any(character.isdigit() for character in value):
+        query = Q(pk__in=[])  # no name holds a digit: only the ID number and the phone can match
     plain = value.replace(" ", "").lower()
     if plain.isascii() and plain.isalpha():
         query |= Q(name_pinyin__startswith=plain) | Q(name_initials__startswith=plain)
@@ -48,6 +56,15 @@ def search_clients(queryset, value):
         if digits.isdigit():
             query |= Q(phone__contains=digits)
     return queryset.filter(query)
+
+
+def _wide_scope(request):
+    from stations.scoping import scope_for
+
+    if request is None:
+        return True
+    scope = scope_for(request.user)
+    return scope.station_ids is None or len(scope.station_ids) > 1
 
 
 class ClientFilterSet(SearchFilterSet):
@@ -66,7 +83,11 @@ class ClientFilterSet(SearchFilterSet):
         fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker"]
 
     def search(self, queryset, name, value):
-        return search_clients(queryset, value)
+        # Found people in name order. Ordered by id (the list's default), PostgreSQL walks the
+        # primary key backwards hoping to meet 50 matches early; a search matches a handful, so
+        # it read all 200,000 clients (130 ms) instead of the trigram indexes (7 ms).
+        found = search_clients(queryset, value, wide=_wide_scope(self.request))
+        return found.order_by("name", "pk") if value.strip() else found
 
     def filter_category(self, queryset, name, value):
         return queryset.filter(held_today(value)) if value else queryset

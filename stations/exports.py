@@ -36,12 +36,29 @@ class Column:
             return self.accessor(row)
         value = row
         for part in self.accessor.split("."):
+            if part.startswith("get_") and part.endswith("_display") and hasattr(value, "_meta"):
+                value = _choice_label(value, part[4:-8])
+                continue
             value = getattr(value, part, None)
             if value is None:
                 return None
             if callable(value) and part.startswith("get_"):
                 value = value()
         return value
+
+
+_CHOICE_LABELS = {}
+
+
+def _choice_label(obj, field_name):
+    """``obj.get_<field>_display()`` without rebuilding the choices dict per call (Django hashes
+    every lazy label each time: the bulk of a 50-row list page's translation calls)."""
+    key = (type(obj), field_name)
+    labels = _CHOICE_LABELS.get(key)
+    if labels is None:
+        labels = _CHOICE_LABELS[key] = dict(obj._meta.get_field(field_name).flatchoices)
+    value = getattr(obj, field_name)
+    return labels.get(value, value)
 
 
 def cell_value(value):

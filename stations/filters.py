@@ -1,6 +1,9 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind, Role
@@ -111,6 +114,22 @@ def station_filter(field_name="station"):
     return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"))
 
 
+class FastSelect(forms.Select):
+    """A <select> whose options are written in Python: Django renders each <option> through a
+    template (~0.1 ms an option), which made a list page's filter form cost more than its SQL."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        choices = list(self.choices)
+        if any(isinstance(label, list | tuple) for _value, label in choices):
+            return super().render(name, value, attrs, renderer)  # option groups: Django's way
+        selected = next(iter(self.format_value(value)), None)
+        options = format_html_join("", '<option value="{}"{}>{}</option>', (
+            ("" if key is None else str(key), mark_safe(" selected") if str(key) == selected else "", label)
+            for key, label in choices))
+        return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
+                           options)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """Every filterset has ``q``: free text over ``search_fields``."""
 
@@ -125,6 +144,8 @@ class SearchFilterSet(django_filters.FilterSet):
                 widget = field.widget
                 css = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
                 widget.attrs.setdefault("class", css)
+                if type(widget) is forms.Select:
+                    widget.__class__ = FastSelect
             form._styled = True
         return form
 

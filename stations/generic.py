@@ -52,27 +52,56 @@ class ObjectPermissionMixin(LoginRequiredMixin):
 
 
 class CappedCount(int):
-    """A row count that stopped counting at the cap: shows as "10,000+"."""
+    """A row count that stopped counting at the cap: shows as "1,000+"."""
 
     def __str__(self):
         return f"{int(self):,}+"
 
 
 class CappedCountPaginator(Paginator):
-    """Counts at most ``cap`` rows (PERFORMANCE.md: no exact COUNT(*) over millions of rows per
-    page). Up to the cap the count is exact; past it the count reads "10,000+" and the pages
-    stop at the cap (narrow the filter to reach older rows)."""
+    """Counts only as far as the pages a reader can reach from here (PERFORMANCE.md: no exact
+    COUNT(*) over millions of rows per page): up to ten pages past the one asked for, at least
+    ``cap`` rows. Up to that the count is exact; past it the count reads "1,000+" and more pages
+    appear as the reader goes on (searching is the way to old rows, not page 500)."""
 
-    cap = 10_000
+    cap = 1_000
+    ahead = 10
+
+    def __init__(self, *args, wanted_page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            wanted = max(1, int(wanted_page or 1))
+        except (TypeError, ValueError):
+            wanted = 1
+        self.wanted = wanted
+        self.limit = max(self.cap, min(wanted + self.ahead, 100_000 // max(1, self.per_page)) * self.per_page)
+        self._first = None
+
+    def _first_rows(self):
+        """The first page's rows and one more, in one query: when the list fits on one page (a
+        search, a station's list) that is the count too, and the page is not fetched again."""
+        if self._first is None:
+            self._first = list(self.object_list[: self.per_page + self.orphans + 1])
+        return self._first
 
     @cached_property
     def count(self):
         queryset = self.object_list
         if not hasattr(queryset, "query"):
             return super().count
-        # SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1): no ordering, no joins it does not need.
-        found = queryset.order_by().values("pk")[: self.cap + 1].count()
-        return found if found <= self.cap else CappedCount(self.cap)
+        if self.wanted == 1 and len(self._first_rows()) <= self.per_page + self.orphans:
+            return len(self._first)
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1): no ordering, no joins it does not need.
+        found = queryset.order_by().values("pk")[: self.limit + 1].count()
+        return found if found <= self.limit else CappedCount(self.limit)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number == 1 and self._first is not None:
+            count = int(self.count)
+            rows = self._first if count <= self.per_page + self.orphans else self._first[: self.per_page]
+            return self._get_page(rows, number, self)
+        return super().page(number)
 
 
 class ObjectListView(ObjectPermissionMixin, generic.ListView):
@@ -81,6 +110,10 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
     export_title = None
     paginate_by = 50
     paginator_class = CappedCountPaginator
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+                                    wanted_page=self.request.GET.get(self.page_kwarg), **kwargs)
 
     def get_base_queryset(self):
         return self.queryset.visible_to(self.request.user)

@@ -1,7 +1,10 @@
 import datetime
 
 from django import template
+from django.urls import reverse
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -17,3 +20,21 @@ def cell(row, column):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+@register.simple_tag
+def table_rows(rows, columns, empty_text):
+    """The ``<tr>``s of a list page's table, written in Python: 50 rows × 7 columns through
+    template nodes cost more than the page's SQL. The first cell links to the record."""
+    html = []
+    for row in rows:
+        url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else reverse(
+            "services:campaigntag_edit", args=[row.pk])
+        values = [cell(row, column) for column in columns]
+        values = [value if isinstance(value, str) else formats.localize(value) for value in values]
+        html.append(format_html('<tr><td><a href="{}" class="fw-semibold">{}</a></td>{}</tr>', url, values[0],
+                                format_html_join("", "<td>{}</td>", ((value,) for value in values[1:]))))
+    if not html:
+        return format_html('<tr><td colspan="{}" class="text-center text-body-secondary py-4">{}</td></tr>',
+                           len(columns), empty_text)
+    return mark_safe("".join(html))

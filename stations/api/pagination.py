@@ -1,3 +1,5 @@
+from functools import partial
+
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
@@ -5,13 +7,19 @@ from stations.generic import CappedCount, CappedCountPaginator
 
 
 class StandardPagination(PageNumberPagination):
-    """Page numbers with a count capped at 10,000 rows (``count_capped`` says when the list is
-    longer); lists that reach millions of rows use ``KeysetPagination``."""
+    """Page numbers with a capped count (``CappedCountPaginator``: at least 1,000 rows, and ten
+    pages past the one asked for; ``count_capped`` says when the list is longer); lists that
+    reach millions of rows use ``KeysetPagination``."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500
     django_paginator_class = CappedCountPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.django_paginator_class = partial(CappedCountPaginator,
+                                              wanted_page=request.query_params.get(self.page_query_param))
+        return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
         count = self.page.paginator.count
@@ -27,7 +35,7 @@ class StandardPagination(PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_capped"] = {
             "type": "boolean", "example": False,
-            "description": "True when the list is longer than the count says (counting stops at 10,000 rows).",
+            "description": "True when the list is longer than the count says (counting stops ten pages past the page asked for, at 1,000 rows at least).",
         }
         return response
 

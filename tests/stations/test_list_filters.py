@@ -81,3 +81,49 @@ def test_training_list_filters_by_the_attendees_station(web, bureau, station_xia
     assert response.status_code == 200
     attended = set(Training.objects.filter(attendance__staff__station=station_xiaohe).values_list("pk", flat=True))
     assert {t.pk for t in response.context["object_list"]} <= attended
+
+
+@pytest.mark.parametrize("value", [None, "", "2", 2])
+def test_fast_select_renders_what_django_renders(value):
+    from django import forms
+
+    from stations.filters import FastSelect
+
+    def normalise(html):
+        html = re.sub(r">\s+<", "><", html.replace("selected>", " selected>").replace("  ", " ")).strip()
+        opening, rest = html.split(">", 1)
+        return sorted(re.findall(r'\w+="[^"]*"', opening)), rest
+
+    choices = [("", "---------"), ("1", "小河站 <&>"), (2, "白寺站"), ("3", "第三")]
+    attrs = {"id": "id_station", "class": "form-select"}
+    django_html = forms.Select(choices=choices).render("station", value, attrs)
+    fast_html = FastSelect(choices=choices).render("station", value, attrs)
+    assert normalise(fast_html) == normalise(django_html)
+
+
+def test_capped_count_reaches_ten_pages_past_the_page_asked_for():
+    from stations.generic import CappedCount, CappedCountPaginator
+
+    class Small(CappedCountPaginator):
+        cap, ahead = 5, 2
+
+    staff = Staff.objects.order_by("pk")
+    assert staff.count() > 12
+    first = Small(staff, 1, wanted_page=1)
+    assert isinstance(first.count, CappedCount) and int(first.count) == 5 and str(first.count) == "5+"
+    deeper = Small(staff, 1, wanted_page="8")
+    assert int(deeper.count) == 10 and deeper.page(8).object_list[0] == staff[7]
+    assert Small(staff, 1, wanted_page="junk").limit == 5
+
+
+def test_a_deep_page_is_served_past_the_minimum_cap(api, web, bureau, monkeypatch):
+    from stations.generic import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    response = api(bureau).get("/api/v1/staff/", {"page_size": 1, "page": 15})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert len(body["results"]) == 1 and body["count"] >= 15 and body["next"]
+    monkeypatch.setattr("stations.views.StaffListView.paginate_by", 1, raising=False)
+    page = web(bureau).get("/staff/", {"page": 15})
+    assert page.status_code == 200 and len(page.context["object_list"]) == 1

@@ -147,7 +147,11 @@ def test_list_pages_query_count_does_not_grow_with_rows(web, bureau_admin, count
     few = count_queries(lambda: client.get(url))
     add_rows(27)
     many = count_queries(lambda: client.get(url))
-    assert few == many <= 12
+    add_rows(30)
+    more = count_queries(lambda: client.get(url))
+    # A list that fits on its first page needs no COUNT query (CappedCountPaginator); past
+    # that one COUNT, whatever the number of rows.
+    assert few <= many <= more <= few + 1 and more <= 12
 
 
 @pytest.mark.parametrize("url", ["/api/v1/stations/", "/api/v1/staff/", "/api/v1/organisations/"])
@@ -164,7 +168,12 @@ def test_api_lists_query_count_does_not_grow_with_rows(api, bureau_admin, count_
         services.staff_create(username=f"w{i}", name=f"社工{i}", role=Role.SOCIAL_WORKER,
                               organisation=station_xiaohe.operator, station=station_xiaohe, password="Worker#2024ab")
     many = count_queries(lambda: client.get(url))
-    assert few == many <= 10
+    for i in range(30, 60):
+        services.staff_create(username=f"w{i}", name=f"社工{i}", role=Role.SOCIAL_WORKER,
+                              organisation=station_xiaohe.operator, station=station_xiaohe, password="Worker#2024ab")
+    more = count_queries(lambda: client.get(url))
+    # No COUNT query while the list fits on its first page (CappedCountPaginator), one past it.
+    assert few <= many <= more <= few + 1 and more <= 10
 
 
 def test_api_bad_input_names_the_field_and_writes_nothing(api, bureau_admin, station_baisi):
