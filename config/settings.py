@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -124,6 +125,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": os.environ["REDIS_URL"]}}
+
+# The figures rollup (docs/scaling.md): "read" recomputes the dirty cells a dashboard or report
+# reads (exact at once; a county), "worker" leaves them to `manage.py refresh_figures --watch`
+# (a city: no read waits for a recount). A dashboard body is kept DASHBOARD_CACHE_SECONDS per
+# user and filter (0: never). A saved record shows within the two together.
+FIGURES_REFRESH = os.environ.get("FIGURES_REFRESH", "read")
+if FIGURES_REFRESH not in {"read", "worker"}:
+    raise ImproperlyConfigured("FIGURES_REFRESH must be 'read' or 'worker'.")
+DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "0"))
 
 # --- Accounts (SECURITY.md "Accounts and sessions") -------------------------------------
 AUTHENTICATION_BACKENDS = [

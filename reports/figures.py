@@ -387,9 +387,30 @@ def reconcile():
     return differences
 
 
+def refresh_on_read():
+    """Whether reads recompute the dirty cells they touch (``FIGURES_REFRESH = "read"``, the
+    default: exact at once, fine for a county) or leave them to the background refresher
+    (``"worker"``: ``manage.py refresh_figures --watch``; a city's dashboards then never wait for
+    a recount, and a saved record shows within the refresh interval)."""
+    from django.conf import settings
+
+    return getattr(settings, "FIGURES_REFRESH", "read") != "worker"
+
+
+def refresh_all_dirty():
+    """Recompute every dirty cell (the background refresher's one pass); returns how many."""
+    done = 0
+    pending = StationPeriodFigures.objects.filter(dirty=True).values_list("kind", "period_start").distinct()
+    for kind, period_start in sorted(set(pending)):
+        done += refresh_dirty(None, kind, [period_start])
+    return done
+
+
 def _rollup_rows(station_ids, kind, starts, group_by):
-    """Summed rollup fields of the cells, grouped by ``group_by`` (after refreshing dirty ones)."""
-    refresh_dirty(station_ids, kind, starts)
+    """Summed rollup fields of the cells, grouped by ``group_by`` (after refreshing dirty ones
+    when reads refresh, ``refresh_on_read``)."""
+    if refresh_on_read():
+        refresh_dirty(station_ids, kind, starts)
     sums = {field: Sum(field) for field in ROLLUP_FIELDS}
     queryset = _cells(station_ids, kind, starts)
     if group_by is None:
@@ -414,6 +435,12 @@ def _trainings(station_ids, county_ids, start, end):
         trainings = trainings.filter(pk__in=attended)
     result = trainings.aggregate(n=Count("id"), hours=Sum("hours"))
     return result["n"], result["hours"] or Decimal("0.0")
+
+
+def trainings_by_county(county_ids, start, end):
+    """{county_id: trainings dated start..end} (the county-wide definition of ``_trainings``)."""
+    rows = Training.objects.filter(held_on__gte=start, held_on__lte=end, county__in=sorted(county_ids))
+    return {row["county"]: row["n"] for row in rows.values("county").annotate(n=Count("id")).order_by()}
 
 
 def _station_items(station_ids, period):

@@ -7,15 +7,20 @@ the rollup, so its number of queries does not grow with stations or records."""
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.db.models import Count, Q
-from django.urls import reverse
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.dates import MONTHS_3
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -30,13 +35,20 @@ from stations.scoping import scope_for
 
 from . import figures
 
+CASELOAD_ROWS = 30
 MONTHS = [("", _("Whole year")), *[(str(number), name) for number, name in MONTH_NAMES.items()]]
 
 
+@lru_cache(maxsize=256)
+def _path(url_name, prefix):
+    return reverse(url_name)
+
+
 def link(url_name, **params):
-    """The URL of a list page with its filter parameters (empty ones left out)."""
+    """The URL of a list page with its filter parameters (empty ones left out). The city
+    dashboard makes ~2,000 of them: the list pages' paths are reversed once."""
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return reverse(url_name) + (f"?{query}" if query else "")
+    return _path(url_name, get_script_prefix()) + (f"?{query}" if query else "")
 
 
 class DashboardFilterForm(forms.Form):
@@ -64,7 +76,35 @@ def _years():
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
+    """The dashboard's body is rendered from the figures and, when ``DASHBOARD_CACHE_SECONDS``
+    is set (production: docs/scaling.md), kept that long per user, language and filter, so
+    that reloading it costs what a minimal page costs; ``?fresh=1`` recounts at once. With
+    the rollup refreshed in the background (``FIGURES_REFRESH = "worker"``) a saved record
+    shows within the refresh interval plus this lifetime (60 s at most by default)."""
+
     template_name = "reports/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        seconds = settings.DASHBOARD_CACHE_SECONDS
+        params = request.GET.copy()
+        fresh = params.pop("fresh", None)
+        key = None
+        if seconds and not fresh:
+            key = (f"dashboard:{request.user.pk}:{translation.get_language()}:"
+                   f"{timezone.localdate().isoformat()}:{params.urlencode()}")
+        shown = cache.get(key) if key else None
+        if shown is None:
+            context = self.get_context_data(**kwargs)
+            shown = {"body": render_to_string("reports/dashboard_body.html", context, request),
+                     "figures": context["figures"], "computed_at": timezone.now()}
+            if key:
+                cache.set(key, shown, seconds)
+        params["fresh"] = "1"
+        return self.render_to_response({
+            "view": self, "body": mark_safe(shown["body"]), "figures": shown["figures"],
+            "computed_at": shown["computed_at"], "fresh_query": params.urlencode(),
+            "delayed": bool(seconds) or not figures.refresh_on_read(),
+        })
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -115,10 +155,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                            for code, label in Category.choices],
             "labels": {"visits": str(_("Visits")), "people_served": str(_("People served"))},
         }
+        per_station = None
         if station is None and len(shown) > 1:
-            context["station_rows"] = self._station_rows(shown, period, base)
+            per_station = figures.by_station(station_ids=shown_ids, start=period.start, end=period.end)
+            context["station_rows"] = self._station_rows(shown, per_station, base)
         if scope.county_ids and len(scope.county_ids) > 1 and station is None:
-            context["counties"] = self._counties(scope, stations, period)
+            context["counties"] = self._counties(scope, stations, per_station, period)
         context.update(self._management(user, shown_ids, station, period, today))
         context["contracts"] = self._contracts(user, station, year)
         return context
@@ -169,8 +211,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         ]
 
     # --- per station and per county -------------------------------------------------------
-    def _station_rows(self, shown, period, base):
-        rows = figures.by_station(station_ids=[s.pk for s in shown], start=period.start, end=period.end)
+    def _station_rows(self, shown, rows, base):
         keys = ["visits", "people_served", "casework", "groupwork", "community_activities", "supervisions"]
         names = {"visits": "services:visit_list", "people_served": "services:visit_list",
                  "casework": "services:case_list", "groupwork": "services:group_list",
@@ -196,15 +237,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                   {"value": f"{total_amount}", "url": link("services:resourcelink_list", **everywhere)}]
         return {"rows": table, "footer": footer}
 
-    def _counties(self, scope, stations, period):
-        by_county = defaultdict(list)
-        for station in stations:
-            by_county[station.county_id].append(station.pk)
+    def _counties(self, scope, stations, per_station, period):
+        """Each county's figures, summed from the per-station figures (every key shown here
+        adds up across a county's stations) plus the county's own trainings: no per-county
+        recount (was one ``figures.compute`` per county)."""
         counties = list(Region.objects.filter(pk__in=sorted(scope.county_ids)).order_by("code"))
+        trainings = figures.trainings_by_county(scope.county_ids, period.start, period.end)
+        totals = {county.pk: defaultdict(int) for county in counties}
+        for station in stations:
+            data = per_station.get(station.pk) if per_station else None
+            if data is None or station.county_id not in totals:
+                continue
+            total = totals[station.county_id]
+            for key in ("stations", "social_workers", "visits", "people_served", "casework", "groupwork",
+                        "community_activities", "supervisions"):
+                total[key] += data[key]
+            total["resources_linked_amount"] += Decimal(data["resources_linked_amount"])
         columns = []
         for county in counties:
-            data = figures.compute(station_ids=by_county.get(county.pk, []), start=period.start, end=period.end,
-                                   county_ids={county.pk})
+            data = totals[county.pk]
+            data["resources_linked_amount"] = f"{Decimal(data['resources_linked_amount']).quantize(Decimal('0.01'))}"
+            data["trainings"] = trainings.get(county.pk, 0)
             columns.append({"county": county, "figures": data})
         rows = [{"label": _("Stations"), "values": [
             {"value": column["figures"]["stations"], "url": link("stations:station_list", county=column["county"].pk)}
@@ -239,11 +292,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
              "dispatches_url": link("services:dispatch_list", overdue="true", station=pk)}
             for pk in shown_ids if overdue_clients.get(pk) or overdue_dispatches.get(pk)
         ]
-        caseload = list(
-            Staff.objects.filter(station__in=shown_ids).workers().active(today)
-            .annotate(open_cases=Count("cases", filter=~Q(cases__stage=CaseStage.CLOSED)))
-            .select_related("station").order_by("-open_cases", "station__town__code", "name")
-        )
+        # The heaviest caseloads first; a city's 1,000 workers are not all listed on the dashboard.
+        workers = (Staff.objects.filter(station__in=shown_ids).workers().active(today)
+                   .annotate(open_cases=Count("cases", filter=~Q(cases__stage=CaseStage.CLOSED)))
+                   .select_related("station").order_by("-open_cases", "station__town__code", "name"))
+        caseload = list(workers[:CASELOAD_ROWS])
+        caseload_more = workers.count() - len(caseload) if len(caseload) == CASELOAD_ROWS else 0
         cases = Case.objects.visible_to(user).filter(station__in=shown_ids)
         opened = cases.filter(intake_on__gte=period.start, intake_on__lte=period.end)
         opened_count = opened.count()
@@ -268,6 +322,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             },
             "caseload": [{"staff": s, "open_cases": s.open_cases,
                           "url": link("services:case_list", manager=s.pk, open="true")} for s in caseload],
+            "caseload_more": caseload_more,
+            "caseload_more_url": link("services:case_list", open="true", station=station_id),
             "closure": {
                 "opened": opened_count, "closed": closed_of_opened,
                 "rate": round(closed_of_opened * 100 / opened_count) if opened_count else None,
