@@ -6,21 +6,22 @@ commit writes nothing unless every row passes, then writes the whole file in one
 transaction, in bulk. Importing the same file again finds every row unchanged.
 """
 
+import csv
 import datetime
 import io
 import operator
 import re
 import zipfile
+from collections import namedtuple
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import NotSupportedError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from stations.exports import Column
 from stations.models import Station
@@ -181,24 +182,34 @@ def _column_index(reference):
     return index - 1
 
 
+_C, _ROW, _V, _T, _IS = f"{_NS}c", f"{_NS}row", f"{_NS}v", f"{_NS}t", f"{_NS}is"
+
+
 def _xlsx_rows(data):
     """Cell texts of the first sheet, row by row, streamed from the XML.
 
     A roster is plain text and numbers, so reading the sheet XML directly is enough, and
     several times faster than building openpyxl cells (the import must reach thousands of
-    rows per second)."""
+    rows per second). A cell is read when its element ends; the row's element is then cleared
+    with its cells."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     shared = _shared_strings(archive)
+    columns = {}  # "AB" -> 27: the column letters of a reference, computed once per column
     with archive.open(_first_sheet_path(archive)) as stream:
         row_number, cells = 0, {}
         for _event, element in ElementTree.iterparse(stream):
             tag = element.tag
-            if tag == f"{_NS}c":
+            if tag == _C:
                 kind = element.get("t")
                 if kind == "inlineStr":
-                    value = "".join(t.text or "" for t in element.iter(f"{_NS}t"))
+                    inline = element.find(_IS)
+                    if (inline is not None and len(element) == 1 and len(inline) == 1 and inline[0].tag == _T
+                            and not len(inline[0])):
+                        value = inline[0].text or ""  # <is><t>text</t></is>, the usual shape
+                    else:
+                        value = "".join(t.text or "" for t in element.iter(_T))  # rich text runs
                 else:
-                    v = element.find(f"{_NS}v")
+                    v = element.find(_V)
                     value = v.text if v is not None and v.text is not None else ""
                     if kind == "s" and value:
                         value = shared[int(value)]
@@ -206,10 +217,15 @@ def _xlsx_rows(data):
                         number = float(value)
                         value = int(number) if number.is_integer() else number
                 reference = element.get("r")
-                column = _column_index(reference) if reference else len(cells)
+                if reference:
+                    letters = reference.rstrip("0123456789")
+                    column = columns.get(letters)
+                    if column is None:
+                        column = columns[letters] = _column_index(letters)
+                else:
+                    column = len(cells)
                 cells[column] = value
-                element.clear()
-            elif tag == f"{_NS}row":
+            elif tag == _ROW:
                 row_number = int(element.get("r") or row_number + 1)
                 width = max(cells) + 1 if cells else 0
                 yield row_number, [cells.get(i) for i in range(width)]
@@ -234,15 +250,17 @@ def read_rows(file):
     mapping = None
     try:
         for number, raw in _xlsx_rows(data):
-            texts = [_cell_text(value) for value in raw]
+            texts = [value.strip() if type(value) is str else _cell_text(value) for value in raw]
             if not any(texts):
                 continue
             if mapping is None:
                 mapping = _header_mapping(texts)
                 if mapping is not None:
+                    mapping = list(mapping.items())
                     continue  # the header row
-                mapping = {index: key for index, key in enumerate(FIELDS)}
-            rows.append((number, {key: texts[index] if index < len(texts) else "" for index, key in mapping.items()}))
+                mapping = list(enumerate(FIELDS))
+            width = len(texts)
+            rows.append((number, {key: texts[index] if index < width else "" for index, key in mapping}))
     except (zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError) as error:
         raise RosterFileError(_("The file is not a readable .xlsx workbook."), code="type") from error
     if not rows:
@@ -343,27 +361,46 @@ def _age(born, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def check(rows, user):
-    """Verdicts for every row, reading existing people in batches (a few queries per 500 rows)."""
-    context = _Context(user)
-    seen = {}
-    verdicts = []
-    for number, values in rows:
-        verdict = RowVerdict(row=number, values=dict(values))
-        _check_row(verdict, context, seen)
-        verdicts.append(verdict)
-    numbers = [v.parsed["id_number"] for v in verdicts if v.parsed["id_number"]]
+# The people a roster already names and their open memberships, as plain tuples.
+_Person = namedtuple("_Person", "pk id_number name phone address village station_id status version")
+_Membership = namedtuple("_Membership", "pk client_id category subtype disability_type disability_grade")
+
+
+def _existing(numbers):
+    """({id number: _Person}, {(client id, category): its latest open _Membership}), in one
+    query for the people and one for their open memberships on PostgreSQL (per 900 ID numbers on
+    SQLite): plain SQL, no queryset or model instance per row."""
+    connection = connections[router.db_for_read(Client)]
+    quote = connection.ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.pk.column if name == "pk" else model._meta.get_field(name).column)
+
+    people = ", ".join(column(Client, name) for name in _Person._fields)
     existing, memberships = {}, {}
-    for start in range(0, len(numbers), 500):
-        chunk = numbers[start:start + 500]
-        for client in Client.objects.filter(id_number__in=chunk).only(
-            "id", "id_number", "name", "phone", "address", "village", "station_id", "status", "version"
-        ):
-            existing[client.id_number] = client
-        for membership in CategoryMembership.objects.filter(client__id_number__in=chunk, end_on__isnull=True).only(
-            "id", "client_id", "category", "subtype", "disability_type", "disability_grade", "start_on"
-        ):
-            memberships.setdefault((membership.client_id, membership.category), membership)
+    with connection.cursor() as cursor:
+        for condition, params in _in_chunks(connection, numbers):
+            cursor.execute(f"SELECT {people} FROM {quote(Client._meta.db_table)} "
+                           f"WHERE {column(Client, 'id_number')} {condition}", params)
+            for row in cursor.fetchall():
+                existing[row[1]] = _Person(*row)
+        columns = ", ".join(column(CategoryMembership, name) for name in _Membership._fields)
+        for condition, params in _in_chunks(connection, [person.pk for person in existing.values()]):
+            cursor.execute(f"SELECT {columns} FROM {quote(CategoryMembership._meta.db_table)} "
+                           f"WHERE {column(CategoryMembership, 'end_on')} IS NULL "
+                           f"AND {column(CategoryMembership, 'client')} {condition} "
+                           f"ORDER BY {column(CategoryMembership, 'start_on')} DESC, "
+                           f"{column(CategoryMembership, 'pk')} DESC", params)
+            for row in cursor.fetchall():
+                membership = _Membership(*row)
+                memberships.setdefault((membership.client_id, membership.category), membership)
+    return existing, memberships
+
+
+def _settle(verdicts, context):
+    """Gives each checked row its verdict against the people already registered: new, unchanged,
+    updated (with what changes) or error."""
+    existing, memberships = _existing([v.parsed["id_number"] for v in verdicts if v.parsed["id_number"]])
     for verdict in verdicts:
         parsed = verdict.parsed
         client = existing.get(parsed["id_number"])
@@ -398,70 +435,259 @@ def check(rows, user):
         ):
             changes.append("subtype")
         verdict.verdict = "updated" if changes else "unchanged"
+
+
+def check(rows, user):
+    """Verdicts for every row: each row checked on its own, then the people already registered
+    read in two queries (on SQLite two per 900 rows) and compared."""
+    context = _Context(user)
+    seen = {}
+    verdicts = []
+    for number, values in rows:
+        verdict = RowVerdict(row=number, values=dict(values))
+        _check_row(verdict, context, seen)
+        verdicts.append(verdict)
+    _settle(verdicts, context)
     return verdicts
+
+
+# --- writing ---------------------------------------------------------------------------------
+# The commit writes every table in bulk, with a number of queries that does not grow with the
+# rows. New rows go in with COPY on PostgreSQL (ids reserved from the table's sequence in one
+# query), with one executemany on SQLite (which holds the database's write lock, so the rows get
+# consecutive ids ending at last_insert_rowid()); changed rows with one UPDATE ... FROM (VALUES
+# ...) on PostgreSQL and one executemany on SQLite. The audit history is then copied from the
+# written rows with one INSERT ... SELECT per table: every created or changed client and
+# membership gets the row django-simple-history's bulk_create_with_history /
+# bulk_update_with_history would have written (every tracked field, history_type "+" or "~",
+# the importing user, one history_date for the whole import), with no model instance per row.
+
+
+def _postgres(connection):
+    return connection.vendor == "postgresql"
+
+
+def _connection(model):
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("postgresql", "sqlite"):
+        raise NotSupportedError("The roster import writes to PostgreSQL or SQLite.")
+    return connection
+
+
+def _in_chunks(connection, values):
+    """(SQL condition, params) pairs that together match a column against ``values``: one array
+    on PostgreSQL, IN lists of at most 900 elsewhere (SQLite's 999 variables a query)."""
+    values = list(values)
+    if _postgres(connection):
+        if values:
+            yield "= ANY(%s)", [values]
+        return
+    for start in range(0, len(values), 900):
+        chunk = values[start:start + 900]
+        yield f"IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
+def _fields(model, attnames):
+    return [model._meta.pk if name == "id" else model._meta.get_field(name) for name in attnames]
+
+
+def _prepared(connection, fields, rows):
+    """The rows' values as Django would send them to the database (SQLite's executemany)."""
+    return [tuple(f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True))
+            for row in rows]
+
+
+def _copy_from_rows(connection, model, attnames, rows):
+    """COPY ``rows`` (tuples of Python values in ``attnames`` order) into the model's table.
+
+    CSV through the C writer with every non-number quoted, so "" stays an empty string; None goes
+    out as "" too, and FORCE_NULL makes it NULL in the nullable columns, none of which is text."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = _fields(model, attnames)
+    nulls = []
+    for f in fields:
+        if f.null:
+            if f.get_internal_type() in ("CharField", "TextField", "SlugField", "EmailField"):
+                raise ValueError(f"{meta.label}.{f.name}: a nullable text column cannot go through this COPY")
+            nulls.append(quote(f.column))
+    force = f", FORCE_NULL ({', '.join(nulls)})" if nulls else ""
+    buffer = io.StringIO()
+    csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(rows)
+    size = buffer.tell()
+    buffer.seek(0)
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.copy_expert(  # read in one piece rather than 8 kB at a time
+            f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"FROM STDIN WITH (FORMAT csv{force})", buffer, max(size, 8192))
+
+
+def _insert(model, attnames, rows):
+    """Inserts ``rows`` (tuples of attribute values in ``attnames`` order); returns their ids in
+    the same order."""
+    if not rows:
+        return []
+    connection = _connection(model)
+    meta, quote = model._meta, connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if _postgres(connection):
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, len(rows)])
+            ids = [row[0] for row in cursor.fetchall()]
+            _copy_from_rows(connection, model, ["id", *attnames],
+                            [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+            return ids
+        fields = _fields(model, attnames)
+        cursor.executemany(
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})", _prepared(connection, fields, rows))
+        cursor.execute("SELECT last_insert_rowid()")
+        last = cursor.fetchone()[0]
+    return list(range(last - len(rows) + 1, last + 1))
+
+
+def _update(model, attnames, rows):
+    """Sets ``attnames`` of the rows given as (id, *values)."""
+    if not rows:
+        return
+    connection = _connection(model)
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = _fields(model, attnames)
+    pk = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        if _postgres(connection):
+            # Text values come as untyped literals and are assigned as text (too long still fails);
+            # the others are cast, so that a column of NULLs is not taken for text.
+            sets = ", ".join(
+                f"{quote(f.column)} = v.{quote(f.column)}" if f.get_internal_type() in ("CharField", "TextField")
+                else f"{quote(f.column)} = CAST(v.{quote(f.column)} AS {f.db_type(connection)})" for f in fields)
+            marks = f"({', '.join(['%s'] * (len(fields) + 1))})"
+            cursor.execute(
+                f"UPDATE {quote(meta.db_table)} AS t SET {sets} FROM (VALUES {', '.join([marks] * len(rows))}) "
+                f"AS v({pk}, {', '.join(quote(f.column) for f in fields)}) WHERE t.{pk} = v.{pk}",
+                [value for row in rows for value in row])
+            return
+        cursor.executemany(
+            f"UPDATE {quote(meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+            f"WHERE {pk} = %s",
+            [(*values, row_pk) for row_pk, *values in _prepared(connection, [meta.pk, *fields], rows)])
+
+
+def _write_history(model, ids, history_type, user, when):
+    """One history row per id, copied from the row as it is now in the database."""
+    if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return
+    history_model = model.history.model
+    connection = _connection(history_model)
+    quote = connection.ops.quote_name
+    source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
+    given = {"history_date": connection.ops.adapt_datetimefield_value(when), "history_type": history_type,
+             "history_user_id": getattr(user, "pk", None), "history_change_reason": None}
+    targets, selects, params = [], [], []
+    for f in history_model._meta.concrete_fields:
+        if f.attname == "history_id":
+            continue
+        targets.append(quote(f.column))
+        if f.attname in given:
+            selects.append("%s")
+            params.append(given[f.attname])
+        elif f.attname in source_columns:
+            selects.append(quote(source_columns[f.attname]))
+        elif f.null:
+            selects.append("NULL")  # e.g. an IP address column: there is no request per row here
+        else:
+            raise ValueError(f"history column {f.column} of {history_model.__name__} has no source")
+    sql = (f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(targets)}) "
+           f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} ")
+    with connection.cursor() as cursor:
+        for condition, id_params in _in_chunks(connection, ids):
+            cursor.execute(sql + condition + f" ORDER BY {quote(model._meta.pk.column)}", [*params, *id_params])
+
+
+def _defaults(model, now):
+    """Every concrete field's value for a new row that does not set it (auto_now fields: now)."""
+    values = {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            values[f.attname] = now
+        else:
+            values[f.attname] = f.get_default()
+    return values
+
+
+CLIENT_ROW = ["station_id", "name", "name_pinyin", "name_initials", "id_number", "gender", "birth_date",
+              "phone", "address", "village", "worker_id"]
+MEMBERSHIP_ROW = ["client_id", "category", "subtype", "disability_type", "disability_grade"]
+CLIENT_CHANGES = ["name", "name_pinyin", "name_initials", "phone", "address", "village", "station_id", "version"]
 
 
 def _write(verdicts, user, today):
     """Writes every new and updated row in bulk, with audit history."""
-    new_clients = []
+    now = timezone.now()  # created_at / updated_at and history_date of the whole import
     staff = getattr(user, "staff", None)
+    staff_pk = staff.pk if staff is not None else None
+    staff_station = staff.station_id if staff is not None else None
+
+    # A new row: the columns the roster gives, then every other column at its default.
+    defaults = _defaults(Client, now)
+    defaults.update(registered_on=today, next_visit_due=today)
+    client_columns = [*CLIENT_ROW, *(name for name in defaults if name not in CLIENT_ROW)]
+    client_fixed = tuple(defaults[name] for name in client_columns[len(CLIENT_ROW):])
+    defaults = _defaults(CategoryMembership, now)
+    defaults.update(start_on=today)
+    membership_columns = [*MEMBERSHIP_ROW, *(name for name in defaults if name not in MEMBERSHIP_ROW)]
+    membership_fixed = tuple(defaults[name] for name in membership_columns[len(MEMBERSHIP_ROW):])
+
+    client_rows, new_verdicts = [], []
     for verdict in verdicts:
         if verdict.verdict != "new":
             continue
         values, parsed = verdict.values, verdict.parsed
         number = parsed["id_number"]
-        pinyin, initials = name_keys(values["name"])
-        new_clients.append(Client(
-            station=parsed["station"], name=values["name"], name_pinyin=pinyin, name_initials=initials,
-            id_number=number, gender=idnumbers.gender(number), birth_date=idnumbers.birth_date(number),
-            phone=values.get("phone", ""), address=values.get("address", ""), village=values.get("village", ""),
-            registered_on=today, next_visit_due=today,
-            worker=staff if staff is not None and staff.station_id == parsed["station"].pk else None,
+        station_id = parsed["station"].pk
+        client_rows.append((
+            station_id, values["name"], *name_keys(values["name"]), number,
+            idnumbers.gender(number), idnumbers.birth_date(number),
+            values.get("phone", ""), values.get("address", ""), values.get("village", ""),
+            staff_pk if staff_station is not None and staff_station == station_id else None,
+            *client_fixed,
         ))
-    bulk_create_with_history(new_clients, Client, batch_size=1000, default_user=user)
-    ids = {}
-    new_numbers = [c.id_number for c in new_clients]
-    for start in range(0, len(new_numbers), 500):
-        ids.update(Client.objects.filter(id_number__in=new_numbers[start:start + 500]).values_list("id_number", "pk"))
+        new_verdicts.append(verdict)
+    new_ids = _insert(Client, client_columns, client_rows)
+    _write_history(Client, new_ids, "+", user, now)
 
-    changed_clients, new_memberships, changed_memberships = [], [], []
+    def membership_row(client_id, parsed):
+        return (client_id, parsed["category"], parsed["subtype"], parsed["disability_type"],
+                parsed["disability_grade"], *membership_fixed)
+
+    membership_rows = [membership_row(pk, verdict.parsed) for pk, verdict in zip(new_ids, new_verdicts, strict=True)]
+    changed_clients, changed_memberships = [], []
     for verdict in verdicts:
-        parsed = verdict.parsed
-        fields = {"subtype": parsed["subtype"], "disability_type": parsed["disability_type"],
-                  "disability_grade": parsed["disability_grade"]}
-        if verdict.verdict == "new":
-            new_memberships.append(CategoryMembership(
-                client_id=ids[parsed["id_number"]], category=parsed["category"], start_on=today, **fields))
-        elif verdict.verdict == "updated":
-            client = verdict.client
-            for key in ("name", "phone", "address", "village"):
-                if key in verdict.changes:
-                    setattr(client, key, verdict.values[key])
-            if "station" in verdict.changes:
-                client.station_id = parsed["station"].pk
-            if {"name", "phone", "address", "village", "station"} & set(verdict.changes):
-                client.name_pinyin, client.name_initials = name_keys(client.name)
-                client.version += 1
-                changed_clients.append(client)
-            if "category" in verdict.changes:
-                new_memberships.append(CategoryMembership(client_id=client.pk, category=parsed["category"],
-                                                          start_on=today, **fields))
-            elif "subtype" in verdict.changes:
-                membership = verdict.membership
-                for key, value in fields.items():
-                    setattr(membership, key, value)
-                changed_memberships.append(membership)
-    if changed_clients:
-        bulk_update_with_history(
-            changed_clients, Client,
-            ["name", "name_pinyin", "name_initials", "phone", "address", "village", "station", "version"],
-            batch_size=1000, default_user=user,
-        )
-    bulk_create_with_history(new_memberships, CategoryMembership, batch_size=2000, default_user=user)
-    if changed_memberships:
-        bulk_update_with_history(changed_memberships, CategoryMembership,
-                                 ["subtype", "disability_type", "disability_grade"], batch_size=1000,
-                                 default_user=user)
+        if verdict.verdict != "updated":
+            continue
+        parsed, person = verdict.parsed, verdict.client
+        changes = verdict.changes
+        if {"name", "phone", "address", "village", "station"} & set(changes):
+            current = {key: verdict.values[key] if key in changes else getattr(person, key)
+                       for key in ("name", "phone", "address", "village")}
+            changed_clients.append((
+                person.pk, current["name"], *name_keys(current["name"]), current["phone"], current["address"],
+                current["village"], parsed["station"].pk if "station" in changes else person.station_id,
+                person.version + 1,
+            ))
+        if "category" in changes:
+            membership_rows.append(membership_row(person.pk, parsed))
+        elif "subtype" in changes:
+            changed_memberships.append((verdict.membership.pk, parsed["subtype"], parsed["disability_type"],
+                                        parsed["disability_grade"]))
+    _update(Client, CLIENT_CHANGES, changed_clients)
+    _write_history(Client, [row[0] for row in changed_clients], "~", user, now)
+    new_membership_ids = _insert(CategoryMembership, membership_columns, membership_rows)
+    _write_history(CategoryMembership, new_membership_ids, "+", user, now)
+    _update(CategoryMembership, ["subtype", "disability_type", "disability_grade"], changed_memberships)
+    _write_history(CategoryMembership, [row[0] for row in changed_memberships], "~", user, now)
 
 
 def run(*, user, file, commit):
