@@ -37,6 +37,30 @@ class VisitSerializer(serializers.ModelSerializer):
                   "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
         read_only_fields = ["outing", "created_at", "updated_at"]
 
+    def to_representation(self, visit):
+        """The same JSON as DRF's generic walk over the fields (tests/services/test_api_fast.py
+        checks it), written out: a 50-row page of the visits API spent most of its time there."""
+        fields = self.fields
+        date, stamp = fields["visited_on"].to_representation, fields["created_at"].to_representation
+        return {
+            "id": visit.pk,
+            "station": visit.station_id,
+            "client": visit.client_id,
+            "client_name": visit.client.name,
+            "visited_on": date(visit.visited_on),
+            "kind": visit.kind,
+            "workers": [worker.pk for worker in visit.workers.all()],
+            "findings": visit.findings,
+            "needs": visit.needs,
+            "risk_level": visit.risk_level,
+            "follow_up_on": date(visit.follow_up_on) if visit.follow_up_on is not None else None,
+            "tags": [tag.pk for tag in visit.tags.all()],
+            "outing": visit.outing,
+            "version": visit.version,
+            "created_at": stamp(visit.created_at) if visit.created_at is not None else None,
+            "updated_at": stamp(visit.updated_at) if visit.updated_at is not None else None,
+        }
+
     def create(self, validated_data):
         validated_data.pop("version", None)
         return services.visit_record(user=self.context["request"].user, **validated_data)

@@ -1,0 +1,32 @@
+"""The visits API writes its rows by hand (VisitSerializer.to_representation): the JSON must be
+exactly what DRF's generic ModelSerializer walk gives, for every kind of value."""
+
+import datetime
+
+import pytest
+from rest_framework import serializers
+
+from services import services
+from services.api.serializers import VisitSerializer
+from services.choices import VisitKind
+from services.models import CampaignTag, Visit
+from stations.models import Staff
+
+pytestmark = pytest.mark.django_db
+
+
+def test_hand_written_rows_equal_drfs_generic_ones(station_xiaohe, xiaohe, person):
+    staff = Staff.objects.get(user=xiaohe)
+    tag = CampaignTag.objects.create(name="冬季走访")
+    plain = services.visit_record(client=person(station_xiaohe, "张三"), visited_on=datetime.date(2024, 3, 4),
+                                  kind=VisitKind.HOME_VISIT, workers=[staff])
+    full = services.visit_record(client=person(station_xiaohe, "李四"), visited_on=datetime.date(2024, 3, 5),
+                                 kind=VisitKind.PHONE_CALL, workers=[staff], findings="独居，需要关注。",
+                                 needs="助餐", risk_level="high", follow_up_on=datetime.date(2024, 4, 1), tags=[tag])
+    rows = Visit.objects.filter(pk__in=[plain.pk, full.pk]).select_related("client").prefetch_related(
+        "workers", "tags").order_by("pk")
+    fast = VisitSerializer(rows, many=True).data
+    generic = [serializers.ModelSerializer.to_representation(VisitSerializer(), visit) for visit in rows]
+    assert [dict(row) for row in fast] == [dict(row) for row in generic]
+    assert list(fast[1]) == VisitSerializer.Meta.fields
+    assert fast[1]["tags"] == [tag.pk] and fast[1]["follow_up_on"] == "2024-04-01"
