@@ -52,6 +52,18 @@ class CampaignTag(models.Model):
         return self.name
 
 
+class VisitQuerySet(ScopedQuerySet):
+    def for_listing(self):
+        """Client and station joined; workers and campaign tags fetched once for the page into
+        plain lists (``worker_list``, ``tag_list``): prefetching into the related managers builds
+        two filtered querysets per row, most of a 50-row page's time. Read them with
+        ``workers_listed()`` / ``tags_listed()``."""
+        return self.select_related("client", "station").prefetch_related(
+            models.Prefetch("workers", queryset=Staff.objects.order_by("name", "pk"), to_attr="worker_list"),
+            models.Prefetch("tags", queryset=CampaignTag.objects.order_by("name"), to_attr="tag_list"),
+        )
+
+
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
 
@@ -75,7 +87,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = VisitQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -93,6 +105,12 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:visit_detail", args=[self.pk])
+
+    def workers_listed(self):
+        return self.worker_list if hasattr(self, "worker_list") else list(self.workers.all())
+
+    def tags_listed(self):
+        return self.tag_list if hasattr(self, "tag_list") else list(self.tags.all())
 
     def clean(self):
         if self.visited_on and self.visited_on > timezone.localdate():

@@ -112,18 +112,18 @@ class ServiceDetailView(ObjectDetailView):
 VISIT_COLUMNS = [
     Column(_("visit date"), "visited_on", 12), Column(_("client"), "client.name"),
     Column(_("station"), "station.short_name"), Column(_("kind"), "get_kind_display"),
-    Column(_("workers"), lambda v: names(v.workers.all()), 16),
+    Column(_("workers"), lambda v: names(v.workers_listed()), 16),
     Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on", 12),
 ]
 
 
 class VisitListView(ServiceListView):
-    queryset = Visit.objects.select_related("client", "station").prefetch_related("workers", "tags")
+    queryset = Visit.objects.for_listing()
     filterset_class = VisitFilterSet
     columns = VISIT_COLUMNS
     extra_export_columns = [
         Column(_("village / community"), "client.village"), Column(_("what was found"), "findings", 40),
-        Column(_("needs"), "needs", 30), Column(_("campaign tags"), lambda v: names(v.tags.all()), 16),
+        Column(_("needs"), "needs", 30), Column(_("campaign tags"), lambda v: names(v.tags_listed()), 16),
     ]
     add_url_name = "services:visit_add"
 

@@ -39,7 +39,7 @@ class VisitPagination(KeysetPagination):
 class VisitViewSet(ScopedModelViewSet):
     """Visits: millions of rows at province scale, so keyset pagination (no COUNT)."""
 
-    queryset = Visit.objects.select_related("client").prefetch_related("workers", "tags")
+    queryset = Visit.objects.for_listing()
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
     pagination_class = VisitPagination
