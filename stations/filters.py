@@ -2,11 +2,12 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .choices import OrganisationKind, Role
+from .html import text
 from .models import AccessLog, Organisation, Region, Staff, Station
 
 
@@ -123,11 +124,13 @@ class FastSelect(forms.Select):
         if any(isinstance(label, list | tuple) for _value, label in choices):
             return super().render(name, value, attrs, renderer)  # option groups: Django's way
         selected = next(iter(self.format_value(value)), None)
-        options = format_html_join("", '<option value="{}"{}>{}</option>', (
-            ("" if key is None else str(key), mark_safe(" selected") if str(key) == selected else "", label)
-            for key, label in choices))
+        options = []
+        for key, label in choices:
+            key = "" if key is None else str(key)
+            mark = " selected" if key == selected else ""
+            options.append(f'<option value="{text(key)}"{mark}>{text(label)}</option>')
         return format_html('<select name="{}"{}>{}</select>', name, flatatt(self.build_attrs(self.attrs, attrs)),
-                           options)
+                           mark_safe("".join(options)))
 
 
 class SearchFilterSet(django_filters.FilterSet):

@@ -3,8 +3,10 @@ import datetime
 from django import template
 from django.urls import reverse
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from stations.html import text
 
 register = template.Library()
 
@@ -31,9 +33,9 @@ def table_rows(rows, columns, empty_text):
         url = row.get_absolute_url() if hasattr(row, "get_absolute_url") else reverse(
             "services:campaigntag_edit", args=[row.pk])
         values = [cell(row, column) for column in columns]
-        values = [value if isinstance(value, str) else formats.localize(value) for value in values]
-        html.append(format_html('<tr><td><a href="{}" class="fw-semibold">{}</a></td>{}</tr>', url, values[0],
-                                format_html_join("", "<td>{}</td>", ((value,) for value in values[1:]))))
+        values = [text(value if isinstance(value, str) else formats.localize(value)) for value in values]
+        rest = "".join(f"<td>{value}</td>" for value in values[1:])
+        html.append(f'<tr><td><a href="{text(url)}" class="fw-semibold">{values[0]}</a></td>{rest}</tr>')
     if not html:
         return format_html('<tr><td colspan="{}" class="text-center text-body-secondary py-4">{}</td></tr>',
                            len(columns), empty_text)
