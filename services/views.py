@@ -121,6 +121,8 @@ class VisitListView(ServiceListView):
     queryset = Visit.objects.for_listing()
     filterset_class = VisitFilterSet
     columns = VISIT_COLUMNS
+    page_fields = ("visited_on", "kind", "risk_level", "follow_up_on", "station", "client", "station__short_name",
+                   "client__name")
     extra_export_columns = [
         Column(_("village / community"), "client.village"), Column(_("what was found"), "findings", 40),
         Column(_("needs"), "needs", 30), Column(_("campaign tags"), lambda v: names(v.tags_listed()), 16),

@@ -112,7 +112,8 @@ class StaffChoiceFilter(ListedChoiceFilter):
 
 
 def station_filter(field_name="station"):
-    return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"))
+    # A station is shown by its name: the dropdown reads nothing else (100 stations at city scale).
+    return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.only("id", "name"), label=_("station"))
 
 
 class FastSelect(forms.Select):

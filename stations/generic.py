@@ -131,6 +131,14 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
             return self.export()
         return super().get(request, *args, **kwargs)
 
+    # The columns the page's table reads (``QuerySet.only``); the export reads every field.
+    page_fields = None
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.page_fields:
+            queryset = queryset.only(*self.page_fields)
+        return super().paginate_queryset(queryset, page_size)
+
     def export(self):
         from .services import access_log_record
 
