@@ -107,6 +107,8 @@ class ClientListView(ObjectListView):
     filterset_class = ClientFilterSet
     template_name = "clients/client_list.html"
     export_title = _("clients")
+    page_fields = ("name", "id_number", "birth_date", "phone", "risk_level", "status", "next_visit_due", "station",
+                   "worker", "station__short_name", "worker__name")
 
     @property
     def export_columns(self):

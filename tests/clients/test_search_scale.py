@@ -53,3 +53,43 @@ def test_a_list_that_fits_on_one_page_costs_no_count_query(web, bureau, people, 
     whole = count_queries(lambda: client.get("/clients/"))      # 64 people: two pages, one COUNT
     search = count_queries(lambda: client.get("/clients/", {"q": "王建华"}))  # one person: no COUNT
     assert search == whole - 1
+
+
+OLD_ROWS = """{% load i18n clients_privacy clients_badges %}{% for client in object_list %}
+    <tr>
+      <td class="text-nowrap"><a href="{{ client.get_absolute_url }}" class="fw-semibold">{{ client.name }}</a>
+        <div class="small text-body-secondary d-md-none">{{ client.station.short_name }} · {{ client.age }}{% translate "y" %}</div></td>
+      <td class="text-nowrap font-monospace small">{{ client.id_number|masked_id }}</td>
+      <td class="d-none d-md-table-cell">{{ client.age }}</td>
+      <td>{% for m in client.current_categories %}<span class="badge text-bg-light border">{{ m.get_category_display }}</span> {% empty %}—{% endfor %}</td>
+      <td class="d-none d-md-table-cell text-nowrap">{{ client.station.short_name }}</td>
+      <td class="d-none d-lg-table-cell text-nowrap">{{ client.phone|phone_for:user|default:"—" }}</td>
+      <td>{% risk_badge client.risk_level client.get_risk_level_display %}</td>
+      <td class="text-nowrap">{% due_badge client %}</td>
+    </tr>{% endfor %}"""  # noqa: E501 (the list's row template before client_rows)
+
+
+@pytest.mark.parametrize("username", ["bureau", "xiaohe"])
+def test_client_rows_write_what_the_row_template_wrote(username, people, station_xiaohe):
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.template import Context, Template
+
+    from clients.models import CategoryMembership
+    from clients.views import current_memberships
+
+    user = get_user_model().objects.get(username=username)
+    CategoryMembership.objects.create(client=people[0], category="subsistence_allowance", start_on=datetime.date(2024, 1, 2))
+    CategoryMembership.objects.create(client=people[0], category="disability", start_on=datetime.date(2024, 1, 2))
+    Client.objects.filter(pk=people[1].pk).update(risk_level="high", phone="")
+    rows = list(Client.objects.filter(pk__in=[p.pk for p in people]).select_related("station")
+                .prefetch_related(current_memberships()).order_by("pk"))
+    context = {"object_list": rows, "user": user}
+    old = Template(OLD_ROWS).render(Context(context))
+    new = Template("{% load clients_badges %}{% client_rows object_list '' %}").render(Context(context))
+
+    def normalise(html):
+        return re.sub(r"\s+", " ", html).strip()
+
+    assert normalise(new) == normalise(old)
