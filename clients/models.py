@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from simple_history.models import HistoricalRecords
 
+from stations.history import AuditHistory
 from stations.models import Region, Staff, Station
 from stations.scoping import ScopedQuerySet, scope_for
 
@@ -50,7 +50,7 @@ class Household(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-id"]
@@ -132,7 +132,7 @@ class Client(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials"])
+    history = AuditHistory(excluded_fields=["name_pinyin", "name_initials"])
     # the history card is read by everyone who may open the record: never show these whole
     history_masked_fields = ("id_number", "phone")
 
@@ -211,7 +211,7 @@ class CategoryMembership(models.Model):
     end_on = models.DateField(_("until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["category", "-start_on"]
@@ -245,7 +245,7 @@ class Assessment(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-assessed_on", "-id"]
@@ -301,7 +301,7 @@ class ScreeningCampaign(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScreeningCampaignQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-start_on", "-id"]
@@ -341,7 +341,7 @@ class ScreeningRecord(models.Model):
     needs = models.TextField(_("needs"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-screened_on", "-id"]

@@ -16,9 +16,9 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from stations.choices import OrganisationKind, RegionLevel
+from stations.history import AuditHistory
 from stations.models import Organisation, Region, Station
 from stations.scoping import scope_for
 
@@ -122,7 +122,7 @@ class FundingSource(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = FundingSourceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-year", "region__code", "source_type", "name"]
@@ -229,7 +229,7 @@ class Contract(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContractQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-year", "code"]
@@ -277,7 +277,7 @@ class ContractFunding(models.Model):
     amount = money_field(_("amount"))
 
     objects = ContractChildQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["contract", "source__source_type", "pk"]
@@ -301,7 +301,7 @@ class ContractTarget(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = ContractChildQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["contract", "pk"]
@@ -341,7 +341,7 @@ class PaymentInstalment(models.Model):
     voucher = models.CharField(_("payment voucher"), max_length=60, blank=True)
 
     objects = ContractChildQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["contract", "number"]
@@ -381,7 +381,7 @@ class IndicatorSystem(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
 
     objects = IndicatorSystemQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-year", "name"]
@@ -407,7 +407,7 @@ class IndicatorCategory(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = IndicatorCategoryQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["system", "order", "pk"]
@@ -434,7 +434,7 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = IndicatorQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["category__order", "category_id", "order", "pk"]
@@ -480,7 +480,7 @@ class PerformanceEvaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContractChildQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-evaluated_on", "-pk"]
@@ -517,7 +517,7 @@ class IndicatorScore(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     objects = IndicatorScoreQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["evaluation", "indicator__category__order", "indicator__order", "indicator_id"]

@@ -11,10 +11,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from clients.choices import RiskLevel
 from clients.models import Client
+from stations.history import AuditHistory
 from stations.models import Organisation, Staff, Station
 from stations.scoping import ScopedQuerySet
 
@@ -41,7 +41,7 @@ class CampaignTag(models.Model):
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -88,7 +88,7 @@ class Visit(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = VisitQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-visited_on", "-id"]
@@ -142,7 +142,7 @@ class Case(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-intake_on", "-id"]
@@ -198,7 +198,7 @@ class CaseNote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-noted_on", "-id"]
@@ -227,7 +227,7 @@ class Group(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-created_on", "-id"]
@@ -257,7 +257,7 @@ class GroupSession(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["group", "number"]
@@ -290,7 +290,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -352,7 +352,7 @@ class ResourceLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-linked_on", "-id"]
@@ -388,7 +388,7 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-referred_on", "-id"]
@@ -441,7 +441,7 @@ class Dispatch(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DispatchQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-sent_on", "-id"]
@@ -506,7 +506,7 @@ class MonthlyReport(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MonthlyReportQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-month", "station__town__code"]

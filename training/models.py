@@ -10,9 +10,9 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from stations.choices import CertificateLevel, RegionLevel
+from stations.history import AuditHistory
 from stations.models import Certificate, Organisation, Region, Staff, Station
 from stations.scoping import ScopedQuerySet, scope_for
 
@@ -67,7 +67,7 @@ class Expert(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     objects = CountyScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["kind", "name"]
@@ -123,7 +123,7 @@ class Training(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TrainingQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -189,7 +189,7 @@ class Supervision(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-supervised_on", "-id"]
@@ -233,7 +233,7 @@ class EvaluationScheme(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["name"]
@@ -302,7 +302,7 @@ class StationEvaluation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-evaluated_on", "-id"]
@@ -370,7 +370,7 @@ class RectificationItem(models.Model):
     note = models.TextField(_("progress note"), blank=True)
 
     objects = RectificationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["deadline", "id"]
@@ -437,7 +437,7 @@ class IncentivePolicy(models.Model):
     notes = models.TextField(_("notes"), blank=True)
 
     objects = IncentivePolicyQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-valid_from", "name"]
@@ -476,7 +476,7 @@ class TuitionClaim(models.Model):
     amount_paid = models.DecimalField(_("amount paid"), max_digits=9, decimal_places=2, validators=NON_NEGATIVE)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-paid_on", "-id"]
@@ -511,7 +511,7 @@ class Entitlement(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-period", "staff_id", "kind"]
@@ -545,7 +545,7 @@ class CompetitionEvent(models.Model):
     description = models.TextField(_("description"), blank=True)
 
     objects = CountyScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["-held_on"]
@@ -578,7 +578,7 @@ class Submission(models.Model):
     award = models.CharField(_("award"), max_length=12, choices=AwardLevel.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = AuditHistory()
 
     class Meta:
         ordering = ["event", models.F("score").desc(nulls_last=True), "id"]
