@@ -127,3 +127,16 @@ def test_a_deep_page_is_served_past_the_minimum_cap(api, web, bureau, monkeypatc
     monkeypatch.setattr("stations.views.StaffListView.paginate_by", 1, raising=False)
     page = web(bureau).get("/staff/", {"page": 15})
     assert page.status_code == 200 and len(page.context["object_list"]) == 1
+
+
+@pytest.mark.parametrize("widget, value", [("TextInput", None), ("TextInput", '王"<芳>'), ("DateInput", "2024-03-04"),
+                                           ("NumberInput", 2024), ("NumberInput", None)])
+def test_fast_inputs_render_what_django_renders(widget, value):
+    from django import forms
+
+    from stations import filters
+
+    attrs = {"id": "id_q", "class": "form-control form-control-sm"}
+    django_html = getattr(forms, widget)().render("q", value, attrs)
+    fast_html = getattr(filters, f"Fast{widget}")().render("q", value, attrs)
+    assert fast_html == django_html
