@@ -22,6 +22,7 @@ from django.db import NotSupportedError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from stations.exports import Column
 from stations.models import Station
@@ -573,6 +574,11 @@ def _update(model, attnames, rows):
             [(*values, row_pk) for row_pk, *values in _prepared(connection, [meta.pk, *fields], rows)])
 
 
+def _request_ip():
+    request = getattr(HistoricalRecords.context, "request", None)
+    return (request.META.get("REMOTE_ADDR") or None) if request is not None else None
+
+
 def _write_history(model, ids, history_type, user, when):
     """One history row per id, copied from the row as it is now in the database."""
     if not ids or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
@@ -582,19 +588,22 @@ def _write_history(model, ids, history_type, user, when):
     quote = connection.ops.quote_name
     source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
     given = {"history_date": connection.ops.adapt_datetimefield_value(when), "history_type": history_type,
-             "history_user_id": getattr(user, "pk", None), "history_change_reason": None}
+             "history_user_id": getattr(user, "pk", None), "history_change_reason": None,
+             # AuditHistory's column (stations.history): the address the import came from, as its
+             # signal gives a row saved one by one (simple-history's bulk writes send no signal)
+             "ip_address": _request_ip()}
     targets, selects, params = [], [], []
     for f in history_model._meta.concrete_fields:
         if f.attname == "history_id":
             continue
         targets.append(quote(f.column))
-        if f.attname in given:
+        if f.attname in source_columns:
+            selects.append(quote(source_columns[f.attname]))
+        elif f.attname in given:
             selects.append("%s")
             params.append(given[f.attname])
-        elif f.attname in source_columns:
-            selects.append(quote(source_columns[f.attname]))
         elif f.null:
-            selects.append("NULL")  # e.g. an IP address column: there is no request per row here
+            selects.append("NULL")
         else:
             raise ValueError(f"history column {f.column} of {history_model.__name__} has no source")
     sql = (f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(targets)}) "

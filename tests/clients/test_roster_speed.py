@@ -159,3 +159,21 @@ def test_preview_writes_nothing(xiaohe):
     result = services.roster_import(user=xiaohe, file=_xlsx(rows), commit=False)
     assert result.counts["new"] == 50 and not result.committed
     assert not Client.objects.filter(id_number__in=[r[1] for r in rows]).exists()
+
+
+def test_imported_through_the_web_the_history_keeps_the_address(web, xiaohe):
+    """Where the history keeps the client's IP address (stations.history.AuditHistory), the
+    import's rows have the address of the request that committed it."""
+    history_fields = {f.name for f in Client.history.model._meta.fields}
+    rows = _new_rows(3, seed=51)
+    browser = web(xiaohe)
+    response = browser.post("/clients/import/", {"file": _xlsx(rows)}, REMOTE_ADDR="10.1.2.3")
+    browser.post(response["Location"] + "commit/", REMOTE_ADDR="10.1.2.3")
+    clients = Client.objects.filter(id_number__in=[r[1] for r in rows])
+    assert clients.count() == 3
+    for client in clients:
+        (created,) = client.history.all()
+        assert created.history_user == xiaohe
+        if "ip_address" in history_fields:
+            assert created.ip_address == "10.1.2.3"
+            assert {h.ip_address for h in client.categories.get().history.all()} == {"10.1.2.3"}
