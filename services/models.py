@@ -59,8 +59,9 @@ class VisitQuerySet(ScopedQuerySet):
         two filtered querysets per row, most of a 50-row page's time. Read them with
         ``workers_listed()`` / ``tags_listed()``."""
         return self.select_related("client", "station").prefetch_related(
-            models.Prefetch("workers", queryset=Staff.objects.order_by("name", "pk"), to_attr="worker_list"),
-            models.Prefetch("tags", queryset=CampaignTag.objects.order_by("name"), to_attr="tag_list"),
+            models.Prefetch("workers", queryset=Staff.objects.only("id", "name").order_by("name", "pk"),
+                            to_attr="worker_list"),
+            models.Prefetch("tags", queryset=CampaignTag.objects.only("id", "name").order_by("name"), to_attr="tag_list"),
         )
 
 
