@@ -461,7 +461,8 @@ def check(rows, user):
 # written rows with one INSERT ... SELECT per table: every created or changed client and
 # membership gets the row django-simple-history's bulk_create_with_history /
 # bulk_update_with_history would have written (every tracked field, history_type "+" or "~",
-# the importing user, one history_date for the whole import), with no model instance per row.
+# the importing user, one history_date for the whole import; the request's IP address where the
+# history keeps one), with no model instance per row.
 
 
 def _postgres(connection):

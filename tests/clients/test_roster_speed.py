@@ -10,6 +10,7 @@ import random
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from openpyxl import Workbook
 
 from clients import idnumbers, services
@@ -109,12 +110,15 @@ def test_written_rows_match_the_roster(bureau, station_xiaohe):
     rows = [["张长春", number, "低保", "城市", "小河镇", "", "", address]]
     assert services.roster_import(user=bureau, file=_xlsx(rows), commit=True).committed
     client = Client.objects.get(id_number=number)
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert (client.name, client.address, client.village, client.phone) == ("张长春", address, "", "")
     assert (client.name_pinyin, client.name_initials) == name_keys("张长春")
     assert (client.station, client.worker, client.next_visit_due, client.registered_on) == (
         station_xiaohe, None, today, today)
     assert (client.gender, client.birth_date) == (idnumbers.gender(number), idnumbers.birth_date(number))
+    assert client.created_at == client.updated_at and abs(timezone.now() - client.created_at) < datetime.timedelta(
+        minutes=5)
+    assert client.history.get().history_date >= client.created_at
     membership = client.categories.get()
     assert (membership.category, membership.subtype, membership.disability_type, membership.disability_grade,
             membership.start_on, membership.end_on) == (Category.SUBSISTENCE_ALLOWANCE, "urban", "", None, today, None)
