@@ -249,7 +249,7 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 20 * 1024 * 1024))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "stations.auth.SecondFactorTokenAuthentication",  # refused to accounts that owe a TOTP code
     ],
     "DEFAULT_PERMISSION_CLASSES": ["stations.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [

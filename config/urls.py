@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from clients.api.urls import routes as client_routes
@@ -12,6 +11,7 @@ from reports.api.urls import routes as report_routes
 from reports.views import DashboardView
 from services.api.urls import routes as service_routes
 from stations.api.urls import routes as station_routes
+from stations.api.views import AuthTokenView
 from stations.auth import SecondFactorSetupView, SecondFactorVerifyView
 from training.api.urls import routes as training_routes
 
@@ -31,7 +31,7 @@ urlpatterns = [
     path("accounts/2fa/setup/", SecondFactorSetupView.as_view(), name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/auth/token/", obtain_auth_token, name="api_token"),
+    path("api/v1/auth/token/", AuthTokenView.as_view(), name="api_token"),
     path("api/v1/reports/", include("reports.api.paths")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

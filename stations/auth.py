@@ -19,6 +19,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
+from rest_framework import exceptions
+from rest_framework.authentication import TokenAuthentication
 
 from .choices import Role
 from .roles import permissions_for
@@ -287,3 +289,35 @@ class SecondFactorSetupView(_SecondFactorView):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         return self._verified(device)
+
+
+# --- API tokens and the second factor ---------------------------------------------------------
+# A DRF token is issued on the password alone and is then sent instead of a session, so it
+# would open the API around the one-time code. The rule: an account that must pass the second
+# factor (``second_factor_required``: an enrolled authenticator, or an administrator under
+# REQUIRE_ADMIN_2FA) neither gets a token nor authenticates with one; it reaches the API through
+# its verified web session. Tokens are for station-side integration accounts.
+
+def token_refused_message():
+    return _("This account must confirm logins with an authenticator app, so it cannot use an API "
+             "token. Log in on the web and enter your code, or use an account without a second factor "
+             "for integrations.")
+
+
+class SecondFactorTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, refused to accounts that must use the second factor."""
+
+    def authenticate_credentials(self, key):
+        model = self.get_model()
+        try:
+            # the staff, organisation and station come along: scope and permissions need them
+            token = model.objects.select_related(
+                "user__staff__organisation__region", "user__staff__station").get(key=key)
+        except model.DoesNotExist:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        user = token.user
+        if not RoleBackend().user_can_authenticate(user):
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if second_factor_required(user):
+            raise exceptions.AuthenticationFailed(token_refused_message())
+        return user, token

@@ -1,3 +1,4 @@
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -18,6 +19,65 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
+# --- Optimistic locking ------------------------------------------------------------------
+# The API's ``version`` (as in the services and clients APIs) is, for the organisation layer,
+# the id of the record's newest audit-history row. A PUT or PATCH that sends it back is checked
+# by the same mechanism as the web forms: the values of that history row are the ``expected``
+# state handed to the service, which compares them with the row locked inside its transaction
+# (``services.check_not_changed_since``). If someone saved in between, nothing is written and
+# the answer (400) names each field they changed. Without ``version`` the edit is not checked.
+
+def history_version(model):
+    """An annotation: the newest history id of each row (its ``version``)."""
+    rows = model.history.model.objects.filter(id=OuterRef("pk")).order_by().values("id")
+    return Subquery(rows.annotate(newest=Max("history_id")).values("newest"))
+
+
+class VersionedModelSerializer(serializers.ModelSerializer):
+    """A model serializer with the optimistic-lock ``version`` (``history_version`` annotated
+    by the viewset's queryset, or read here)."""
+
+    version = serializers.IntegerField(
+        source="history_version", required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
+        help_text=_("The version you read. Send it back with PUT or PATCH: if someone else saved the "
+                    "record since, the edit is refused and nothing is written."),
+    )
+
+    def to_representation(self, instance):
+        if "history_version" not in instance.__dict__:
+            newest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+            instance.history_version = newest
+        return super().to_representation(instance)
+
+    def _locked_fields(self):
+        concrete = {f.name for f in self.Meta.model._meta.concrete_fields}
+        return [f.source for f in self.fields.values() if not f.read_only and f.source in concrete]
+
+    def expected_state(self, instance, validated_data):
+        """The record's values at the ``version`` sent (popped from ``validated_data``), or None."""
+        version = validated_data.pop("history_version", None)
+        if version is None:
+            return None
+        row = instance.history.filter(history_id=version).first()
+        if row is None:
+            raise serializers.ValidationError({"version": [_(
+                "This is not a version of this record. Read the record again and send the version it shows.")]})
+        return services.record_state(row.instance, self._locked_fields())
+
+    def save_checked(self, save):
+        """Run ``save()``; a concurrent edit becomes a 400 naming the fields the other person changed."""
+        try:
+            obj = save()
+        except services.ConcurrentEditError as error:
+            raise serializers.ValidationError({
+                "version": [_("Someone else saved this record after you read it, so nothing was saved. "
+                              "Read it again and redo your change.")],
+                **error.message_dict,
+            }) from None
+        obj.__dict__.pop("history_version", None)  # the response shows the new version
+        return obj
+
+
 class RegionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Region
@@ -33,7 +93,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
                   "address", "is_active"]
 
 
-class StationSerializer(serializers.ModelSerializer):
+class StationSerializer(VersionedModelSerializer):
     town_name = serializers.CharField(source="town.name", read_only=True)
     county_name = serializers.CharField(source="county.name", read_only=True)
     operator_name = serializers.CharField(source="operator.name", read_only=True, default=None)
@@ -47,6 +107,7 @@ class StationSerializer(serializers.ModelSerializer):
             "address", "phone", "opened_on", "closed_on", "is_open", "brand", "brand_description",
             "has_sign", "has_staff", "has_mechanism", "has_process", "has_project",
             "std_construction", "std_management", "std_refined", "std_professional", "std_venues", "worker_count",
+            "version",
         ]
         read_only_fields = ["county"]
 
@@ -63,12 +124,14 @@ class StationSerializer(serializers.ModelSerializer):
         return town
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return services.station_save(station=Station(**validated_data))
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.station_save(station=instance)
+        return self.save_checked(lambda: services.station_save(station=instance, expected=expected))
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -77,7 +140,7 @@ class CertificateSerializer(serializers.ModelSerializer):
         fields = ["id", "level", "number", "issued_on"]
 
 
-class StaffSerializer(serializers.ModelSerializer):
+class StaffSerializer(VersionedModelSerializer):
     username = serializers.CharField(source="user.username", read_only=True)
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), allow_null=True, required=False)
     organisation = ScopedPrimaryKeyRelatedField(queryset=Organisation.objects.all())
@@ -87,7 +150,11 @@ class StaffSerializer(serializers.ModelSerializer):
     class Meta:
         model = Staff
         fields = ["id", "username", "name", "role", "organisation", "station", "phone", "active_from", "active_to",
-                  "is_active", "certificates"]
+                  "is_active", "certificates", "version"]
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.staff_update(staff=instance, expected=expected, **validated_data))
 
 
 class StaffCreateSerializer(StaffSerializer):
@@ -113,6 +180,7 @@ class StaffCreateSerializer(StaffSerializer):
         return attrs
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         validated_data.setdefault("active_from", timezone.localdate())
         validated_data.pop("active_to", None)
         return services.staff_create(**validated_data)

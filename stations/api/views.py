@@ -1,6 +1,18 @@
+from rest_framework import exceptions
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.response import Response
+
+from ..auth import second_factor_required, token_refused_message
 from ..filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
 from ..models import Organisation, Staff, Station
-from .serializers import OrganisationSerializer, StaffCreateSerializer, StaffSerializer, StationSerializer
+from .serializers import (
+    OrganisationSerializer,
+    StaffCreateSerializer,
+    StaffSerializer,
+    StationSerializer,
+    history_version,
+)
 from .viewsets import ScopedModelViewSet
 
 
@@ -10,7 +22,7 @@ class StationViewSet(ScopedModelViewSet):
     filterset_class = StationFilterSet
 
     def get_queryset(self):
-        return super().get_queryset().with_worker_count()
+        return super().get_queryset().with_worker_count().annotate(history_version=history_version(Station))
 
 
 class OrganisationViewSet(ScopedModelViewSet):
@@ -24,10 +36,22 @@ class StaffViewSet(ScopedModelViewSet):
     serializer_class = StaffSerializer
     filterset_class = StaffFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Staff))
+
     def get_serializer_class(self):
         return StaffCreateSerializer if self.action == "create" else StaffSerializer
 
-    def perform_update(self, serializer):
-        from .. import services
 
-        services.staff_update(staff=serializer.instance, **serializer.validated_data)
+class AuthTokenView(ObtainAuthToken):
+    """Username and password → the account's API token; never to an account that must use
+    the second factor (``stations.auth.SecondFactorTokenAuthentication`` refuses it anyway)."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if second_factor_required(user):
+            raise exceptions.PermissionDenied(token_refused_message())
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
