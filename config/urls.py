@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -50,7 +49,3 @@ handler404 = "stations.views.page_not_found"
 handler500 = "stations.views.server_error"
 
 admin.site.site_header = admin.site.site_title = "社工站管理平台"
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

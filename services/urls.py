@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import photos, views
 
 app_name = "services"
 
@@ -30,6 +30,7 @@ urlpatterns = [
     *crud("groups", "group", views.GroupListView, views.GroupDetailView, views.GroupEditView),
     path("groups/<int:pk>/sessions/add/", views.GroupSessionAddView.as_view(), name="groupsession_add"),
     *crud("activities", "activity", views.ActivityListView, views.ActivityDetailView, views.ActivityEditView),
+    path("activities/photos/<int:pk>/", photos.ActivityPhotoView.as_view(), name="activityphoto_file"),
     *crud("referrals", "referral", views.ReferralListView, views.ReferralDetailView, views.ReferralEditView),
     path("dispatches/", views.DispatchListView.as_view(), name="dispatch_list"),
     path("dispatches/add/", views.DispatchEditView.as_view(), name="dispatch_add"),
