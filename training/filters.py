@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
 from stations.models import Staff, Station
 
-from .choices import EntitlementKind, ExpertKind, PayoutStatus, RectificationStatus, SupervisionMode
+from .choices import (
+    AwardLevel,
+    EntitlementKind,
+    ExpertKind,
+    PayoutStatus,
+    RectificationStatus,
+    SupervisionMode,
+)
 from .models import (
     CompetitionEvent,
     Entitlement,
@@ -14,6 +21,7 @@ from .models import (
     IncentivePolicy,
     RectificationItem,
     StationEvaluation,
+    Submission,
     Supervision,
     Training,
     TrainingAttendance,
@@ -76,7 +84,7 @@ class SupervisionFilterSet(SearchFilterSet):
 class StationEvaluationFilterSet(SearchFilterSet):
     search_fields = ("findings", "evaluators", "station__name", "rating")
     station = station_filter()
-    scheme = django_filters.ModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
+    scheme = ScopedModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
     since, until = _date_range("evaluated_on")
     year = django_filters.NumberFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
 
@@ -122,3 +130,40 @@ class CompetitionEventFilterSet(SearchFilterSet):
     class Meta:
         model = CompetitionEvent
         fields = ["q", "year"]
+
+
+class EvaluationSchemeFilterSet(SearchFilterSet):
+    search_fields = ("name", "description")
+    is_active = django_filters.BooleanFilter(label=_("in use"))
+
+    class Meta:
+        model = EvaluationScheme
+        fields = ["q", "is_active"]
+
+
+class IncentivePolicyFilterSet(SearchFilterSet):
+    search_fields = ("name", "document", "notes")
+    valid_on = django_filters.DateFilter(method="filter_valid_on", label=_("valid on"))
+
+    class Meta:
+        model = IncentivePolicy
+        fields = ["q", "valid_on"]
+
+    def filter_valid_on(self, queryset, name, value):
+        return queryset.filter(Q(valid_from__lte=value) & (Q(valid_to__isnull=True) | Q(valid_to__gte=value)))
+
+
+class SubmissionFilterSet(SearchFilterSet):
+    search_fields = ("title", "summary", "station__name", "case__title")
+    event = ScopedModelChoiceFilter(queryset=CompetitionEvent.objects.all(), label=_("competition"))
+    station = station_filter()
+    award = django_filters.ChoiceFilter(choices=AwardLevel.choices, label=_("award"))
+    awarded = django_filters.BooleanFilter(method="filter_awarded", label=_("awarded"))
+    year = django_filters.NumberFilter(field_name="event__held_on", lookup_expr="year", label=_("year"))
+
+    class Meta:
+        model = Submission
+        fields = ["q", "event", "station", "award", "awarded", "year"]
+
+    def filter_awarded(self, queryset, name, value):
+        return queryset.exclude(award="") if value else queryset.filter(award="")

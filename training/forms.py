@@ -8,7 +8,18 @@ from stations.models import Region, Staff
 from stations.scoping import scope_for
 
 from . import services
-from .models import EvaluationScheme, RectificationItem, StationEvaluation, Supervision, Training
+from .models import (
+    CompetitionEvent,
+    EvaluationItem,
+    EvaluationScheme,
+    IncentivePolicy,
+    RatingBand,
+    RectificationItem,
+    StationEvaluation,
+    Submission,
+    Supervision,
+    Training,
+)
 
 
 class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
@@ -109,7 +120,7 @@ class EvaluationForm(ScopedFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scheme"].queryset = EvaluationScheme.objects.filter(is_active=True)
+        self.fields["scheme"].queryset = self._schemes()
         self.scheme = self._chosen_scheme()
         self.items = list(self.scheme.items.all()) if self.scheme else []
         existing = {s.item_id: s for s in self.instance.scores.all()} if self.instance.pk else {}
@@ -125,12 +136,16 @@ class EvaluationForm(ScopedFormMixin, forms.ModelForm):
                                                 "max": str(item.max_score)}),
             )
 
+    def _schemes(self):
+        schemes = EvaluationScheme.objects.filter(is_active=True)
+        return schemes.visible_to(self.user) if self.user is not None else schemes
+
     def _chosen_scheme(self):
         if self.instance.pk:
             return self.instance.scheme
         key = self.data.get("scheme") or self.initial.get("scheme")
         try:
-            return EvaluationScheme.objects.filter(is_active=True).get(pk=getattr(key, "pk", key))
+            return self._schemes().get(pk=getattr(key, "pk", key))
         except (EvaluationScheme.DoesNotExist, ValueError, TypeError):
             return None
 
@@ -171,3 +186,123 @@ class RectificationForm(ScopedFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         return services.rectification_save(item=self.instance)
+
+
+class EvaluationSchemeForm(ScopedFormMixin, forms.ModelForm):
+    """A scheme's header; its items and ratings are added on the scheme's page."""
+
+    class Meta:
+        model = EvaluationScheme
+        fields = ["county", "name", "description", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("scheme name")}  # "name" alone reads 姓名 in the merged catalogue
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = _county_choices(self.user)
+        if not scope_for(self.user).is_global:
+            self.fields["county"].required = True  # only a global user writes the shared standards
+            self.fields["county"].empty_label = None
+            self.fields["county"].help_text = ""
+
+    def save(self, commit=True):
+        return services.scheme_save(scheme=self.instance)
+
+
+class EvaluationItemForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = EvaluationItem
+        fields = ["category", "title", "criteria", "max_score", "evidence", "order"]
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 2}),
+                   "max_score": forms.NumberInput(attrs={"step": "0.5", "min": "0.5"})}
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.scheme = scheme
+
+    def save(self, commit=True):
+        return services.evaluation_item_save(item=self.instance)
+
+
+class RatingBandForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = RatingBand
+        fields = ["min_score", "label"]
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.scheme = scheme
+
+    def save(self, commit=True):
+        return services.rating_band_save(band=self.instance)
+
+
+class IncentivePolicyForm(ScopedFormMixin, forms.ModelForm):
+    class Meta:
+        model = IncentivePolicy
+        fields = ["region", "name", "document", "valid_from", "valid_to",
+                  "award_assistant", "award_intermediate", "award_senior",
+                  "subsidy_assistant", "subsidy_intermediate", "subsidy_senior",
+                  "tuition_rate", "tuition_cap", "notes"]
+        widgets = {"valid_from": DateInput(), "valid_to": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        labels = {"name": _("policy name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scope_for(self.user).is_global:
+            self.fields["region"].queryset = Region.objects.filter(
+                level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY])
+        else:  # a county's bureau writes its county's policy; the city's is the city's
+            self.fields["region"].queryset = _county_choices(self.user)
+            self.fields["region"].empty_label = None
+        for name in self.fields:
+            if name.startswith(("award_", "subsidy_", "tuition_")):
+                self.fields[name].widget.attrs.update(step="0.01", min="0")
+
+    def save(self, commit=True):
+        return services.policy_save(policy=self.instance)
+
+
+class SubmissionForm(ScopedFormMixin, forms.ModelForm):
+    """A station's entry to a case competition; the judges' scores are typed in on the event page."""
+
+    class Meta:
+        model = Submission
+        fields = ["event", "station", "title", "case", "authors", "summary", "award"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 6}), "authors": CheckboxSelectMultiple()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event"].queryset = CompetitionEvent.objects.visible_to(self.user).select_related("county")
+        self.fields["station"].queryset = self.fields["station"].queryset.select_related("town")
+        cases = self.fields["case"].queryset.select_related("station")
+        station = self._chosen_station()
+        if station is not None:
+            cases = cases.filter(station=station)
+        self.fields["case"].queryset = cases.order_by("-pk")
+        self.fields["case"].label_from_instance = lambda c: f"{c.title}（{c.station.short_name}）"
+        self.fields["case"].help_text = _("Optional: the casework file the entry is drawn from, of the same station.")
+        authors = self.fields["authors"].queryset.workers().select_related("station")
+        if station is not None:
+            authors = authors.filter(station=station)
+        self.fields["authors"].queryset = authors.order_by("station__town__code", "name")
+        self.fields["authors"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
+        self.fields["authors"].help_text = _("Only workers of the entry's station can be authors.")
+        if self.instance.pk:
+            self.fields["event"].disabled = True  # an entry does not move to another competition
+
+    def _chosen_station(self):
+        """The station the dropdowns of cases and authors are narrowed to (the one posted,
+        else the entry's, else ``?station=``)."""
+        key = self.data.get(self.add_prefix("station")) if self.is_bound else None
+        key = key or self.instance.station_id or self.initial.get("station")
+        try:
+            return self.fields["station"].queryset.get(pk=getattr(key, "pk", key))
+        except (ValueError, TypeError, self.fields["station"].queryset.model.DoesNotExist):
+            return None
+
+    def _save_m2m(self):
+        pass  # the service sets the authors
+
+    def save(self, commit=True):
+        return services.submission_save(submission=self.instance, authors=self.cleaned_data["authors"])

@@ -226,22 +226,57 @@ class Supervision(models.Model):
         return bool(self.follow_up_on and not self.follow_up_done and self.follow_up_on < timezone.localdate())
 
 
+class EvaluationSchemeQuerySet(ScopedQuerySet):
+    def visible_to(self, user):
+        """The standards shared by every county, and the schemes of the user's counties."""
+        scope = scope_for(user)
+        if scope.is_global:
+            return self.all()
+        return self.filter(models.Q(county__isnull=True) | models.Q(county__in=_station_counties(scope)))
+
+    def editable_by(self, user):
+        """A county's bureau edits its own schemes; the shared standards only a global user."""
+        scope = scope_for(user)
+        return self.all() if scope.is_global else self.filter(county__in=sorted(scope.county_ids))
+
+
 class EvaluationScheme(models.Model):
     """A set of weighted items a station is scored on (the 五有/五化 standard, a 1000-point scheme …)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    scope_field = "county"
+
+    # Empty for the standards every county shares (seeded by migration 0003); a county's own
+    # scheme is visible and editable in that county only.
+    county = models.ForeignKey(
+        Region, verbose_name=_("county"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"level": RegionLevel.COUNTY},
+        help_text=_("The county that uses this scheme; empty for a standard shared by every county."),
+    )
+    name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
     history = AuditHistory()
 
+    objects = EvaluationSchemeQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("evaluation scheme")
         verbose_name_plural = _("evaluation schemes")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="evaluation_scheme_unique_name",
+                                    violation_error_message=_("This county already has a scheme of that name.")),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(county__isnull=True),
+                                    name="evaluation_scheme_unique_shared_name",
+                                    violation_error_message=_("A shared standard of that name already exists.")),
+        ]
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("training:scheme_detail", args=[self.pk])
 
     def rating_for(self, total):
         """The label of the highest band ``total`` reaches (bands must be prefetched or are queried)."""
@@ -392,7 +427,7 @@ class RectificationItem(models.Model):
         return self.status != RectificationStatus.DONE and self.deadline < timezone.localdate()
 
 
-class IncentivePolicyQuerySet(models.QuerySet):
+class IncentivePolicyQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Policies of the user's region, the regions above it and the counties below it."""
         scope = scope_for(user)
@@ -404,6 +439,11 @@ class IncentivePolicyQuerySet(models.QuerySet):
         return self.filter(
             models.Q(region__in=counties) | models.Q(region__in=cities) | models.Q(region__in=provinces)
         )
+
+    def editable_by(self, user):
+        """A county's bureau edits its county's policies, not the city's or the province's."""
+        scope = scope_for(user)
+        return self.all() if scope.is_global else self.filter(region__in=sorted(scope.county_ids))
 
     def covering(self, region):
         """Policies whose region is ``region`` or one above it."""
@@ -418,6 +458,9 @@ class IncentivePolicy(models.Model):
     """A region's cash incentives for certified social workers (e.g. Yinchuan: one-off
     awards of 2,000 / 3,000 / 6,000 yuan and monthly title subsidies of 200 / 300 / 500)."""
 
+    # A county's, a city's or a province's policy: ``visible_to`` above is the rule.
+    scope_field = "region"
+
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)
     document = models.CharField(_("policy document"), max_length=200, blank=True)
@@ -431,7 +474,7 @@ class IncentivePolicy(models.Model):
     subsidy_senior = models.DecimalField(_("monthly subsidy, senior level"), max_digits=8, decimal_places=2, validators=NON_NEGATIVE)
     tuition_rate = models.DecimalField(
         _("tuition reimbursed (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
-        validators=NON_NEGATIVE + [MaxValueValidator(Decimal("100"), message=_("A rate cannot exceed 100%."))],
+        validators=NON_NEGATIVE + [MaxValueValidator(Decimal("100"), message=_("A rate cannot exceed 100%%."))],
     )
     tuition_cap = models.DecimalField(_("tuition reimbursement cap"), max_digits=8, decimal_places=2, default=Decimal("0"), validators=NON_NEGATIVE)
     notes = models.TextField(_("notes"), blank=True)
@@ -588,6 +631,9 @@ class Submission(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("training:submission_detail", args=[self.pk])
 
 
 class JudgeScore(models.Model):

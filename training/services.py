@@ -17,9 +17,12 @@ from stations.models import Region, Staff, Station
 from .choices import EntitlementKind, EvidenceSource, RectificationStatus
 from .models import (
     Entitlement,
+    EvaluationItem,
+    EvaluationScheme,
     IncentivePolicy,
     ItemScore,
     JudgeScore,
+    RatingBand,
     RectificationItem,
     StationEvaluation,
     Submission,
@@ -226,6 +229,37 @@ def evaluation_save(*, evaluation: StationEvaluation, scores, user=None):
     return evaluation
 
 
+@transaction.atomic
+def scheme_save(*, scheme: EvaluationScheme):
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def evaluation_item_save(*, item: EvaluationItem):
+    """Create or change an item of a scheme. A maximum below a score already given to the item
+    would leave a recorded evaluation above full marks: refused."""
+    item.full_clean()
+    if item.pk:
+        top = ItemScore.objects.filter(item=item, score__gt=item.max_score).order_by("-score").first()
+        if top is not None:
+            raise ValidationError({"max_score": _(
+                "An evaluation of %(station)s already gave this item %(score)s: the maximum cannot be lower."
+            ) % {"station": top.evaluation.station, "score": top.score}})
+    item.save()
+    return item
+
+
+@transaction.atomic
+def rating_band_save(*, band: RatingBand):
+    band.full_clean()
+    if RatingBand.objects.filter(scheme=band.scheme_id, min_score=band.min_score).exclude(pk=band.pk).exists():
+        raise ValidationError({"min_score": _("This scheme already has a rating from this score.")})
+    band.save()
+    return band
+
+
 def evaluation_evidence(*, evaluation):
     """What the station's own records show in the evaluation's period, per evidence source.
 
@@ -272,6 +306,13 @@ def rectification_save(*, item: RectificationItem):
 
 
 # --- certificates and incentives ---------------------------------------------------------
+
+@transaction.atomic
+def policy_save(*, policy: IncentivePolicy):
+    policy.full_clean()
+    policy.save()
+    return policy
+
 
 def _months(start, end):
     day = start.replace(day=1)
@@ -355,6 +396,25 @@ def entitlements_compute(*, policy: IncentivePolicy, start, end):
 # --- the case competition ------------------------------------------------------------------
 
 MAX_JUDGE_SCORE = Decimal("100")
+
+
+@transaction.atomic
+def submission_save(*, submission: Submission, authors=()):
+    """Create or change a competition entry: a station of the event's county, a case of that
+    station, authors who work there."""
+    submission.full_clean()
+    if submission.station.county_id != submission.event.county_id:
+        raise ValidationError({"station": _("%(station)s is not in the county of %(event)s.")
+                               % {"station": submission.station, "event": submission.event}})
+    if submission.case_id and submission.case.station_id != submission.station_id:
+        raise ValidationError({"case": _("The case %(case)s is not a case of %(station)s.")
+                               % {"case": submission.case, "station": submission.station}})
+    stranger = [a for a in authors if a.station_id != submission.station_id]
+    if stranger:
+        raise ValidationError({"authors": _("%(name)s does not work at this station.") % {"name": stranger[0].name}})
+    submission.save()
+    submission.authors.set(authors)
+    return submission
 
 
 @transaction.atomic

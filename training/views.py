@@ -2,7 +2,8 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Prefetch, Q, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -26,18 +27,33 @@ from .choices import RectificationStatus
 from .filters import (
     CompetitionEventFilterSet,
     EntitlementFilterSet,
+    EvaluationSchemeFilterSet,
+    IncentivePolicyFilterSet,
     RectificationItemFilterSet,
     StationEvaluationFilterSet,
+    SubmissionFilterSet,
     SupervisionFilterSet,
     TrainingFilterSet,
 )
-from .forms import EvaluationForm, RectificationForm, SupervisionForm, TrainingForm
+from .forms import (
+    EvaluationForm,
+    EvaluationItemForm,
+    EvaluationSchemeForm,
+    IncentivePolicyForm,
+    RatingBandForm,
+    RectificationForm,
+    SubmissionForm,
+    SupervisionForm,
+    TrainingForm,
+)
 from .models import (
     CompetitionEvent,
     Entitlement,
+    EvaluationItem,
     EvaluationScheme,
     IncentivePolicy,
     ItemScore,
+    RatingBand,
     RectificationItem,
     StationEvaluation,
     Submission,
@@ -298,25 +314,106 @@ class RectificationEditView(ObjectEditView):
         return initial
 
 
+class CountyRecordEditView(ObjectEditView):
+    """Edits a county's own record: a record of the city, the province or the shared
+    standards is read-only to a county's users (404 on its edit page)."""
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        return get_object_or_404(self.queryset.editable_by(self.request.user), pk=self.kwargs["pk"])
+
+
 class SchemeListView(ObjectListView):
-    queryset = EvaluationScheme.objects.annotate(
-        item_count=Count("items"), max_total=Sum("items__max_score")
+    # Full marks from a subquery: a Sum over the items beside a Count of evaluations would multiply.
+    queryset = EvaluationScheme.objects.select_related("county").annotate(
+        item_count=Count("items"),
+        max_total=Subquery(EvaluationItem.objects.filter(scheme=OuterRef("pk")).order_by().values("scheme")
+                           .annotate(total=Sum("max_score")).values("total")),
     ).order_by("name")
+    filterset_class = EvaluationSchemeFilterSet
     template_name = "training/scheme_list.html"
+    export_columns = [
+        Column(_("scheme name"), "name", 36),
+        Column(_("county"), lambda s: s.county.name if s.county_id else str(_("shared standard")), 16),
+        Column(_("items"), "item_count", 8), Column(_("full marks"), "max_total", 10),
+        Column(_("station evaluations"), "evaluation_count", 10),
+        Column(_("in use"), lambda s: str(_("yes")) if s.is_active else ""), Column(_("description"), "description", 50),
+    ]
 
     def get_base_queryset(self):
-        return self.queryset  # schemes are shared standards, not a station's records
+        # evaluations the user may see: a shared standard is used by other counties too
+        used = (StationEvaluation.objects.visible_to(self.request.user).filter(scheme=OuterRef("pk")).order_by()
+                .values("scheme").annotate(n=Count("pk")).values("n"))
+        return super().get_base_queryset().annotate(evaluation_count=Coalesce(Subquery(used), 0))
 
 
-class SchemeDetailView(ObjectPermissionMixin, TemplateView):
-    queryset = EvaluationScheme.objects.all()
+class SchemeDetailView(ObjectDetailView):
+    queryset = EvaluationScheme.objects.select_related("county").prefetch_related("items", "bands")
     template_name = "training/scheme_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        scheme = get_object_or_404(EvaluationScheme.objects.prefetch_related("items", "bands"), pk=self.kwargs["pk"])
-        context.update(object=scheme, max_total=sum(i.max_score for i in scheme.items.all()))
+        scheme = self.object
+        editable = EvaluationScheme.objects.editable_by(self.request.user).filter(pk=scheme.pk).exists()
+        context.update(
+            max_total=sum(i.max_score for i in scheme.items.all()),
+            can_change=context["can_change"] and editable,
+            evaluation_count=StationEvaluation.objects.visible_to(self.request.user).filter(scheme=scheme).count(),
+        )
         return context
+
+
+class SchemeEditView(CountyRecordEditView):
+    queryset = EvaluationScheme.objects.all()
+    form_class = EvaluationSchemeForm
+
+
+class SchemeChildEditView(ObjectEditView):
+    """An item or a rating of a scheme the user may edit (``scheme_pk`` in the URL to add)."""
+
+    action = "change"  # adding an item changes the scheme
+
+    def get_model(self):
+        return EvaluationScheme
+
+    def get_scheme(self):
+        if not hasattr(self, "_scheme"):
+            schemes = EvaluationScheme.objects.editable_by(self.request.user)
+            pk = self.get_object().scheme_id if self.kwargs.get("pk") else self.kwargs["scheme_pk"]
+            self._scheme = get_object_or_404(schemes, pk=pk)
+        return self._scheme
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        if not hasattr(self, "_child"):
+            schemes = EvaluationScheme.objects.editable_by(self.request.user)
+            self._child = get_object_or_404(self.queryset.filter(scheme__in=schemes), pk=self.kwargs["pk"])
+        return self._child
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["scheme"] = self.get_scheme()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["model_opts"] = self.queryset.model._meta
+        return context
+
+    def get_success_url(self):
+        return self.get_scheme().get_absolute_url()
+
+
+class EvaluationItemEditView(SchemeChildEditView):
+    queryset = EvaluationItem.objects.all()
+    form_class = EvaluationItemForm
+
+
+class RatingBandEditView(SchemeChildEditView):
+    queryset = RatingBand.objects.all()
+    form_class = RatingBandForm
 
 
 # --- certificates and incentives ---------------------------------------------------------
@@ -326,7 +423,20 @@ class PolicyListView(ObjectListView):
     queryset = IncentivePolicy.objects.select_related("region").annotate(
         entitlement_count=Count("entitlements"), entitlement_total=Sum("entitlements__amount")
     ).order_by("-valid_from", "name")
+    filterset_class = IncentivePolicyFilterSet
     template_name = "training/policy_list.html"
+    export_columns = [
+        Column(_("policy name"), "name", 30), Column(_("region"), "region.name", 14), Column(_("policy document"), "document", 30),
+        Column(_("valid from"), "valid_from", 12), Column(_("valid until"), "valid_to", 12),
+        Column(_("one-off award, assistant level"), "award_assistant", 12),
+        Column(_("one-off award, intermediate level"), "award_intermediate", 12),
+        Column(_("one-off award, senior level"), "award_senior", 12),
+        Column(_("monthly subsidy, assistant level"), "subsidy_assistant", 12),
+        Column(_("monthly subsidy, intermediate level"), "subsidy_intermediate", 12),
+        Column(_("monthly subsidy, senior level"), "subsidy_senior", 12),
+        Column(_("tuition reimbursed (%)"), "tuition_rate", 10), Column(_("tuition reimbursement cap"), "tuition_cap", 12),
+        Column(_("entitlements"), "entitlement_count", 10), Column(_("amount"), "entitlement_total", 12),
+    ]
 
 
 class PolicyDetailView(ObjectDetailView):
@@ -336,13 +446,20 @@ class PolicyDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
+        editable = IncentivePolicy.objects.editable_by(self.request.user).filter(pk=self.object.pk).exists()
         context.update(
+            can_change=context["can_change"] and editable,
             can_compute=self.request.user.has_perm("training.add_entitlement"),
             default_start=datetime.date(today.year, 1, 1), default_end=today,
             summary=Entitlement.objects.visible_to(self.request.user).filter(policy=self.object)
             .values("kind", "status").annotate(n=Count("pk"), amount=Sum("amount")).order_by("kind", "status"),
         )
         return context
+
+
+class PolicyEditView(CountyRecordEditView):
+    queryset = IncentivePolicy.objects.all()
+    form_class = IncentivePolicyForm
 
 
 class PolicyComputeView(ObjectPermissionMixin, View):
@@ -419,7 +536,55 @@ class CompetitionDetailView(ObjectDetailView):
             submission.rank = ranks.get(submission.pk)
         context["submissions"] = submissions
         context["can_rank"] = user.has_perm("training.change_submission")
+        context["can_add_entry"] = user.has_perm("training.add_submission")
+        entry = self.request.GET.get("entry", "")
+        context["scoring_entry"] = int(entry) if entry.isdigit() else None
         return context
+
+
+class SubmissionListView(ObjectListView):
+    queryset = Submission.objects.select_related("event", "station", "case").prefetch_related(
+        Prefetch("authors", queryset=Staff.objects.only("id", "name").order_by("name"))
+    ).annotate(judge_count=Count("judge_scores")).order_by("-event__held_on", "event_id",
+                                                          F("score").desc(nulls_last=True), "id")
+    filterset_class = SubmissionFilterSet
+    template_name = "training/submission_list.html"
+    export_columns = [
+        Column(_("competition"), "event.name", 30), Column(_("date"), "event.held_on", 12),
+        Column(_("station"), "station.name", 20), Column(_("title"), "title", 36),
+        Column(_("authors"), lambda s: "、".join(a.name for a in s.authors.all()), 20),
+        Column(_("case"), "case.title", 24), Column(_("judges' scores"), "judge_count", 8),
+        Column(_("average score"), "score", 10), Column(_("award"), "get_award_display", 12),
+    ]
+
+
+class SubmissionDetailView(ObjectDetailView):
+    queryset = Submission.objects.select_related("event__county", "station", "case").prefetch_related(
+        "judge_scores", Prefetch("authors", queryset=Staff.objects.order_by("name"))
+    )
+    template_name = "training/submission_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        submission = self.object
+        if submission.score is not None:
+            # the rank is among all the event's entries, though a station sees only its own
+            context["rank"] = Submission.objects.filter(event=submission.event_id).filter(
+                Q(score__gt=submission.score) | Q(score=submission.score, pk__lt=submission.pk)
+            ).count() + 1
+        return context
+
+
+class SubmissionEditView(ObjectEditView):
+    queryset = Submission.objects.select_related("event", "station")
+    form_class = SubmissionForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for key in ("event", "station"):
+            if self.request.GET.get(key, "").isdigit():
+                initial[key] = int(self.request.GET[key])
+        return initial
 
 
 class JudgeScoreView(ObjectPermissionMixin, View):

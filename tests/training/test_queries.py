@@ -119,3 +119,31 @@ def test_progress_page_does_not_grow_with_trainings(web, center, count_queries, 
     small = count_queries(lambda: client.get("/training/progress/"))
     _trainings(make_training, 27)
     assert count_queries(lambda: client.get("/training/progress/")) == small
+
+
+def _entries(county, station, n):
+    from stations.models import Staff
+
+    event = CompetitionEvent.objects.get_or_create(county=county, name="大赛", held_on=datetime.date(2024, 12, 1))[0]
+    authors = list(Staff.objects.filter(station=station))
+    start = Submission.objects.count()
+    for i in range(start, start + n):
+        submission = services.submission_save(
+            submission=Submission(event=event, station=station, title=f"案例{i}", award="first" if i % 2 else ""),
+            authors=authors)
+        JudgeScore.objects.create(submission=submission, judge="甲", score=Decimal("90"))
+
+
+def test_submission_list(web, center, count_queries, county, station_xiaohe):
+    _pinned(count_queries, web(center), "/training/competitions/entries/",
+            lambda n: _entries(county, station_xiaohe, n), page_rows)
+
+
+def test_scheme_list_with_county_schemes(web, center, count_queries, county):
+    def grow(n):
+        start = EvaluationScheme.objects.count()
+        for i in range(start, start + n):
+            EvaluationScheme.objects.create(county=county, name=f"县方案{i}").items.create(
+                category="A", title="项目", max_score=10)
+
+    _pinned(count_queries, web(center), "/training/schemes/", grow, page_rows)

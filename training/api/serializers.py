@@ -122,7 +122,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
 class StationEvaluationSerializer(serializers.ModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     station_name = serializers.CharField(source="station.name", read_only=True)
-    scheme = serializers.PrimaryKeyRelatedField(queryset=EvaluationScheme.objects.filter(is_active=True))
+    scheme = ScopedPrimaryKeyRelatedField(queryset=EvaluationScheme.objects.filter(is_active=True))
     scores = ItemScoreSerializer(many=True)
     rectifications = RectificationItemSerializer(many=True, read_only=True)
 
