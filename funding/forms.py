@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stations.choices import OrganisationKind, RegionLevel
 from stations.forms import DateInput, ScopedFormMixin
@@ -167,7 +168,7 @@ class PaymentInstalmentForm(ContractChildForm):
 
 
 class InstalmentPayForm(forms.Form):
-    paid_on = forms.DateField(label=_("paid on"), widget=DateInput(attrs={"class": "form-control form-control-sm"}))
+    paid_on = forms.DateField(label=pgettext_lazy("funding", "paid on"), widget=DateInput(attrs={"class": "form-control form-control-sm"}))
     voucher = forms.CharField(label=_("payment voucher"), max_length=60, required=False,
                               widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from stations.choices import OrganisationKind, RegionLevel
 from stations.history import AuditHistory
@@ -221,7 +222,7 @@ class Contract(models.Model):
     )
     stations = models.ManyToManyField(Station, verbose_name=_("stations covered"), related_name="contracts")
     amount = money_field(_("contract amount"))
-    start_on = models.DateField(_("period from"))
+    start_on = models.DateField(pgettext_lazy("funding", "period from"))
     end_on = models.DateField(_("period until"))
     signed_on = models.DateField(_("signing date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=12, choices=ContractStatus.choices, default=ContractStatus.ACTIVE)
@@ -337,7 +338,7 @@ class PaymentInstalment(models.Model):
                                       blank=True)
     status = models.CharField(_("status"), max_length=10, choices=InstalmentStatus.choices,
                               default=InstalmentStatus.PLANNED)
-    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_on = models.DateField(pgettext_lazy("funding", "paid on"), null=True, blank=True)
     voucher = models.CharField(_("payment voucher"), max_length=60, blank=True)
 
     objects = ContractChildQuerySet.as_manager()
@@ -425,7 +426,7 @@ class IndicatorCategory(models.Model):
 class Indicator(models.Model):
     """An indicator (二级指标) with its maximum score and scoring notes (评分标准)."""
 
-    category = models.ForeignKey(IndicatorCategory, verbose_name=_("category"), on_delete=models.CASCADE,
+    category = models.ForeignKey(IndicatorCategory, verbose_name=pgettext_lazy("funding", "category"), on_delete=models.CASCADE,
                                  related_name="indicators")
     name = models.CharField(_("name"), max_length=120)
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=2,
@@ -468,15 +469,15 @@ class PerformanceEvaluation(models.Model):
     system = models.ForeignKey(IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.PROTECT,
                                related_name="evaluations")
     stage = models.CharField(_("stage"), max_length=10, choices=EvaluationStage.choices)
-    evaluated_on = models.DateField(_("evaluation date"))
+    evaluated_on = models.DateField(pgettext_lazy("funding", "evaluation date"))
     evaluator = models.CharField(_("evaluator"), max_length=120)
-    findings = models.TextField(_("findings"), blank=True)
+    findings = models.TextField(pgettext_lazy("funding", "findings"), blank=True)
     total = models.DecimalField(_("total score"), max_digits=7, decimal_places=2, default=0, editable=False)
     max_total = models.DecimalField(_("maximum total"), max_digits=7, decimal_places=2, default=0, editable=False)
     percentage = models.DecimalField(_("score (%)"), max_digits=5, decimal_places=2, default=0, editable=False)
     grade = models.CharField(_("grade"), max_length=10, choices=Grade.choices, editable=False)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ContractChildQuerySet.as_manager()
@@ -510,7 +511,7 @@ class IndicatorScoreQuerySet(ContractChildQuerySet):
 class IndicatorScore(models.Model):
     """The score an evaluation gives one indicator (指标得分)."""
 
-    evaluation = models.ForeignKey(PerformanceEvaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE,
+    evaluation = models.ForeignKey(PerformanceEvaluation, verbose_name=pgettext_lazy("funding", "evaluation"), on_delete=models.CASCADE,
                                    related_name="scores")
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=NON_NEGATIVE)

@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -117,7 +118,7 @@ class ContractListView(ObjectListView):
         Column(_("contract number"), "code", 18), Column(_("project name"), "name", 34), Column(_("year"), "year", 8),
         Column(_("contractor"), "contractor.name", 28), Column(_("stations covered"), _station_names, 40),
         Column(_("contract amount"), "amount", 16), Column(_("funded"), "funded_amount", 16),
-        Column(_("paid"), "paid_amount", 16), Column(_("period from"), "start_on", 12),
+        Column(_("paid"), "paid_amount", 16), Column(pgettext_lazy("funding", "period from"), "start_on", 12),
         Column(_("period until"), "end_on", 12), Column(_("status"), "get_status_display", 10),
     ]
 
@@ -331,9 +332,9 @@ class PerformanceEvaluationListView(ObjectListView):
     export_columns = [
         Column(_("contract number"), "contract.code", 18), Column(_("project name"), "contract.name", 34),
         Column(_("contractor"), "contract.contractor.name", 28), Column(_("stage"), "get_stage_display", 10),
-        Column(_("evaluation date"), "evaluated_on", 12), Column(_("evaluator"), "evaluator", 24),
+        Column(pgettext_lazy("funding", "evaluation date"), "evaluated_on", 12), Column(_("evaluator"), "evaluator", 24),
         Column(_("total score"), "total"), Column(_("maximum total"), "max_total"), Column(_("score (%)"), "percentage"),
-        Column(_("grade"), "get_grade_display", 10), Column(_("findings"), "findings", 50),
+        Column(_("grade"), "get_grade_display", 10), Column(pgettext_lazy("funding", "findings"), "findings", 50),
     ]
 
 
