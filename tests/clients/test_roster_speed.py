@@ -106,7 +106,7 @@ def test_written_rows_match_the_roster(bureau, station_xiaohe):
     breaks as it was, empty text empty (not NULL), pinyin and initials as a save() sets them,
     the next visit due on the day of the import, no responsible worker for a bureau."""
     number = _new_rows(1, seed=5)[0][1]
-    address = '浚县"幸福"路1号,2单元\\3室\n后院'
+    address = '浚县"幸福"路1号,2单元\\3室\n\\.\n后院\r\n\t东'
     rows = [["张长春", number, "低保", "城市", "小河镇", "", "", address]]
     assert services.roster_import(user=bureau, file=_xlsx(rows), commit=True).committed
     client = Client.objects.get(id_number=number)
