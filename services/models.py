@@ -52,17 +52,22 @@ class CampaignTag(models.Model):
         return self.name
 
 
+def tags_listed_prefetch():
+    """A visit's campaign tags into ``tag_list`` (read with ``Visit.tags_listed()``)."""
+    return models.Prefetch("tags", queryset=CampaignTag.objects.only("id", "name").order_by("name"), to_attr="tag_list")
+
+
 class VisitQuerySet(ScopedQuerySet):
-    def for_listing(self):
-        """Client and station joined; workers and campaign tags fetched once for the page into
-        plain lists (``worker_list``, ``tag_list``): prefetching into the related managers builds
-        two filtered querysets per row, most of a 50-row page's time. Read them with
-        ``workers_listed()`` / ``tags_listed()``."""
-        return self.select_related("client", "station").prefetch_related(
-            models.Prefetch("workers", queryset=Staff.objects.only("id", "name").order_by("name", "pk"),
-                            to_attr="worker_list"),
-            models.Prefetch("tags", queryset=CampaignTag.objects.only("id", "name").order_by("name"), to_attr="tag_list"),
-        )
+    def for_listing(self, tags=True):
+        """Client and station joined; workers (and campaign tags, unless ``tags=False``) fetched
+        once for the page into plain lists (``worker_list``, ``tag_list``): prefetching into the
+        related managers builds two filtered querysets per row, most of a 50-row page's time.
+        Read them with ``workers_listed()`` / ``tags_listed()``."""
+        lookups = [models.Prefetch("workers", queryset=Staff.objects.only("id", "name").order_by("name", "pk"),
+                                   to_attr="worker_list")]
+        if tags:
+            lookups.append(tags_listed_prefetch())
+        return self.select_related("client", "station").prefetch_related(*lookups)
 
 
 class Visit(models.Model):

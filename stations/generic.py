@@ -52,7 +52,7 @@ class ObjectPermissionMixin(LoginRequiredMixin):
 
 
 class CappedCount(int):
-    """A row count that stopped counting at the cap: shows as "1,000+"."""
+    """A row count that stopped counting at the cap: shows as "500+"."""
 
     def __str__(self):
         return f"{int(self):,}+"
@@ -61,10 +61,10 @@ class CappedCount(int):
 class CappedCountPaginator(Paginator):
     """Counts only as far as the pages a reader can reach from here (PERFORMANCE.md: no exact
     COUNT(*) over millions of rows per page): up to ten pages past the one asked for, at least
-    ``cap`` rows. Up to that the count is exact; past it the count reads "1,000+" and more pages
+    ``cap`` rows. Up to that the count is exact; past it the count reads "500+" and more pages
     appear as the reader goes on (searching is the way to old rows, not page 500)."""
 
-    cap = 1_000
+    cap = 500
     ahead = 10
 
     def __init__(self, *args, wanted_page=None, **kwargs):
@@ -139,10 +139,13 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
             queryset = queryset.only(*self.page_fields)
         return super().paginate_queryset(queryset, page_size)
 
+    # Related rows only the export's columns read (``prefetch_related`` lookups).
+    export_prefetch = ()
+
     def export(self):
         from .services import access_log_record
 
-        queryset = self.get_queryset()
+        queryset = self.get_queryset().prefetch_related(*self.export_prefetch)
         title = str(self.export_title or self.get_model()._meta.verbose_name_plural)
         access_log_record(
             request=self.request, action=AccessLog.Action.EXPORT,

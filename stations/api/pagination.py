@@ -7,7 +7,7 @@ from stations.generic import CappedCount, CappedCountPaginator
 
 
 class StandardPagination(PageNumberPagination):
-    """Page numbers with a capped count (``CappedCountPaginator``: at least 1,000 rows, and ten
+    """Page numbers with a capped count (``CappedCountPaginator``: at least 500 rows, and ten
     pages past the one asked for; ``count_capped`` says when the list is longer); lists that
     reach millions of rows use ``KeysetPagination``."""
 
@@ -35,7 +35,7 @@ class StandardPagination(PageNumberPagination):
         response = super().get_paginated_response_schema(schema)
         response["properties"]["count_capped"] = {
             "type": "boolean", "example": False,
-            "description": "True when the list is longer than the count says (counting stops ten pages past the page asked for, at 1,000 rows at least).",
+            "description": "True when the list is longer than the count says (counting stops ten pages past the page asked for, at 500 rows at least).",
         }
         return response
 

@@ -30,3 +30,30 @@ def test_hand_written_rows_equal_drfs_generic_ones(station_xiaohe, xiaohe, perso
     assert [dict(row) for row in fast] == [dict(row) for row in generic]
     assert list(fast[1]) == VisitSerializer.Meta.fields
     assert fast[1]["tags"] == [tag.pk] and fast[1]["follow_up_on"] == "2024-04-01"
+
+
+def test_the_visit_export_lists_tags_without_a_query_per_row(web, station_xiaohe, xiaohe, person, count_queries):
+    import io
+
+    from openpyxl import load_workbook
+
+    staff = Staff.objects.get(user=xiaohe)
+    tag = CampaignTag.objects.create(name="冬季走访")
+
+    def add(n, start):
+        for i in range(start, start + n):
+            services.visit_record(client=person(station_xiaohe, f"对象{i}"), visited_on=datetime.date(2024, 3, 4),
+                                  kind=VisitKind.HOME_VISIT, workers=[staff], tags=[tag])
+
+    client = web(xiaohe)
+    add(3, 0)
+    few = count_queries(lambda: client.get("/services/visits/", {"export": "xlsx"}))
+    add(27, 3)
+    response = client.get("/services/visits/", {"export": "xlsx"})
+    many = count_queries(lambda: client.get("/services/visits/", {"export": "xlsx"}))
+    assert few == many
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("活动标签")
+    tags = [row[column] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(tags) == 30 and all(value == "冬季走访" for value in tags)
