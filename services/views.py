@@ -63,6 +63,7 @@ from .models import (
     month_start,
     report_deadline,
     tags_listed_prefetch,
+    workers_listed_prefetch,
 )
 
 
@@ -120,7 +121,7 @@ VISIT_COLUMNS = [
 
 class VisitListView(ServiceListView):
     queryset = Visit.objects.for_listing(tags=False)  # the page shows no tags; the export adds them
-    export_prefetch = (tags_listed_prefetch(),)
+    export_prefetch = (tags_listed_prefetch(), workers_listed_prefetch())
     filterset_class = VisitFilterSet
     columns = VISIT_COLUMNS
     page_fields = ("visited_on", "kind", "risk_level", "follow_up_on", "station", "client", "station__short_name",

@@ -11,8 +11,7 @@ dropdowns all call ``.visible_to(user)`` and nothing else.
 
 from dataclasses import dataclass
 
-from django.db import models
-from django.db.models import IntegerField, Value
+from django.db import connection, models
 
 from .choices import STATION_ROLES, RegionLevel
 
@@ -53,22 +52,22 @@ def _compute_scope(user):
     region = staff.organisation.region if staff.organisation_id else None
     if region is None:
         return NOTHING
-    counties = Region.objects.filter(level=RegionLevel.COUNTY)
-    if region.level == RegionLevel.COUNTY:
-        counties = counties.filter(pk=region.pk)
-    elif region.level == RegionLevel.CITY:
-        counties = counties.filter(parent=region)
-    elif region.level == RegionLevel.PROVINCE:
-        counties = counties.filter(parent__parent=region)
-    else:
+    # The counties under the region and their stations, in one plain SQL query: every request
+    # of a county or city user asks, and the ORM's union took longer to build than to run.
+    depth = {RegionLevel.COUNTY: "r.id = %s", RegionLevel.CITY: "r.parent_id = %s",
+             RegionLevel.PROVINCE: "r.parent_id IN (SELECT p.id FROM {region} p WHERE p.parent_id = %s)"}
+    if region.level not in depth:
         return NOTHING
-    # The counties and their stations in one query (every request of a county or city user asks).
-    county_rows = counties.order_by().annotate(kind=Value(0, output_field=IntegerField())).values_list("kind", "pk")
-    station_rows = (Station.objects.filter(county__in=counties.values("pk")).order_by()
-                    .annotate(kind=Value(1, output_field=IntegerField())).values_list("kind", "pk"))
+    counties = (f"SELECT r.id FROM {{region}} r WHERE r.level = %s AND {depth[region.level]}")
+    sql = (f"SELECT 0, c.id FROM ({counties}) c UNION ALL "
+           f"SELECT 1, s.id FROM {{station}} s WHERE s.county_id IN ({counties})").format(
+        region=connection.ops.quote_name(Region._meta.db_table),
+        station=connection.ops.quote_name(Station._meta.db_table))
     ids = {0: set(), 1: set()}
-    for kind, pk in county_rows.union(station_rows, all=True):
-        ids[kind].add(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [RegionLevel.COUNTY, region.pk] * 2)
+        for kind, pk in cursor.fetchall():
+            ids[kind].add(pk)
     county_ids, station_ids = frozenset(ids[0]), frozenset(ids[1])
     return Scope(station_ids, county_ids)
 
