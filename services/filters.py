@@ -65,8 +65,8 @@ def worker_filter(field_name, label):
 
 
 def tag_filter():
-    return ListedChoiceFilter(field_name="tags", queryset=CampaignTag.objects.all(),
-                                            label=_("campaign tag"))
+    return ListedChoiceFilter(field_name="tags", queryset=CampaignTag.objects.all(), label=_("campaign tag"),
+                              label_field="name")
 
 
 class VisitFilterSet(DateRangeMixin, SearchFilterSet):

@@ -24,7 +24,7 @@ class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         for obj in self.field.rows():
-            yield self.choice(obj)
+            yield obj if self.field.label_field else self.choice(obj)
 
     def __len__(self):
         return len(self.field.rows()) + (1 if self.field.empty_label is not None else 0)
@@ -42,9 +42,19 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     offered = None
     _rows = None
 
+    def __init__(self, *args, label_field=None, **kwargs):
+        # With ``label_field`` the rows are (pk, label) pairs read with values_list, not model
+        # instances (100 stations at city scale), and a choice cleans to an instance holding
+        # just its pk and label: enough to filter by.
+        self.label_field = label_field
+        super().__init__(*args, **kwargs)
+
     def rows(self):
         if self._rows is None:
-            self._rows = list(self.offered if self.offered is not None else self.queryset)
+            queryset = self.offered if self.offered is not None else self.queryset
+            if self.label_field:
+                queryset = queryset.values_list("pk", self.label_field)
+            self._rows = list(queryset)
         return self._rows
 
     def offer(self, queryset, empty_label=None):
@@ -58,7 +68,10 @@ class ListedModelChoiceField(forms.ModelChoiceField):
             return None
         key = str(getattr(value, "pk", value))
         for obj in self.rows():
-            if str(obj.pk) == key:
+            if self.label_field:
+                if str(obj[0]) == key:
+                    return self.queryset.model(pk=obj[0], **{self.label_field: obj[1]})
+            elif str(obj.pk) == key:
                 return obj
         raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                     params={"value": value})
@@ -78,6 +91,7 @@ class StaffChoiceFilter(ListedChoiceFilter):
 
     def __init__(self, *args, station_param="station", **kwargs):
         self.station_param = station_param
+        kwargs.setdefault("label_field", "name")
         super().__init__(*args, **kwargs)
 
     @property
@@ -111,7 +125,8 @@ class StaffChoiceFilter(ListedChoiceFilter):
 
 def station_filter(field_name="station"):
     # A station is shown by its name: the dropdown reads nothing else (100 stations at city scale).
-    return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.only("id", "name"), label=_("station"))
+    return ListedChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"),
+                              label_field="name")
 
 
 def _attrs(attrs):
