@@ -196,6 +196,9 @@ class SearchFilterSet(django_filters.FilterSet):
                 widget.attrs.setdefault("class", css)
                 if type(widget) in FAST_WIDGETS:
                     widget.__class__ = FAST_WIDGETS[type(widget)]
+                elif isinstance(widget, forms.NullBooleanSelect):
+                    # "Unknown" (未知) read as a value; an unset yes/no filter reads like the others.
+                    widget.choices = [("unknown", "---------"), *widget.choices[1:]]
             form._styled = True
         return form
 

@@ -140,3 +140,9 @@ def test_fast_inputs_render_what_django_renders(widget, value):
     django_html = getattr(forms, widget)().render("q", value, attrs)
     fast_html = getattr(filters, f"Fast{widget}")().render("q", value, attrs)
     assert fast_html == django_html
+
+
+def test_an_unset_yes_no_filter_reads_like_the_other_dropdowns(web, bureau):
+    html = web(bureau).get("/staff/").content.decode()
+    assert _options(html, "active")[0] == ("unknown", "---------")
+    assert "未知" not in html
