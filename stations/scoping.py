@@ -22,6 +22,9 @@ class Scope:
 
     station_ids: frozenset | None
     county_ids: frozenset | None
+    # (id, name) of the stations in the order of their towns, when the scope query read them
+    # (county and city users): the station dropdowns of list pages need no query of their own.
+    station_names: tuple = ()
 
     @property
     def is_global(self):
@@ -59,17 +62,22 @@ def _compute_scope(user):
     if region.level not in depth:
         return NOTHING
     counties = (f"SELECT r.id FROM {{region}} r WHERE r.level = %s AND {depth[region.level]}")
-    sql = (f"SELECT 0, c.id FROM ({counties}) c UNION ALL "
-           f"SELECT 1, s.id FROM {{station}} s WHERE s.county_id IN ({counties})").format(
+    sql = (f"SELECT 0, c.id, NULL, NULL FROM ({counties}) c UNION ALL "
+           f"SELECT 1, s.id, s.name, t.code FROM {{station}} s LEFT JOIN {{region}} t ON t.id = s.town_id "
+           f"WHERE s.county_id IN ({counties})").format(
         region=connection.ops.quote_name(Region._meta.db_table),
         station=connection.ops.quote_name(Station._meta.db_table))
-    ids = {0: set(), 1: set()}
+    county_ids, stations = set(), []
     with connection.cursor() as cursor:
         cursor.execute(sql, [RegionLevel.COUNTY, region.pk] * 2)
-        for kind, pk in cursor.fetchall():
-            ids[kind].add(pk)
-    county_ids, station_ids = frozenset(ids[0]), frozenset(ids[1])
-    return Scope(station_ids, county_ids)
+        for kind, pk, name, town_code in cursor.fetchall():
+            if kind == 0:
+                county_ids.add(pk)
+            else:
+                stations.append((town_code or "", pk, name))
+    stations.sort()
+    return Scope(frozenset(pk for _code, pk, _name in stations), frozenset(county_ids),
+                 tuple((pk, name) for _code, pk, name in stations))
 
 
 def scope_for(user):

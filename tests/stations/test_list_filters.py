@@ -146,3 +146,22 @@ def test_an_unset_yes_no_filter_reads_like_the_other_dropdowns(web, bureau):
     html = web(bureau).get("/staff/").content.decode()
     assert _options(html, "active")[0] == ("unknown", "---------")
     assert "未知" not in html
+
+
+def test_the_station_dropdown_comes_with_the_scope(web, bureau):
+    from stations.models import Station
+
+    client = web(bureau)
+    html = client.get("/services/visits/").content.decode()
+    listed = [label for pk, label in _options(html, "station") if pk]
+    assert listed == list(Station.objects.visible_to(bureau).order_by("town__code", "pk").values_list("name", flat=True))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    chosen = Station.objects.first().pk
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/services/visits/", {"station": chosen})
+    assert response.status_code == 200 and not response.context["filterset"].form.errors
+    # Neither listing the stations nor validating the chosen one reads the stations table again.
+    assert not [q for q in captured.captured_queries if 'FROM "stations_station"' in q["sql"].split(" WHERE")[0]
+                and "stations_staff" not in q["sql"]]
