@@ -5,6 +5,7 @@ status, contract targets). Every figure comes from ``reports.figures``; the dash
 the rollup, so its number of queries does not grow with stations or records."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
@@ -90,7 +91,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         fresh = params.pop("fresh", None)
         key = None
         if seconds and not fresh:
-            key = (f"dashboard:{request.user.pk}:{translation.get_language()}:"
+            # The scope is part of the key: a user moved to another station or county never sees
+            # the body kept for the old one.
+            scope = scope_for(request.user)
+            stations = "all" if scope.is_global else hashlib.sha256(
+                ",".join(map(str, sorted(scope.station_ids))).encode()).hexdigest()[:16]
+            key = (f"dashboard:{request.user.pk}:{stations}:{translation.get_language()}:"
                    f"{timezone.localdate().isoformat()}:{params.urlencode()}")
         shown = cache.get(key) if key else None
         if shown is None:

@@ -58,3 +58,16 @@ def test_without_a_lifetime_the_dashboard_is_counted_on_every_read(db, web, bure
     response = page.get("/", {"year": 2023})
     assert _figure(response, "visits") == "1"
     assert "立即重新统计" not in response.content.decode() and "数据截至" in response.content.decode()
+
+
+def test_a_user_moved_to_another_station_never_sees_the_kept_body_of_the_old_one(db, settings, web, xiaohe,
+                                                                               station_baisi):
+    from stations.models import Staff
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    page = web(xiaohe)
+    before = page.get("/", {"year": 2023}).content.decode()
+    assert "小河" in before
+    Staff.objects.filter(user=xiaohe).update(station=station_baisi)
+    after = page.get("/", {"year": 2023})
+    assert after.context["station"] == station_baisi  # counted afresh for the new scope
