@@ -39,6 +39,7 @@ Definitions (SPEC §3), with the choices this engine makes explicit:
 
 import calendar
 import datetime
+import logging
 import re
 from collections import defaultdict
 from decimal import Decimal
@@ -59,6 +60,7 @@ from training.models import StationEvaluation, Supervision, Training, TrainingAt
 
 from .models import PeriodKind, StationPeriodFigures
 
+logger = logging.getLogger(__name__)
 CATEGORY_CODES = [code for code, _label in Category.choices]
 
 # The keys of SPEC §3, in its order.
@@ -295,14 +297,16 @@ def mark_dirty(touched):
             for kind, start in cell_periods(day)}
     if not keys:
         return
+    now = timezone.now()
     StationPeriodFigures.objects.bulk_create(
-        [StationPeriodFigures(station_id=s, kind=k, period_start=p, dirty=True) for s, k, p in sorted(keys)],
+        [StationPeriodFigures(station_id=s, kind=k, period_start=p, dirty=True, marked_at=now)
+         for s, k, p in sorted(keys)],
         ignore_conflicts=True,
     )
     match = Q()
     for station_id, kind, start in keys:
         match |= Q(station_id=station_id, kind=kind, period_start=start)
-    StationPeriodFigures.objects.filter(match).update(dirty=True, version=F("version") + 1)
+    StationPeriodFigures.objects.filter(match).update(dirty=True, version=F("version") + 1, marked_at=now)
 
 
 def _data_dates():
@@ -397,6 +401,21 @@ def refresh_on_read():
     return getattr(settings, "FIGURES_REFRESH", "read") != "worker"
 
 
+# In worker mode a read leaves dirty cells to the refresher, unless one has waited this long:
+# then the refresher is not running, and the read recounts rather than show old figures.
+STALE_AFTER = datetime.timedelta(minutes=2)
+
+
+def refresh_stale(station_ids, kind, starts):
+    """Recompute the scope's dirty cells of these periods marked more than STALE_AFTER ago (a
+    stopped refresher); one indexed query when there are none."""
+    stale = _cells(station_ids, kind, starts).filter(dirty=True, marked_at__lt=timezone.now() - STALE_AFTER)
+    if stale.exists():
+        logger.warning("figures: dirty cells older than %s; is `refresh_figures --watch` running?", STALE_AFTER)
+        return refresh_dirty(station_ids, kind, starts)
+    return 0
+
+
 def refresh_all_dirty():
     """Recompute every dirty cell (the background refresher's one pass); returns how many."""
     done = 0
@@ -411,6 +430,8 @@ def _rollup_rows(station_ids, kind, starts, group_by):
     when reads refresh, ``refresh_on_read``)."""
     if refresh_on_read():
         refresh_dirty(station_ids, kind, starts)
+    else:
+        refresh_stale(station_ids, kind, starts)
     sums = {field: Sum(field) for field in ROLLUP_FIELDS}
     queryset = _cells(station_ids, kind, starts)
     if group_by is None:

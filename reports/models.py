@@ -51,6 +51,9 @@ class StationPeriodFigures(models.Model):
     dirty = models.BooleanField(default=True, db_index=True)
     version = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
+    # When a write last marked the cell: a cell dirty for long means the background refresher
+    # is not running (reports.figures.STALE_AFTER).
+    marked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -71,3 +71,17 @@ def test_a_user_moved_to_another_station_never_sees_the_kept_body_of_the_old_one
     Staff.objects.filter(user=xiaohe).update(station=station_baisi)
     after = page.get("/", {"year": 2023})
     assert after.context["station"] == station_baisi  # counted afresh for the new scope
+
+
+def test_a_stopped_refresher_does_not_freeze_the_figures(db, settings, bureau, station_xiaohe):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.FIGURES_REFRESH = "worker"
+    make_visit(make_client(station_xiaohe, LOW), D(2023, 5, 3))
+    period = figures.year_period(2023)
+    assert figures.for_user(bureau, start=period.start, end=period.end)["visits"] == 0  # fresh marks: left alone
+    StationPeriodFigures.objects.filter(dirty=True).update(marked_at=timezone.now() - dt.timedelta(minutes=3))
+    assert figures.for_user(bureau, start=period.start, end=period.end)["visits"] == 1  # waited too long: recounted
+    assert not StationPeriodFigures.objects.filter(station=station_xiaohe, kind="year", dirty=True).exists()
