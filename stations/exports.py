@@ -94,9 +94,16 @@ def safe_value(ws, value):
     return value
 
 
+# Values written to a sheet as they are: never a formula, nothing to convert.
+PLAIN_TYPES = frozenset({int, float, decimal.Decimal, datetime.date, type(None)})
+
+
 def write_sheet(wb, title, columns, rows):
     """Append a write-only sheet (and continuation sheets past Excel's row limit)."""
     part, count, ws = 1, 0, None
+    # Per cell: the column's accessor called directly, and values of the common plain types
+    # written as they are (a million-row export spends its time here: PERFORMANCE.md's 0.7x).
+    readers = [column.accessor if callable(column.accessor) else column.value for column in columns]
     for row in rows:
         if ws is None or count >= EXCEL_MAX_ROWS - 1:
             ws = wb.create_sheet(title=title if part == 1 else f"{title} ({part})")
@@ -105,7 +112,8 @@ def write_sheet(wb, title, columns, rows):
                 ws.column_dimensions[chr(65 + index) if index < 26 else "A" + chr(65 + index - 26)].width = column.width
             ws.append([safe_cell(ws, column.header, font=HEADER_FONT, fill=HEADER_FILL) for column in columns])
             part, count = part + 1, 0
-        ws.append([safe_value(ws, column.value(row)) for column in columns])
+        ws.append([value if value.__class__ in PLAIN_TYPES else safe_value(ws, value)
+                   for value in [read(row) for read in readers]])
         count += 1
     if ws is None:  # an empty list still gets its header row
         ws = wb.create_sheet(title=title)
