@@ -41,20 +41,25 @@ def search_clients(queryset, value, *, wide=False):
     value = value.strip()
     if not value:
         return queryset
-    short = len(value) < 3 and not value.isascii()
-    query = Q(name__startswith=value) if short and wide else Q(name__icontains=value)
-    if any(character.isdigit() for character in value):
-        query = Q(pk__in=[])  # no name holds a digit: only the ID number and the phone can match
+    branches = []
+    if not any(character.isdigit() for character in value):  # no name holds a digit
+        short = len(value) < 3 and not value.isascii()
+        branches.append(Q(name__startswith=value) if short and wide else Q(name__icontains=value))
     plain = value.replace(" ", "").lower()
     if plain.isascii() and plain.isalpha():
-        query |= Q(name_pinyin__startswith=plain) | Q(name_initials__startswith=plain)
+        branches += [Q(name_pinyin__startswith=plain), Q(name_initials__startswith=plain)]
         if len(plain) >= 3:
-            query |= Q(name_pinyin__contains=plain)
+            branches.append(Q(name_pinyin__contains=plain))
     digits = value.upper().replace(" ", "")
     if len(digits) >= 4 and digits[:-1].isdigit() and (digits[-1].isdigit() or digits[-1] == "X"):
-        query |= Q(id_number__endswith=digits)
+        branches.append(Q(id_number__endswith=digits))
         if digits.isdigit():
-            query |= Q(phone__contains=digits)
+            branches.append(Q(phone__contains=digits))
+    if not branches:  # e.g. "12": too short for an ID tail or a phone, and not a name
+        return queryset.none()
+    query = Q()
+    for branch in branches:
+        query |= branch
     return queryset.filter(query)
 
 

@@ -5,33 +5,20 @@ These run on SQLite (executemany) and on PostgreSQL (COPY) alike: run the file o
 DATABASE_URL pointing at PostgreSQL to cover both writers."""
 
 import datetime
-import io
 import random
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from openpyxl import Workbook
 
 from clients import idnumbers, services
 from clients.choices import Category
 from clients.models import CategoryMembership, Client, name_keys
 
+from .test_roster import _xlsx  # the roster file builder the roster tests share
+
 pytestmark = pytest.mark.django_db
 
-HEADER = ["姓名", "身份证号", "类别", "子类", "乡镇", "村(社区)", "电话", "地址"]
 CATEGORIES = [("低保", "农村"), ("特困", "分散供养"), ("残疾人", "肢体二级"), ("其他", ""), ("留守老人", "")]
-
-
-def _xlsx(rows):
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet()
-    ws.append(HEADER)
-    for row in rows:
-        ws.append(row)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return SimpleUploadedFile("roster.xlsx", buffer.getvalue())
 
 
 def _new_rows(n, seed, town="小河镇"):
