@@ -57,6 +57,10 @@ class ListedModelChoiceField(forms.ModelChoiceField):
             self._rows = list(queryset)
         return self._rows
 
+    def offer_rows(self, rows):
+        """List (and accept) these (pk, label) pairs, already read elsewhere (``label_field``)."""
+        self._rows = list(rows)
+
     def offer(self, queryset, empty_label=None):
         self.offered, self._rows = queryset, None
         if empty_label is not None:
@@ -130,13 +134,13 @@ class StationChoiceFilter(ListedChoiceFilter):
     @property
     def field(self):
         field = super().field
-        if field.offered is None and field._rows is None:
+        if field.offered is None:
             from .scoping import scope_for
 
             request = self.parent.request
             names = scope_for(request.user).station_names if request is not None else ()
             if names:
-                field._rows = list(names)
+                field.offer_rows(names)
         return field
 
 
