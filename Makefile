@@ -1,5 +1,6 @@
 # 社工站管理平台 — the two commands a newcomer needs: `make run` and `make test`.
-PYTHON ?= python3.11
+# The newest Python 3.11-3.13 that runs here (Django 5.2 supports them all): PYTHON=... overrides.
+PYTHON ?= $(shell for v in 3.13 3.12 3.11; do python$$v -c 'import sys' >/dev/null 2>&1 && { echo python$$v; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -32,6 +33,7 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
 # Regenerate the translation catalogues after changing user-facing strings.

@@ -3,7 +3,7 @@
     python bench/export_worker.py --mode job --rows 1000000 --username scale_city_city1
     python bench/export_worker.py --mode bare --rows 1000000 --username scale_city_city1
 
-``job``: the reports app's background export job, end to end (``reports.jobs``: a queued
+``job``: the reports app's background export job, end to end (``reports.exports.jobs``: a queued
 ``ExportJob`` claimed and run by ``export_job_run``, rows streamed from
 ``.values_list().iterator()`` into an openpyxl write-only workbook, the file saved to the
 media storage). The only change is the row selection: the visit-detail export takes one
@@ -46,10 +46,10 @@ def main():
     from django.db import connection
     from openpyxl import Workbook
 
-    from reports import jobs
+    from portal.xlsx import cell_value
+    from reports.exports import jobs
+    from reports.models import ExportJob
     from services.models import Visit
-    from stations.exports import cell_value
-    from stations.models import ExportJob
 
     user = get_user_model().objects.get(username=args.username)
     with connection.cursor() as cursor:

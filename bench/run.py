@@ -572,7 +572,9 @@ def main():
 
     call_command("migrate", verbosity=0, interactive=False)
     load_started = time.monotonic()
-    call_command("generate_scale", scale=args.scale)
+    from bench import generate_scale
+
+    generate_scale.run(args.scale)
     load_seconds = time.monotonic() - load_started
     with connection.cursor() as cursor:
         cursor.execute("SHOW server_version")

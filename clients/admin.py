@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from stations.admin import ScopedAdmin
+from portal.admin import ScopedAdmin
 
 from .models import (
     Assessment,

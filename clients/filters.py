@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.filters import SearchFilterSet, StaffChoiceFilter, station_filter
+from portal.filters import SearchFilterSet
+from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import Category, ClientStatus, RiskLevel
@@ -64,7 +65,7 @@ def search_clients(queryset, value, *, wide=False):
 
 
 def _wide_scope(request):
-    from stations.scoping import scope_for
+    from portal.scoping import scope_for
 
     if request is None:
         return True

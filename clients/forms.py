@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from stations.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, ScopedFormMixin
+from portal.scoping import scope_for
 from stations.models import Region, Staff, Station
-from stations.scoping import scope_for
 
 from . import idnumbers, services
 from .choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype

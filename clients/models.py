@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from stations.history import AuditHistory
+from portal.history import AuditHistory
+from portal.scoping import ScopedQuerySet, scope_for
 from stations.models import Region, Staff, Station
-from stations.scoping import ScopedQuerySet, scope_for
 
 from . import idnumbers
 from .choices import (
@@ -41,6 +41,7 @@ class Household(models.Model):
     """A household (家庭户) of registered people; can be flagged as a family in distress (困境家庭)."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="households")
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -95,6 +96,7 @@ class Client(models.Model):
     """A registered person a station serves (建档服务对象)."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="clients")
     household = models.ForeignKey(
@@ -200,6 +202,7 @@ class CategoryMembership(models.Model):
     """A dated membership of a person in an assistance category (低保, 特困, 困境儿童 …)."""
 
     scope_field = "client__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="categories")
     category = models.CharField(_("category"), max_length=24, choices=Category.choices, db_index=True)
@@ -234,6 +237,7 @@ class Assessment(models.Model):
     """A needs assessment (需求评估) with the risk level it found; the history is kept."""
 
     scope_field = "client__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="assessments")
     assessed_on = models.DateField(_("assessment date"), default=timezone.localdate)
@@ -327,6 +331,7 @@ class ScreeningRecord(models.Model):
         NOT_FOUND = "not_found", _("Not found")
 
     scope_field = "client__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     campaign = models.ForeignKey(ScreeningCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE,
                                  related_name="records")

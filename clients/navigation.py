@@ -1,8 +1,8 @@
-"""Menu entries of the clients app (see stations.navigation)."""
+"""Menu entries of the clients app (see portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from stations.navigation import MenuItem, register
+from portal.navigation import MenuItem, register
 
 register(
     MenuItem("clients", _("Registered clients"), "clients:client_list", "clients.view_client", "people", 10),

@@ -7,9 +7,9 @@ the same roles, who call people; disability type and grade are shown to them and
 guidance center, and masked for read-only county and city viewers.
 """
 
+from accounts.models import AccessLog
+from portal.scoping import scope_for
 from stations.choices import Role
-from stations.models import AccessLog
-from stations.scoping import scope_for
 
 from . import idnumbers
 
@@ -60,7 +60,7 @@ def can_reveal_id(user, client):
 
 
 def log_refused_reveal(*, request, client):
-    from stations.services import access_log_record
+    from accounts.services import access_log_record
 
     access_log_record(request=request, action=AccessLog.Action.REVEAL, obj=client, result="denied")
 
@@ -69,7 +69,7 @@ def client_reveal_id(*, request, client):
     """The full ID number, logged as a reveal; PermissionDenied for roles that may not."""
     from django.core.exceptions import PermissionDenied
 
-    from stations.services import access_log_record
+    from accounts.services import access_log_record
 
     if not can_reveal_id(request.user, client):
         log_refused_reveal(request=request, client=client)
@@ -81,7 +81,7 @@ def client_reveal_id(*, request, client):
 
 def log_child_view(*, request, client):
     """Every opening of the record of a person under 18 is logged (user, time, IP)."""
-    from stations.services import access_log_record
+    from accounts.services import access_log_record
 
     if client.is_child:
         access_log_record(request=request, action=AccessLog.Action.VIEW, obj=client,

@@ -5,8 +5,9 @@ administrator keeps the county's; bureau staff, the guidance center and city vie
 the auditor reads the access log, not people's records.
 """
 
+from portal.roles import grant
 from stations.choices import Role
-from stations.roles import STATION_STAFF, grant
+from stations.roles import STATION_STAFF
 
 READ_ONLY = {Role.BUREAU_STAFF, Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}
 KEEPERS = STATION_STAFF | {Role.BUREAU_ADMIN}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from stations.exports import Column
+from portal.xlsx import Column
 from stations.models import Station
 
 from . import idnumbers
@@ -590,7 +590,7 @@ def _write_history(model, ids, history_type, user, when):
     source_columns = {f.attname: f.column for f in model._meta.concrete_fields}
     given = {"history_date": connection.ops.adapt_datetimefield_value(when), "history_type": history_type,
              "history_user_id": getattr(user, "pk", None), "history_change_reason": None,
-             # AuditHistory's column (stations.history): the address the import came from, as its
+             # AuditHistory's column (portal.history): the address the import came from, as its
              # signal gives a row saved one by one (simple-history's bulk writes send no signal)
              "ip_address": _request_ip()}
     targets, selects, params = [], [], []

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from stations.scoping import scope_for
+from portal.scoping import scope_for
 
 from . import idnumbers
 from .choices import CATEGORY_SUBTYPES, Category, ClientStatus, Relationship, RiskLevel

@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from stations.exports import Column, list_workbook, xlsx_response
-from stations.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
-from stations.models import AccessLog
-from stations.services import access_log_record
+from accounts.models import AccessLog
+from accounts.services import access_log_record
+from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.xlsx import Column, list_workbook, xlsx_response
 
 from . import privacy, roster, services
 from .filters import (

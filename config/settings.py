@@ -56,8 +56,11 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # the apps, in layer order: each imports only from those above it in this list
+    # the core, then the apps in layer order: each imports only from those above it in this list
+    # (pyproject.toml's import-linter contracts check it)
+    "portal",
     "stations",
+    "accounts",
     "clients",
     "services",
     "training",
@@ -66,7 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "stations.auth.ProxyClientIPMiddleware",
+    "accounts.auth.ProxyClientIPMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -76,8 +79,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "stations.auth.SessionTimeoutMiddleware",
-    "stations.auth.SecondFactorMiddleware",
+    "accounts.auth.SessionTimeoutMiddleware",
+    "accounts.auth.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -98,7 +101,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "stations.navigation.navigation",
+                "portal.navigation.navigation",
             ],
         },
     },
@@ -138,7 +141,7 @@ DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "0"))
 # --- Accounts (SECURITY.md "Accounts and sessions") -------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "stations.auth.RoleBackend",
+    "accounts.auth.RoleBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -149,7 +152,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "stations.auth.CharacterClassValidator"},
+    {"NAME": "accounts.auth.CharacterClassValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
@@ -166,7 +169,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]      # a whole town office shares one IP 
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-# Trusted reverse proxies in front of gunicorn (nginx: 1); stations.auth.ProxyClientIPMiddleware
+# Trusted reverse proxies in front of gunicorn (nginx: 1); accounts.auth.ProxyClientIPMiddleware
 # then puts the client's own address in REMOTE_ADDR for the access log and the audit history.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
@@ -252,17 +255,17 @@ MAX_UPLOAD_SIZE = int(os.environ.get("MAX_UPLOAD_SIZE", 20 * 1024 * 1024))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "stations.auth.SecondFactorTokenAuthentication",  # refused to accounts that owe a TOTP code
+        "accounts.auth.SecondFactorTokenAuthentication",  # refused to accounts that owe a TOTP code
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["stations.api.permissions.RolePermission"],
+    "DEFAULT_PERMISSION_CLASSES": ["portal.api.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "stations.api.pagination.StandardPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "stations.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
 }
 SPECTACULAR_SETTINGS = {

@@ -4,14 +4,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.views import AuthTokenView
+from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
 from reports.api.urls import routes as report_routes
-from reports.views import DashboardView
+from reports.dashboard.views import DashboardView
 from services.api.urls import routes as service_routes
 from stations.api.urls import routes as station_routes
-from stations.api.views import AuthTokenView
-from stations.auth import SecondFactorSetupView, SecondFactorVerifyView
 from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api_docs"),
     path("", include("stations.urls")),
+    path("", include("accounts.urls")),
     path("clients/", include("clients.urls")),
     path("services/", include("services.urls")),
     path("training/", include("training.urls")),
@@ -43,9 +44,9 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
 ]
 
-handler400 = "stations.views.bad_request"
-handler403 = "stations.views.permission_denied"
-handler404 = "stations.views.page_not_found"
-handler500 = "stations.views.server_error"
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 admin.site.site_header = admin.site.site_title = "社工站管理平台"

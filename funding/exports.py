@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from stations.exports import Column, write_sheet, xlsx_response
-from stations.models import AccessLog
+from accounts.models import AccessLog
+from portal.xlsx import Column, write_sheet, xlsx_response
 
 from .models import Contract, FundingSource
 
@@ -63,7 +63,7 @@ def contract_columns():
 
 
 def budget_response(request, year, report):
-    from stations.services import access_log_record
+    from accounts.services import access_log_record
 
     title = _("Budget execution %(year)s") % {"year": year}
     access_log_record(request=request, action=AccessLog.Action.EXPORT, object_repr=title)

@@ -1,8 +1,9 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import ScopedModelChoiceFilter, SearchFilterSet
 from stations.choices import OrganisationKind
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.filters import station_filter
 from stations.models import Organisation
 
 from .choices import ContractStatus, EvaluationStage, Grade, SourceType

@@ -6,10 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.forms import DateInput, ScopedFormMixin
+from portal.scoping import scope_for
 from stations.choices import OrganisationKind, RegionLevel
-from stations.forms import DateInput, ScopedFormMixin
 from stations.models import Organisation, Region, Station
-from stations.scoping import scope_for
 
 from . import services
 from .choices import EvaluationStage

@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.history import AuditHistory
+from portal.scoping import scope_for
 from stations.choices import OrganisationKind, RegionLevel
-from stations.history import AuditHistory
 from stations.models import Organisation, Region, Station
-from stations.scoping import scope_for
 
 from .choices import (
     PASSING_GRADES,
@@ -49,7 +49,7 @@ def non_negative(field, name):
 class RegionScopedQuerySet(models.QuerySet):
     """Records owned by a region (a county, or the city or province above it): visible to the
     users of the counties under it, including the stations of those counties. Keeps the
-    ``visible_to(user)`` interface of ``stations.scoping.ScopedQuerySet``."""
+    ``visible_to(user)`` interface of ``portal.scoping.ScopedQuerySet``."""
 
     region_field = "region"
 

@@ -1,8 +1,8 @@
-"""Menu entries of the funding app (see stations.navigation)."""
+"""Menu entries of the funding app (see portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from stations.navigation import MenuItem, register
+from portal.navigation import MenuItem, register
 
 register(
     MenuItem("funding", _("Contracts"), "funding:contract_list", "funding.view_contract", "file-earmark-text", 10),

@@ -4,8 +4,8 @@ The bureau manages money, contracts and indicator systems; guidance-center super
 record evaluations; stations read their own contracts; the city viewer reads everything in
 its counties (scoping decides which records)."""
 
+from portal.roles import grant
 from stations.choices import Role
-from stations.roles import grant
 
 BUREAU = {Role.BUREAU_ADMIN, Role.BUREAU_STAFF}
 COUNTY_READERS = BUREAU | {Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}

@@ -10,14 +10,14 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from stations.exports import Column
-from stations.generic import (
+from portal.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
     permission_name,
 )
+from portal.xlsx import Column
 
 from . import exports, services
 from .choices import InstalmentStatus

@@ -7,7 +7,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from . import navigation, navigation_exports, roles  # noqa: F401  (registers menu entries and role grants)
+        from . import navigation, roles  # noqa: F401  (registers menu entries and role grants)
         from .receivers import connect
 
         connect()  # keeps the figures rollup in step with the records it counts

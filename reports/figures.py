@@ -53,9 +53,9 @@ from django.utils.translation import gettext as _
 
 from clients.choices import Category
 from clients.models import CategoryMembership
+from portal.scoping import scope_for
 from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
 from stations.models import Staff, Station
-from stations.scoping import scope_for
 from training.models import StationEvaluation, Supervision, Training, TrainingAttendance
 
 from .models import PeriodKind, StationPeriodFigures

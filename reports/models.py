@@ -11,11 +11,12 @@ them is saved or deleted (late-entered and edited visits included) and recompute
 the touched cells, the next time a figure is read (``reports.figures``).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import ScopedQuerySet
 from stations.models import Station
-from stations.scoping import ScopedQuerySet
 
 
 class PeriodKind(models.TextChoices):
@@ -68,3 +69,37 @@ class StationPeriodFigures(models.Model):
 
     def __str__(self):
         return f"{self.station_id} {self.kind} {self.period_start:%Y-%m}"
+
+
+class ExportJob(models.Model):
+    """A large export running in the background (大数据导出任务): progress, then a file to download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("kind"), max_length=40)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows to write"), default=0)
+    done = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        db_table = "stations_exportjob"
+        ordering = ["-created_at"]
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def percent(self):
+        return 100 if self.status == self.Status.DONE else (int(self.done * 100 / self.total) if self.total else 0)

@@ -1,3 +1,3 @@
 """Role grants of the reports app (see stations.roles)."""
 
-from stations.roles import grant  # noqa: F401
+from portal.roles import grant  # noqa: F401

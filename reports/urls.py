@@ -1,7 +1,19 @@
-from .dashboard_urls import urlpatterns as dashboard_urlpatterns
-from .export_urls import urlpatterns as export_urlpatterns
+from django.urls import path
+
+from .dashboard.views import DashboardView
+from .exports import views as exports
+from .workbooks import views as workbooks
 
 app_name = "reports"
 
-# Two engineers' parts: the dashboard and figures pages, and the workbooks and exports.
-urlpatterns = [*dashboard_urlpatterns, *export_urlpatterns]
+# Under /reports/; the dashboard also answers at "/" (config/urls.py, name "home").
+urlpatterns = [
+    path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("", workbooks.ReportsIndexView.as_view(), name="index"),
+    path("bulletin/<str:month>.xlsx", workbooks.BulletinView.as_view(), name="bulletin"),
+    path("annual/<str:year>.xlsx", workbooks.AnnualWorkbookView.as_view(), name="annual_xlsx"),
+    path("annual/<str:year>/", workbooks.AnnualView.as_view(), name="annual"),
+    path("exports/", exports.ExportJobListView.as_view(), name="export_list"),
+    path("exports/<int:pk>/progress/", exports.ExportJobProgressView.as_view(), name="export_progress"),
+    path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="export_download"),
+]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from stations.admin import ScopedAdmin
+from portal.admin import ScopedAdmin
 
 from .models import (
     Activity,

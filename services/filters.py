@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
-from stations.filters import ListedChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
+from portal.filters import ListedChoiceFilter, SearchFilterSet
+from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import (

@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
-from stations.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, ScopedFormMixin
+from portal.scoping import scope_for
 from stations.models import Station
-from stations.scoping import scope_for
 
 from . import services
 from .choices import CASE_TRANSITIONS, CaseStage, DispatchSource

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
 from clients.models import Client
-from stations.history import AuditHistory
+from portal.history import AuditHistory
+from portal.scoping import ScopedQuerySet
 from stations.models import Organisation, Staff, Station
-from stations.scoping import ScopedQuerySet
 
 from .choices import (
     DISPATCH_OPEN,
@@ -115,6 +115,7 @@ class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="visits")
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits")
@@ -170,6 +171,7 @@ class Case(models.Model):
     """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="cases")
     title = models.CharField(_("title"), max_length=100)
@@ -212,6 +214,7 @@ class CaseStageChange(models.Model):
     """One move of a case through its workflow (kept for time-to-closure and reopen history)."""
 
     scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="stage_changes")
     from_stage = models.CharField(_("from"), max_length=14, choices=CaseStage.choices, blank=True)
@@ -236,6 +239,7 @@ class CaseNote(models.Model):
     """A dated service note (服务记录) of a case."""
 
     scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="notes")
     noted_on = models.DateField(_("date"), default=timezone.localdate)
@@ -261,6 +265,7 @@ class Group(models.Model):
     """A group-work programme (小组) of a station."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="groups")
     theme = models.CharField(_("theme"), max_length=100)
@@ -292,6 +297,7 @@ class GroupSession(models.Model):
     """One session (节次) of a group, with its attendance."""
 
     scope_field = "group__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.CASCADE, related_name="sessions")
     number = models.PositiveSmallIntegerField(_("session number"), validators=[MinValueValidator(1)])
@@ -356,6 +362,7 @@ class ActivityPhoto(models.Model):
     """A photo of a community activity."""
 
     scope_field = "activity__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("photo"), upload_to="activities/%Y/%m/",
@@ -378,6 +385,7 @@ class ResourceLink(models.Model):
     """Goods, cash or services linked (链接资源) to a client, visit, case or activity."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
                                 related_name="resource_links")
@@ -419,6 +427,7 @@ class Referral(models.Model):
     """A referral (转介) of a client to another department or organisation."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="referrals")
     referred_on = models.DateField(_("referral date"), default=timezone.localdate)
@@ -462,6 +471,7 @@ class Dispatch(models.Model):
     """A task (派单) the guidance center or the bureau sends to a station with a deadline."""
 
     scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
                                 related_name="dispatches")

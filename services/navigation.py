@@ -1,8 +1,8 @@
-"""Menu entries of the services app (see stations.navigation)."""
+"""Menu entries of the services app (see portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from stations.navigation import MenuItem, register
+from portal.navigation import MenuItem, register
 
 register(
     MenuItem("work", _("My day"), "services:my_day", "services.add_visit", "sun", 10),

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views import View
 
-from stations.generic import ObjectPermissionMixin
+from portal.views import ObjectPermissionMixin
 
 from .models import Activity, ActivityPhoto
 

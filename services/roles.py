@@ -1,7 +1,8 @@
 """Role grants of the services app (see stations.roles)."""
 
+from portal.roles import grant
 from stations.choices import Role
-from stations.roles import READERS, STATION_STAFF, grant
+from stations.roles import READERS, STATION_STAFF
 
 RECORDS = ["visit", "resourcelink", "case", "casenote", "group", "groupsession", "activity", "referral"]
 WRITE = ["view", "add", "change"]

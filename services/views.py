@@ -14,8 +14,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from clients.models import Client
-from stations.exports import Column
-from stations.generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.xlsx import Column
 from stations.models import Station
 
 from . import services

@@ -1,24 +1,8 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import AccessLog, Certificate, Organisation, Region, Staff, Station
+from portal.admin import ScopedAdmin
 
-
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Admin pages answer within the user's scope, like every other page (superusers: all)."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.visible_to(request.user) if hasattr(queryset, "visible_to") else queryset
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if field is not None and hasattr(field.queryset, "visible_to"):
-            field.queryset = field.queryset.visible_to(request.user)
-        return field
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser  # records are closed, never deleted, from the portal
+from .models import Certificate, Organisation, Region, Staff, Station
 
 
 @admin.register(Region)
@@ -58,20 +42,3 @@ class StaffAdmin(ScopedAdmin):
     list_select_related = ["user", "organisation", "station"]
     inlines = [CertificateInline]
     raw_id_fields = ["user"]
-
-
-@admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "role", "action", "object_type", "object_id", "result", "ip"]
-    list_filter = ["action", "result", "role"]
-    search_fields = ["username", "object_repr", "object_id"]
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

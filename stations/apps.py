@@ -7,4 +7,9 @@ class StationsConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from . import auth, navigation, roles, signals  # noqa: F401  (registers menu, grants, login log, 2FA)
+        from portal.scoping import set_scope_resolver
+
+        from . import navigation, roles  # noqa: F401  (registers menu, grants)
+        from .scoping import compute_scope
+
+        set_scope_resolver(compute_scope)

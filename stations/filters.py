@@ -1,90 +1,11 @@
 import django_filters
-from django import forms
 from django.db.models import Q
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from portal.filters import ListedChoiceFilter, SearchFilterSet
+
 from .choices import OrganisationKind, Role
-from .html import text
-from .models import AccessLog, Organisation, Region, Staff, Station
-
-
-class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
-    """A dropdown filter offering only the records the requesting user may see."""
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request is not None and hasattr(queryset, "visible_to"):
-            return queryset.visible_to(request.user)
-        return queryset
-
-
-class _ListedChoiceIterator(forms.models.ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for obj in self.field.rows():
-            yield obj if self.field.label_field else self.choice(obj)
-
-    def __len__(self):
-        return len(self.field.rows()) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.field.rows())
-
-
-class ListedModelChoiceField(forms.ModelChoiceField):
-    """A dropdown of a few records, fetched once for both listing and validating the choice:
-    one query per dropdown instead of two. ``offer(queryset)`` narrows what is listed (and so
-    what is accepted)."""
-
-    iterator = _ListedChoiceIterator
-    offered = None
-    _rows = None
-
-    def __init__(self, *args, label_field=None, **kwargs):
-        # With ``label_field`` the rows are (pk, label) pairs read with values_list, not model
-        # instances (100 stations at city scale), and a choice cleans to an instance holding
-        # just its pk and label: enough to filter by.
-        self.label_field = label_field
-        super().__init__(*args, **kwargs)
-
-    def rows(self):
-        if self._rows is None:
-            queryset = self.offered if self.offered is not None else self.queryset
-            if self.label_field:
-                queryset = queryset.values_list("pk", self.label_field)
-            self._rows = list(queryset)
-        return self._rows
-
-    def offer_rows(self, rows):
-        """List (and accept) these (pk, label) pairs, already read elsewhere (``label_field``)."""
-        self._rows = list(rows)
-
-    def offer(self, queryset, empty_label=None):
-        self.offered, self._rows = queryset, None
-        if empty_label is not None:
-            self.empty_label = empty_label
-        self.widget.choices = self.choices
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        key = str(getattr(value, "pk", value))
-        for obj in self.rows():
-            if self.label_field:
-                if str(obj[0]) == key:
-                    return self.queryset.model(pk=obj[0], **{self.label_field: obj[1]})
-            elif str(obj.pk) == key:
-                return obj
-        raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                    params={"value": value})
-
-
-class ListedChoiceFilter(ScopedModelChoiceFilter):
-    """A scoped dropdown filter listed and validated in one query."""
-
-    field_class = ListedModelChoiceField
+from .models import Organisation, Region, Staff, Station
 
 
 class StaffChoiceFilter(ListedChoiceFilter):
@@ -106,7 +27,7 @@ class StaffChoiceFilter(ListedChoiceFilter):
         return field
 
     def _offer(self, field):
-        from .scoping import scope_for
+        from portal.scoping import scope_for
 
         request, data = self.parent.request, self.parent.data or {}
         scope = scope_for(request.user) if request is not None else None
@@ -135,7 +56,7 @@ class StationChoiceFilter(ListedChoiceFilter):
     def field(self):
         field = super().field
         if field.offered is None:
-            from .scoping import scope_for
+            from portal.scoping import scope_for
 
             request = self.parent.request
             names = scope_for(request.user).station_names if request is not None else ()
@@ -147,89 +68,6 @@ class StationChoiceFilter(ListedChoiceFilter):
 def station_filter(field_name="station"):
     return StationChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"),
                                label_field="name")
-
-
-def _attrs(attrs):
-    """HTML attributes as Django's attrs.html writes them (in order; True bare, False left out)."""
-    return "".join(f" {name}" if value is True else f' {name}="{text(value)}"'
-                   for name, value in attrs.items() if value is not False)
-
-
-class FastSelect(forms.Select):
-    """A <select> whose options are written in Python: Django renders each <option> through a
-    template (~0.1 ms an option), which made a list page's filter form cost more than its SQL."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
-        if any(isinstance(label, list | tuple) for _value, label in choices):
-            return super().render(name, value, attrs, renderer)  # option groups: Django's way
-        selected = next(iter(self.format_value(value)), None)
-        options = []
-        for key, label in choices:
-            key = "" if key is None else str(key)
-            mark = " selected" if key == selected else ""
-            options.append(f'<option value="{text(key)}"{mark}>{text(label)}</option>')
-        return mark_safe(f'<select name="{text(name)}"{_attrs(self.build_attrs(self.attrs, attrs))}>'
-                         f'{"".join(options)}</select>')
-
-
-class _FastInputMixin:
-    """An <input> written in Python, as Django's input.html template writes it."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        value = self.format_value(value)
-        shown = "" if value is None else f' value="{text(value)}"'
-        return mark_safe(f'<input type="{self.input_type}" name="{text(name)}"{shown}'
-                         f'{_attrs(self.build_attrs(self.attrs, attrs))}>')
-
-
-class FastTextInput(_FastInputMixin, forms.TextInput):
-    pass
-
-
-class FastDateInput(_FastInputMixin, forms.DateInput):
-    pass
-
-
-class FastNumberInput(_FastInputMixin, forms.NumberInput):
-    pass
-
-
-FAST_WIDGETS = {forms.Select: FastSelect, forms.TextInput: FastTextInput, forms.DateInput: FastDateInput,
-                forms.NumberInput: FastNumberInput}
-
-
-class SearchFilterSet(django_filters.FilterSet):
-    """Every filterset has ``q``: free text over ``search_fields``. Its form's widgets are
-    written in Python (``FAST_WIDGETS``): a list page's filter form cost more than its SQL."""
-
-    search_fields: tuple = ()
-    q = django_filters.CharFilter(method="search", label=_("Search"))
-
-    @property
-    def form(self):
-        form = super().form
-        if not getattr(form, "_styled", False):
-            for field in form.fields.values():
-                widget = field.widget
-                css = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
-                widget.attrs.setdefault("class", css)
-                if type(widget) in FAST_WIDGETS:
-                    widget.__class__ = FAST_WIDGETS[type(widget)]
-                elif isinstance(widget, forms.NullBooleanSelect):
-                    # "Unknown" (未知) read as a value; an unset yes/no filter reads like the others.
-                    widget.choices = [("unknown", "---------"), *widget.choices[1:]]
-            form._styled = True
-        return form
-
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        query = Q()
-        for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(query)
 
 
 class StationFilterSet(SearchFilterSet):
@@ -265,25 +103,3 @@ class StaffFilterSet(SearchFilterSet):
     def filter_active(self, queryset, name, value):
         active = queryset.active()
         return active if value else queryset.exclude(pk__in=active.values("pk"))
-
-
-class AccessLogFilterSet(SearchFilterSet):
-    search_fields = ("username", "object_repr", "object_id", "object_type")
-    role = django_filters.ChoiceFilter(choices=[*Role.choices, ("superuser", _("Superuser"))], label=_("role"))
-    ip = django_filters.CharFilter(field_name="ip", label=_("IP address"), method="filter_ip")
-    since = django_filters.DateFilter(field_name="at", lookup_expr="date__gte", label=_("from"))
-    until = django_filters.DateFilter(field_name="at", lookup_expr="date__lte", label=_("to"))
-
-    class Meta:
-        model = AccessLog
-        fields = ["q", "action", "username", "role", "result", "ip", "since", "until"]
-
-    def filter_ip(self, queryset, name, value):
-        from django.core.exceptions import ValidationError
-        from django.core.validators import validate_ipv46_address
-
-        try:
-            validate_ipv46_address(value.strip())
-        except ValidationError:
-            return queryset.none()  # a partial or malformed address matches nothing, never a 500
-        return queryset.filter(ip=value.strip())

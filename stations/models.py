@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from portal.history import AuditHistory
+from portal.scoping import ScopedQuerySet, scope_for
+
 from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role
-from .history import AuditHistory
-from .scoping import ScopedQuerySet, scope_for
 
 LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE]
 
@@ -276,69 +277,3 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.number}"
-
-
-class AccessLog(models.Model):
-    """An entry of the access log (访问日志): logins, views of sensitive records, reveals, exports.
-
-    Written only by ``access_log_record``; nobody edits or deletes it from the portal."""
-
-    class Action(models.TextChoices):
-        LOGIN = "login", _("Login")
-        LOGIN_FAILED = "login_failed", _("Failed login")
-        LOGOUT = "logout", _("Logout")
-        VIEW = "view", _("View of a sensitive record")
-        REVEAL = "reveal", _("Reveal of a full value")
-        EXPORT = "export", _("Export")
-
-    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(_("username"), max_length=150)
-    role = models.CharField(_("role"), max_length=20, blank=True)
-    action = models.CharField(_("action"), max_length=20, choices=Action.choices, db_index=True)
-    object_type = models.CharField(_("record type"), max_length=60, blank=True)
-    object_id = models.CharField(_("record"), max_length=40, blank=True)
-    object_repr = models.CharField(_("description"), max_length=200, blank=True)
-    result = models.CharField(_("result"), max_length=20, default="ok")
-    ip = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-at"]
-        verbose_name = _("access log entry")
-        verbose_name_plural = _("access log")
-
-    def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
-
-
-class ExportJob(models.Model):
-    """A large export running in the background (大数据导出任务): progress, then a file to download."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Running")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs")
-    kind = models.CharField(_("kind"), max_length=40)
-    params = models.JSONField(_("parameters"), default=dict, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    total = models.PositiveIntegerField(_("rows to write"), default=0)
-    done = models.PositiveIntegerField(_("rows written"), default=0)
-    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
-    error = models.CharField(_("error"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("export job")
-        verbose_name_plural = _("export jobs")
-
-    def __str__(self):
-        return f"{self.kind} #{self.pk}"
-
-    @property
-    def percent(self):
-        return 100 if self.status == self.Status.DONE else (int(self.done * 100 / self.total) if self.total else 0)

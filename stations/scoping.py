@@ -1,50 +1,24 @@
-"""Who may see what: the one mechanism that maps a user to the stations in their scope.
+"""How a user maps to the stations of their scope: their post (``Staff``) decides.
 
 A social worker or station head sees their station; a bureau, guidance-center or auditor
 user sees every station of their county; a city (or province) viewer sees every station of
 the counties under their region. Everybody else sees nothing (deny by default).
-
-Every scoped model's default manager is built on ``ScopedQuerySet`` and declares how it
-reaches a station (``scope_field``); pages, API viewsets, exports, figures and form
-dropdowns all call ``.visible_to(user)`` and nothing else.
 """
 
-from dataclasses import dataclass
+from django.db import connection
 
-from django.db import connection, models
+from portal.scoping import NOTHING, Scope
 
-from .choices import STATION_ROLES, RegionLevel
+from .choices import STATION_ROLES, RegionLevel, Role
 
-
-@dataclass(frozen=True)
-class Scope:
-    """The stations (and counties) a user may see; ``None`` means every one."""
-
-    station_ids: frozenset | None
-    county_ids: frozenset | None
-    # (id, name) of the stations in the order of their towns, when the scope query read them
-    # (county and city users): the station dropdowns of list pages need no query of their own.
-    station_names: tuple = ()
-
-    @property
-    def is_global(self):
-        return self.station_ids is None
-
-    def allows_station(self, station_id):
-        return self.station_ids is None or station_id in self.station_ids
+# Roles that read figures only (SPEC §1): no person-level record reaches them.
+FIGURES_ONLY_ROLES = frozenset({Role.CITY_VIEWER})
 
 
-NOTHING = Scope(frozenset(), frozenset())
-EVERYTHING = Scope(None, None)
-
-
-def _compute_scope(user):
+def compute_scope(user):
+    """The scope of an active, non-superuser account (``portal.scoping`` handles the rest)."""
     from .models import Region, Station
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return NOTHING
-    if user.is_superuser:
-        return EVERYTHING
     staff = getattr(user, "staff", None)
     if staff is None or not staff.is_active:
         return NOTHING
@@ -77,29 +51,7 @@ def _compute_scope(user):
                 stations.append((town_code or "", pk, name))
     stations.sort()
     return Scope(frozenset(pk for _code, pk, _name in stations), frozenset(county_ids),
-                 tuple((pk, name) for _code, pk, name in stations))
+                 station_names=tuple((pk, name) for _code, pk, name in stations),
+                 people=staff.role not in FIGURES_ONLY_ROLES)
 
 
-def scope_for(user):
-    """The user's scope, computed once per user object (i.e. once per request)."""
-    scope = getattr(user, "_scope_cache", None)
-    if scope is None:
-        scope = _compute_scope(user)
-        try:
-            user._scope_cache = scope
-        except AttributeError:  # AnonymousUser is immutable enough
-            pass
-    return scope
-
-
-class ScopedQuerySet(models.QuerySet):
-    """Querysets of models that belong to a station. The model names its path to the
-    station in ``scope_field`` ("station", "client__station", "pk" for Station itself)."""
-
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        field = self.model.scope_field
-        lookup = "pk__in" if field == "pk" else f"{field}__in"
-        return self.filter(**{lookup: sorted(scope.station_ids)})

@@ -1,108 +1,14 @@
-"""Writes of the organisation layer: staff accounts, stations, the access log."""
+"""Writes of the organisation layer: staff accounts and stations."""
 
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from portal.locking import check_not_changed_since
+
 from .choices import Role
-from .models import AccessLog, Staff, Station
-
-
-def client_ip(request):
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
-
-
-def access_log_record(*, request, action, user=None, username="", obj=None, object_repr="", result="ok"):
-    """Append one entry to the access log. Never raises into the request that caused it."""
-    if user is None and request is not None and getattr(request, "user", None) is not None:
-        user = request.user if request.user.is_authenticated else None
-    staff = getattr(user, "staff", None) if user is not None else None
-    return AccessLog.objects.create(
-        user=user,
-        username=(user.get_username() if user is not None else username)[:150],
-        role=staff.role if staff is not None else ("superuser" if user is not None and user.is_superuser else ""),
-        action=action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
-        result=result,
-        ip=client_ip(request),
-    )
-
-
-# --- Optimistic locking ------------------------------------------------------------------
-# An edit form carries the values the record had when it was opened (``record_state``); the
-# save compares them with the row, locked, inside its transaction. If someone else saved in
-# between, the save is refused with the fields that changed, never silently overwritten.
-
-
-class ConcurrentEditError(ValidationError):
-    """Someone else saved the record after it was opened; ``changes`` lists
-    (field name, value when opened, value now) for every field they changed."""
-
-    def __init__(self, changes, who=""):
-        self.changes = changes
-        messages = {}
-        for name, _loaded, now in changes:
-            messages[name] = [
-                _("Changed by %(who)s after you opened this page; it is now: %(value)s") % {"who": who or _("someone else"),
-                                                                                           "value": now or "—"}
-            ]
-        super().__init__(messages)
-
-
-def record_state(instance, field_names):
-    """The record's values of ``field_names`` as strings (what an edit form started from)."""
-    opts = instance._meta
-    return {name: opts.get_field(name).value_to_string(instance) for name in field_names}
-
-
-def _display(instance, name):
-    field = instance._meta.get_field(name)
-    value = getattr(instance, name)
-    if value is None or value == "":
-        return ""
-    if field.choices:
-        return str(getattr(instance, f"get_{name}_display")())
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return str(value)
-
-
-def last_editor(instance):
-    history = getattr(instance, "history", None)
-    row = history.select_related("history_user__staff").order_by("-history_date").first() if history else None
-    user = getattr(row, "history_user", None)
-    if user is None:
-        return ""
-    staff = getattr(user, "staff", None)
-    name = staff.name if staff is not None else user.get_username()
-    return f"{name} ({timezone.localtime(row.history_date):%Y-%m-%d %H:%M})"
-
-
-def concurrent_changes(instance, expected):
-    """(field, value when opened, value now) of the fields whose stored value differs from
-    ``expected``; ``instance`` is the current row."""
-    if not expected:
-        return []
-    now = record_state(instance, expected.keys())
-    return [(name, expected[name], _display(instance, name)) for name in expected if now[name] != expected[name]]
-
-
-def check_not_changed_since(*, model, pk, expected):
-    """Lock the row and refuse (``ConcurrentEditError``) if it changed since ``expected`` was read.
-    Call inside the saving transaction."""
-    if not expected or pk is None:
-        return
-    current = model._base_manager.select_for_update().get(pk=pk)
-    changes = concurrent_changes(current, expected)
-    if changes:
-        raise ConcurrentEditError(changes, who=last_editor(current))
+from .models import Staff, Station
 
 
 @transaction.atomic

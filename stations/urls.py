@@ -18,5 +18,4 @@ urlpatterns = [
     path("staff/add/", views.StaffEditView.as_view(), name="staff_add"),
     path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
     path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff_deactivate"),
-    path("access-log/", views.AccessLogListView.as_view(), name="accesslog_list"),
 ]

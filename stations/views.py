@@ -1,18 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponseRedirect, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.xlsx import Column
+
 from . import services
-from .exports import Column
-from .filters import AccessLogFilterSet, OrganisationFilterSet, StaffFilterSet, StationFilterSet
+from .filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
 from .forms import OrganisationForm, StaffForm, StationForm
-from .generic import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
-from .models import AccessLog, Organisation, Staff, Station
+from .models import Organisation, Staff, Station
 
 
 class StationListView(ObjectListView):
@@ -114,32 +115,6 @@ class StaffDeactivateView(ObjectPermissionMixin, View):
         return HttpResponseRedirect(staff.get_absolute_url())
 
 
-class AccessLogListView(ObjectListView):
-    """The access log: auditors search it and export it; nobody edits it."""
-
-    queryset = AccessLog.objects.all()
-    filterset_class = AccessLogFilterSet
-    template_name = "stations/accesslog_list.html"
-    export_columns = [
-        Column(_("time"), "at", 20), Column(_("username"), "username"), Column(_("role"), "role"),
-        Column(_("action"), "get_action_display"), Column(_("record type"), "object_type", 18),
-        Column(_("record"), "object_id"), Column(_("description"), "object_repr", 40), Column(_("result"), "result"),
-        Column(_("IP address"), "ip"),
-    ]
-
-    def get_base_queryset(self):
-        # The log is not station data: the permission alone (auditor, bureau admin) decides.
-        # County users see their county's users' entries; superusers see all.
-        from .scoping import scope_for
-
-        scope = scope_for(self.request.user)
-        queryset = self.queryset.select_related("user")
-        if scope.is_global:
-            return queryset
-        visible_users = Staff.objects.visible_to(self.request.user).values("user")
-        return queryset.filter(Q(user__in=visible_users) | Q(user__isnull=True))
-
-
 class HomeView(LoginRequiredMixin, TemplateView):
     """The landing page: the stations of the user's scope at a glance."""
 
@@ -151,22 +126,3 @@ class HomeView(LoginRequiredMixin, TemplateView):
             Station.objects.visible_to(self.request.user).select_related("town", "operator").with_worker_count()
         )
         return context
-
-
-def _error_page(template, status):
-    def view(request, exception=None):
-        return render(request, template, status=status)
-
-    return view
-
-
-bad_request = _error_page("errors/400.html", 400)
-permission_denied = _error_page("errors/403.html", 403)
-page_not_found = _error_page("errors/404.html", 404)
-
-
-def server_error(request):
-    # No context processors: the failure may be in one of them.
-    from django.template import loader
-
-    return HttpResponseServerError(loader.get_template("errors/500.html").render())

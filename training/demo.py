@@ -14,7 +14,6 @@ import datetime
 import random
 from decimal import Decimal
 
-from django.apps import apps
 from django.utils import timezone
 
 from stations.choices import CertificateLevel, Role
@@ -292,7 +291,8 @@ def _seed_evaluations(rng, stations, station_workers, today):
 
 
 def _seed_competitions(rng, county, stations, station_workers, experts, today):
-    Case = _optional_model("services", "Case")
+    from services.models import Case
+
     events = [
         ("浚县首届乡镇（街道）社会工作服务站成果展示暨社工服务案例大赛", _d("2023-12-21"), 2023),
         ("浚县第二届社工服务案例大赛", _d("2024-12-19"), 2024),
@@ -311,9 +311,7 @@ def _seed_competitions(rng, county, stations, station_workers, experts, today):
         )
         for index, station in enumerate(stations):
             title = f"{station.short_name}：{CASE_TITLES[(index + year) % len(CASE_TITLES)]}"
-            case = None
-            if Case is not None:
-                case = Case.objects.filter(station=station, intake_on__year=year).order_by("intake_on", "pk").first()
+            case = Case.objects.filter(station=station, intake_on__year=year).order_by("intake_on", "pk").first()
             submission, created = Submission.objects.get_or_create(
                 event=event, title=title,
                 defaults={"station": station, "case": case, "summary": f"{station.name}在{year}年的代表性服务案例。"},
@@ -329,13 +327,6 @@ def _seed_competitions(rng, county, stations, station_workers, experts, today):
             for submission, award in zip(ranked, awards, strict=False):
                 submission.award = award
                 submission.save(update_fields=["award"])
-
-
-def _optional_model(app_label, model_name):
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
 
 
 def _new_certificates(workers):

@@ -3,7 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
+from portal.filters import ScopedModelChoiceFilter, SearchFilterSet
+from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff, Station
 
 from .choices import (

@@ -2,10 +2,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import DateInput, ScopedFormMixin
+from portal.scoping import scope_for
 from stations.choices import RegionLevel, Role
-from stations.forms import DateInput, ScopedFormMixin
 from stations.models import Region, Staff
-from stations.scoping import scope_for
 
 from . import services
 from .models import (

@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import AuditHistory
+from portal.scoping import ScopedQuerySet, scope_for
 from stations.choices import CertificateLevel, RegionLevel
-from stations.history import AuditHistory
 from stations.models import Certificate, Organisation, Region, Staff, Station
-from stations.scoping import ScopedQuerySet, scope_for
 
 from .choices import (
     AwardLevel,

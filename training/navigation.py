@@ -1,8 +1,8 @@
-"""Menu entries of the training app (see stations.navigation)."""
+"""Menu entries of the training app (see portal.navigation)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from stations.navigation import MenuItem, register
+from portal.navigation import MenuItem, register
 
 register(
     MenuItem("training", _("Trainings"), "training:training_list", "training.view_training", "mortarboard", 10),

@@ -7,8 +7,9 @@ rectification items of their station. Incentive payouts are money owed to named 
 county staff, the city and auditors read them, a worker sees only their own on their page.
 """
 
+from portal.roles import grant
 from stations.choices import Role
-from stations.roles import COUNTY_STAFF, READERS, grant
+from stations.roles import COUNTY_STAFF, READERS
 
 MANAGERS = {Role.CENTER_SUPERVISOR, Role.BUREAU_ADMIN}
 EDIT = ["view", "add", "change"]

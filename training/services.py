@@ -261,27 +261,19 @@ def rating_band_save(*, band: RatingBand):
 
 
 def evaluation_evidence(*, evaluation):
-    """What the station's own records show in the evaluation's period, per evidence source.
-
-    Reads the services app's models when they are installed (a lower layer); the figures
-    are counted once here, not per item."""
-    from django.apps import apps
+    """What the station's own records show in the evaluation's period, per evidence source
+    (training sits above services in the layers: it reads their records, never the reverse);
+    the figures are counted once here, not per item."""
+    from services.models import Activity, Case, GroupSession, ResourceLink, Visit
 
     station, start, end = evaluation.station_id, evaluation.period_start, evaluation.period_end
-    evidence = {}
-    counters = {
-        EvidenceSource.VISITS: ("services", "Visit", {"station": station, "visited_on__range": (start, end)}),
-        EvidenceSource.CASES: ("services", "Case", {"station": station, "intake_on__range": (start, end)}),
-        EvidenceSource.GROUPS: ("services", "GroupSession", {"group__station": station, "held_on__range": (start, end)}),
-        EvidenceSource.ACTIVITIES: ("services", "Activity", {"station": station, "held_on__range": (start, end)}),
-        EvidenceSource.RESOURCES: ("services", "ResourceLink", {"station": station, "linked_on__range": (start, end)}),
+    evidence = {
+        EvidenceSource.VISITS: Visit.objects.filter(station=station, visited_on__range=(start, end)).count(),
+        EvidenceSource.CASES: Case.objects.filter(station=station, intake_on__range=(start, end)).count(),
+        EvidenceSource.GROUPS: GroupSession.objects.filter(group__station=station, held_on__range=(start, end)).count(),
+        EvidenceSource.ACTIVITIES: Activity.objects.filter(station=station, held_on__range=(start, end)).count(),
+        EvidenceSource.RESOURCES: ResourceLink.objects.filter(station=station, linked_on__range=(start, end)).count(),
     }
-    for source, (app_label, model_name, lookup) in counters.items():
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
-        evidence[source] = model._default_manager.filter(**lookup).count()
     evidence[EvidenceSource.SUPERVISIONS] = Supervision.objects.filter(
         station=station, supervised_on__range=(start, end)
     ).count()

@@ -12,15 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from stations.exports import Column, list_workbook, xlsx_response
-from stations.generic import (
+from accounts.models import AccessLog
+from portal.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
     permission_name,
 )
-from stations.models import AccessLog, Staff, Station
+from portal.xlsx import Column, list_workbook, xlsx_response
+from stations.models import Staff, Station
 
 from . import services
 from .choices import RectificationStatus
@@ -176,7 +177,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
-            from stations.services import access_log_record
+            from accounts.services import access_log_record
 
             title = str(_("Training hours"))
             access_log_record(request=request, action=AccessLog.Action.EXPORT,

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField
 from stations.models import Staff, Station
 
 from .. import idnumbers, privacy, services

@@ -4,7 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
-from stations.api.viewsets import ScopedModelViewSet
+from portal.api.viewsets import ScopedModelViewSet
 
 from .. import privacy
 from ..filters import ClientFilterSet, HouseholdFilterSet

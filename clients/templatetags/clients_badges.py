@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from stations.html import text
+from portal.html import text
 
 from .. import privacy
 from ..models import CategoryMembership

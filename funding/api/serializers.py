@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField
 from stations.models import Organisation, Station
 
 from .. import services

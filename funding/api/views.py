@@ -6,7 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from stations.api.viewsets import ScopedModelViewSet
+from portal.api.viewsets import ScopedModelViewSet
 
 from .. import services
 from ..filters import ContractFilterSet, FundingSourceFilterSet, PerformanceEvaluationFilterSet

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import Client
-from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField
 from stations.models import Staff, Station
 
 from .. import services

@@ -4,8 +4,8 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from stations.api.pagination import KeysetPagination
-from stations.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.api.pagination import KeysetPagination
+from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import services
 from ..filters import (

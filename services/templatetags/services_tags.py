@@ -6,7 +6,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from stations.html import text
+from portal.html import text
 
 register = template.Library()
 

@@ -1,9 +1,6 @@
-from rest_framework import exceptions
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.response import Response
+from portal.api.serializers import history_version
+from portal.api.viewsets import ScopedModelViewSet
 
-from ..auth import second_factor_required, token_refused_message
 from ..filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
 from ..models import Organisation, Staff, Station
 from .serializers import (
@@ -11,9 +8,7 @@ from .serializers import (
     StaffCreateSerializer,
     StaffSerializer,
     StationSerializer,
-    history_version,
 )
-from .viewsets import ScopedModelViewSet
 
 
 class StationViewSet(ScopedModelViewSet):
@@ -41,17 +36,3 @@ class StaffViewSet(ScopedModelViewSet):
 
     def get_serializer_class(self):
         return StaffCreateSerializer if self.action == "create" else StaffSerializer
-
-
-class AuthTokenView(ObtainAuthToken):
-    """Username and password → the account's API token; never to an account that must use
-    the second factor (``stations.auth.SecondFactorTokenAuthentication`` refuses it anyway)."""
-
-    def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        if second_factor_required(user):
-            raise exceptions.PermissionDenied(token_refused_message())
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})

@@ -3,13 +3,13 @@
 import io
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, F
 
+from bench import generate_scale
+from bench.generate_scale import SCALES, database_check
 from clients import idnumbers
 from clients.models import CategoryMembership, Client
 from reports import figures
-from reports.management.commands.generate_scale import SCALES, database_check
 from services.models import Activity, CaseNote, GroupSession, ResourceLink, Visit
 from stations.choices import RegionLevel
 from stations.models import Region, Staff, Station
@@ -22,7 +22,7 @@ TINY = SCALES["tiny"]
 @pytest.fixture
 def tiny():
     out = io.StringIO()
-    call_command("generate_scale", scale="tiny", stdout=out)
+    generate_scale.run("tiny", stdout=out)
     return out.getvalue()
 
 
@@ -69,7 +69,7 @@ def test_rollup_reconciles_and_a_second_run_writes_nothing(tiny):
     assert figures.reconcile() == []
     visits = Visit.objects.count()
     out = io.StringIO()
-    call_command("generate_scale", scale="tiny", stdout=out)
+    generate_scale.run("tiny", stdout=out)
     assert "already loaded" in out.getvalue()
     assert Visit.objects.count() == visits
 
@@ -77,7 +77,7 @@ def test_rollup_reconciles_and_a_second_run_writes_nothing(tiny):
 def test_the_xun_county_demo_stays_intact():
     demo = list(Region.objects.filter(code__startswith="41").order_by("code").values_list("code", "name", "parent"))
     demo_stations = list(Station.objects.filter(county__code__startswith="41").values_list("pk", "name"))
-    call_command("generate_scale", scale="tiny", stdout=io.StringIO())
+    generate_scale.run("tiny", stdout=io.StringIO())
     assert list(Region.objects.filter(code__startswith="41").order_by("code").values_list(
         "code", "name", "parent")) == demo
     assert list(Station.objects.filter(county__code__startswith="41").values_list("pk", "name")) == demo_stations

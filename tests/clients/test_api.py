@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
+from accounts.models import AccessLog
 from clients.models import Client, Household
-from stations.models import AccessLog
 
 from .conftest import new_id_number
 

@@ -153,7 +153,7 @@ def test_preview_writes_nothing(xiaohe):
 
 
 def test_imported_through_the_web_the_history_keeps_the_address(web, xiaohe):
-    """Where the history keeps the client's IP address (stations.history.AuditHistory), the
+    """Where the history keeps the client's IP address (portal.history.AuditHistory), the
     import's rows have the address of the request that committed it."""
     history_fields = {f.name for f in Client.history.model._meta.fields}
     rows = _new_rows(3, seed=51)

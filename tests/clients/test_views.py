@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from accounts.models import AccessLog
 from clients.choices import Category
 from clients.models import Client
-from stations.models import AccessLog
 
 from .conftest import new_id_number
 

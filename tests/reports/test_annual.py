@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from accounts.models import AccessLog
 from reports import figures
 from reports.summary import annual_summary
-from stations.models import AccessLog
 from tests.reports.test_bulletin import COVER_KEYS, STATION_KEYS, as_cells, table
 from tests.reports.test_figures import D, records  # noqa: F401  (fixture)
 

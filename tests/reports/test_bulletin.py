@@ -7,9 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from accounts.models import AccessLog
 from reports import figures
 from services.models import Activity, Case
-from stations.models import AccessLog, Station
+from stations.models import Station
 from tests.reports.test_figures import D, make_activity, make_case, records  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db

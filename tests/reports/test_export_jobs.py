@@ -9,10 +9,11 @@ import pytest
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from accounts.models import AccessLog
 from clients.idnumbers import mask
-from reports import jobs
+from reports.exports import jobs
+from reports.models import ExportJob
 from services.models import Visit
-from stations.models import AccessLog, ExportJob
 from tests.reports.test_figures import D, make_client, make_visit, records  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +98,7 @@ def test_id_numbers_are_text_and_masked_unless_the_role_may_see_them(web, bureau
 
 
 def test_sheets_split_below_the_row_limit_and_progress_is_reported(web, bureau, records, monkeypatch):  # noqa: F811
-    monkeypatch.setattr("stations.exports.EXCEL_MAX_ROWS", 3)  # 2 rows and a header per sheet
+    monkeypatch.setattr("portal.xlsx.EXCEL_MAX_ROWS", 3)  # 2 rows and a header per sheet
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
     seen = []
     original = ExportJob.objects.filter

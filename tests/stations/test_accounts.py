@@ -6,7 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from stations.models import AccessLog, Staff
+from accounts.models import AccessLog
+from stations.models import Staff
 
 pytestmark = pytest.mark.django_db
 

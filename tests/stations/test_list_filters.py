@@ -87,7 +87,7 @@ def test_training_list_filters_by_the_attendees_station(web, bureau, station_xia
 def test_fast_select_renders_what_django_renders(value):
     from django import forms
 
-    from stations.filters import FastSelect
+    from portal.filters import FastSelect
 
     def normalise(html):
         html = re.sub(r">\s+<", "><", html.replace("selected>", " selected>").replace("  ", " ")).strip()
@@ -102,7 +102,7 @@ def test_fast_select_renders_what_django_renders(value):
 
 
 def test_capped_count_reaches_ten_pages_past_the_page_asked_for():
-    from stations.generic import CappedCount, CappedCountPaginator
+    from portal.views import CappedCount, CappedCountPaginator
 
     class Small(CappedCountPaginator):
         cap, ahead = 5, 2
@@ -117,7 +117,7 @@ def test_capped_count_reaches_ten_pages_past_the_page_asked_for():
 
 
 def test_a_deep_page_is_served_past_the_minimum_cap(api, web, bureau, monkeypatch):
-    from stations.generic import CappedCountPaginator
+    from portal.views import CappedCountPaginator
 
     monkeypatch.setattr(CappedCountPaginator, "cap", 3)
     response = api(bureau).get("/api/v1/staff/", {"page_size": 1, "page": 15})
@@ -134,7 +134,7 @@ def test_a_deep_page_is_served_past_the_minimum_cap(api, web, bureau, monkeypatc
 def test_fast_inputs_render_what_django_renders(widget, value):
     from django import forms
 
-    from stations import filters
+    from portal import filters
 
     attrs = {"id": "id_q", "class": "form-control form-control-sm"}
     django_html = getattr(forms, widget)().render("q", value, attrs)

@@ -3,8 +3,8 @@
 import pytest
 from openpyxl import load_workbook
 
+from portal.scoping import scope_for
 from stations.models import Staff, Station
-from stations.scoping import scope_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from openpyxl import load_workbook
 
+from accounts.services import access_log_record
 from stations import services
 from stations.choices import Role
 from stations.models import Organisation, Staff, Station
@@ -104,7 +105,7 @@ def test_staff_form_offers_only_visible_stations(web, xiaohe_head):
 
 
 def test_staff_export_is_logged(web, bureau):
-    from stations.models import AccessLog
+    from accounts.models import AccessLog
 
     response = web(bureau).get("/staff/", {"export": "xlsx", "role": "social_worker"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
@@ -139,7 +140,7 @@ def test_list_pages_query_count_does_not_grow_with_rows(web, bureau_admin, count
     def add_rows(n):
         _make_orgs(n)
         for i in range(n):
-            services.access_log_record(request=None, action="export", username=f"u{i}")
+            access_log_record(request=None, action="export", username=f"u{i}")
             services.staff_create(username=f"w{url[1:4]}{i}{n}", name=f"社工{i}", role=Role.SOCIAL_WORKER,
                                   organisation=station_xiaohe.operator, station=station_xiaohe, password="Qz7#kLmw2Pxv")
 

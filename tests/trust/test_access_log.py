@@ -7,7 +7,7 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 from openpyxl import load_workbook
 
-from stations.models import AccessLog
+from accounts.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_exports_are_logged_with_role_ip_and_filter(web, xiaohe):
 
 
 def test_the_client_ip_behind_the_proxy_is_the_users(client, demo_passwords, settings):
-    from stations.auth import ProxyClientIPMiddleware
+    from accounts.auth import ProxyClientIPMiddleware
 
     settings.PROXY_COUNT = 1
     middleware = ProxyClientIPMiddleware(lambda request: request)
@@ -93,7 +93,7 @@ def test_the_log_page_offers_no_way_to_change_it(web, auditor, bureau_admin):
         assert client.post("/access-log/", {"id": entry.pk}).status_code == 405
         for suffix in ("edit/", "delete/"):
             assert client.get(f"/access-log/{entry.pk}/{suffix}").status_code == 404
-    for name in ("stations:accesslog_edit", "stations:accesslog_delete", "stations:accesslog_detail"):
+    for name in ("accounts:accesslog_edit", "stations:accesslog_delete", "stations:accesslog_detail"):
         with pytest.raises(NoReverseMatch):
             reverse(name, args=[entry.pk])
 
@@ -102,10 +102,10 @@ def test_the_log_page_offers_no_way_to_change_it(web, auditor, bureau_admin):
 def test_the_admin_cannot_add_change_or_delete_entries(web, persona, request):
     client = web(request.getfixturevalue(persona))
     entry = AccessLog.objects.create(username="someone", action=AccessLog.Action.LOGIN)
-    assert client.get("/admin/stations/accesslog/add/").status_code in (302, 403)
-    assert client.post(f"/admin/stations/accesslog/{entry.pk}/change/", {"username": "x"}).status_code in (302, 403)
-    assert client.post(f"/admin/stations/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code in (302, 403)
-    assert client.post("/admin/stations/accesslog/", {"action": "delete_selected", "_selected_action": [entry.pk],
+    assert client.get("/admin/accounts/accesslog/add/").status_code in (302, 403)
+    assert client.post(f"/admin/accounts/accesslog/{entry.pk}/change/", {"username": "x"}).status_code in (302, 403)
+    assert client.post(f"/admin/accounts/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code in (302, 403)
+    assert client.post("/admin/accounts/accesslog/", {"action": "delete_selected", "_selected_action": [entry.pk],
                                                       "post": "yes"}).status_code in (200, 302, 403)
     entry.refresh_from_db()
     assert entry.username == "someone"
@@ -115,11 +115,11 @@ def test_even_a_superuser_cannot_change_or_delete_entries_in_the_admin(client, d
     root = django_user_model.objects.create_superuser("root", password="Root-pass-2023!")
     client.force_login(root)
     entry = AccessLog.objects.create(username="someone", action=AccessLog.Action.LOGIN)
-    assert client.get("/admin/stations/accesslog/").status_code == 200
-    assert client.get("/admin/stations/accesslog/add/").status_code == 403
-    assert client.post(f"/admin/stations/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    client.post(f"/admin/stations/accesslog/{entry.pk}/change/", {"username": "x", "action": "login"})
-    client.post("/admin/stations/accesslog/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
+    assert client.get("/admin/accounts/accesslog/").status_code == 200
+    assert client.get("/admin/accounts/accesslog/add/").status_code == 403
+    assert client.post(f"/admin/accounts/accesslog/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(f"/admin/accounts/accesslog/{entry.pk}/change/", {"username": "x", "action": "login"})
+    client.post("/admin/accounts/accesslog/", {"action": "delete_selected", "_selected_action": [entry.pk], "post": "yes"})
     entry.refresh_from_db()
     assert entry.username == "someone"
 

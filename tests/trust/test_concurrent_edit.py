@@ -4,6 +4,7 @@ shown what the first one changed, and nothing is silently overwritten."""
 import pytest
 from django.core.exceptions import ValidationError
 
+from portal import locking
 from stations import services
 from stations.forms import StaffForm
 from stations.models import Staff, Station
@@ -114,11 +115,11 @@ def test_second_staff_save_is_refused(bureau_admin, bureau):
 
 def test_the_service_rechecks_under_a_row_lock(station_baisi):
     # A save that passed the form's check but lost the race inside the transaction.
-    expected = services.record_state(station_baisi, ["phone", "brand"])
+    expected = locking.record_state(station_baisi, ["phone", "brand"])
     Station.objects.filter(pk=station_baisi.pk).update(phone="0392-3333333")
     stale = Station.objects.get(pk=station_baisi.pk)
     stale.brand = "别的品牌"
-    with pytest.raises(services.ConcurrentEditError) as raised:
+    with pytest.raises(locking.ConcurrentEditError) as raised:
         services.station_save(station=stale, expected=expected)
     assert raised.value.changes[0][0] == "phone"
     assert isinstance(raised.value, ValidationError)

@@ -27,10 +27,10 @@ urlpatterns = [
     path("suspicious/", _suspicious),
     path("", include("config.urls")),
 ]
-handler400 = "stations.views.bad_request"
-handler403 = "stations.views.permission_denied"
-handler404 = "stations.views.page_not_found"
-handler500 = "stations.views.server_error"
+handler400 = "portal.views.bad_request"
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 TRACE_MARKERS = ["Traceback", "secret-internal-detail", "File &quot;", 'File "', "django/core", "SECRET_KEY", "RuntimeError"]
 

@@ -3,8 +3,8 @@ value before and after; a record's detail page shows it."""
 
 import pytest
 
+from portal.history import history_entries, mask
 from stations import services
-from stations.history import history_entries, mask
 from stations.models import FIVE_HAVE, FIVE_STANDARDS, Organisation, Staff
 
 pytestmark = pytest.mark.django_db

@@ -165,3 +165,55 @@ def test_a_xiaohe_worker_cannot_reach_a_baisi_record(model, baisi_record, xiaohe
     detail_url = _url(f"{opts.app_label}:{opts.model_name}_detail", record.pk)
     if detail_url:
         assert web(xiaohe).get(detail_url).status_code in (403, 404), f"{detail_url} opens a 白寺站 record"
+
+
+PERSON_LEVEL = [m for m in REGISTRY if getattr(m, "person_level", False)]
+
+
+def test_the_person_level_models_are_declared():
+    names = {m._meta.label for m in PERSON_LEVEL}
+    assert {"clients.Client", "clients.Household", "services.Visit", "services.Case", "services.ActivityPhoto"} <= names
+
+
+@pytest.mark.parametrize("model", PERSON_LEVEL, ids=lambda m: m._meta.label)
+def test_a_city_viewer_reaches_no_person_level_record(model, baisi_record, city, bureau, web, api):
+    """SPEC §1: the city (or province) viewer reads figures only. No client, household, visit,
+    case or photo reaches them through the ORM scope, the API (list and detail), the web list,
+    search and export, or the web detail, although the record is in their region."""
+    record = baisi_record(model)
+    manager = model._default_manager
+    assert manager.visible_to(bureau).filter(pk=record.pk).exists()  # positive control
+    assert not manager.visible_to(city).exists()
+
+    for prefix in _api_routes(model):
+        client = api(city)
+        assert client.get(f"/api/v1/{prefix}/{record.pk}/").status_code in (403, 404), f"/api/v1/{prefix}/ opens it"
+        response = client.get(f"/api/v1/{prefix}/")
+        if response.status_code == 200:
+            body = response.json()
+            rows = body["results"] if isinstance(body, dict) else body
+            assert rows == [], f"/api/v1/{prefix}/ lists person-level records to the city viewer"
+        else:
+            assert response.status_code == 403, (prefix, response.status_code)
+
+    opts = model._meta
+    list_url = _url(f"{opts.app_label}:{opts.model_name}_list")
+    if list_url:
+        page = web(city).get(list_url)
+        if page.status_code != 403:
+            assert page.status_code == 200, (list_url, page.status_code)
+            listed = page.context.get("paginator")
+            queryset = listed.object_list if listed is not None else page.context.get("object_list")
+            if hasattr(queryset, "exists"):
+                assert not queryset.exists(), f"{list_url} lists person-level records to the city viewer"
+            exported = web(city).get(list_url, {"export": "xlsx"})
+            if exported.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+                assert load_workbook(io.BytesIO(exported.content)).active.max_row <= 1, f"{list_url} exports people"
+    detail_url = _url(f"{opts.app_label}:{opts.model_name}_detail", record.pk)
+    if detail_url:
+        assert web(city).get(detail_url).status_code in (403, 404), f"{detail_url} opens a person-level record"
+
+
+def test_a_city_viewer_still_reads_the_figures(county_demo, city, web):
+    page = web(city).get("/")
+    assert page.status_code == 200

@@ -6,7 +6,7 @@ import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from stations.models import AccessLog
+from accounts.models import AccessLog
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "Xunxian@2023"

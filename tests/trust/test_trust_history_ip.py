@@ -14,9 +14,9 @@ from clients import idnumbers
 from clients import services as client_services
 from clients.choices import Category
 from funding import services as funding_services
+from portal.history import history_entries
 from services import services as visit_services
 from services.choices import VisitKind
-from stations.history import history_entries
 from stations.models import Organisation, Region, Staff
 from training import services as training_services
 from training.models import Training

@@ -1,7 +1,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from stations.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField
 from stations.models import Organisation, Region, Staff, Station
 
 from .. import services
@@ -32,7 +32,7 @@ class TrainingSerializer(serializers.ModelSerializer):
                   "trainers", "expert_trainers", "attendees", "attendee_count", "content"]
 
     def validate_county(self, county):
-        from stations.scoping import scope_for
+        from portal.scoping import scope_for
 
         scope = scope_for(self.context["request"].user)
         if not scope.is_global and county.pk not in scope.county_ids:

@@ -1,6 +1,6 @@
 from django.db.models import Count, Prefetch
 
-from stations.api.viewsets import ScopedModelViewSet
+from portal.api.viewsets import ScopedModelViewSet
 
 from ..filters import StationEvaluationFilterSet, SupervisionFilterSet, TrainingFilterSet
 from ..models import ItemScore, StationEvaluation, Supervision, Training

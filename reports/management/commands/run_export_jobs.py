@@ -1,4 +1,4 @@
-"""A separate worker process for large exports (see reports.jobs).
+"""A separate worker process for large exports (see reports.exports.jobs).
 
     python manage.py run_export_jobs           # keep polling the queue
     python manage.py run_export_jobs --once    # run what is queued, then exit (cron)
@@ -13,7 +13,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections, connection
 
-from reports.jobs import export_jobs_run_queued
+from reports.exports.jobs import export_jobs_run_queued
 
 
 class Command(BaseCommand):

@@ -1,0 +1,226 @@
+"""Shared views every app declares its pages with (NetBox's generic views, scaled down).
+
+A page names its ``queryset``, ``filterset_class``, ``form_class``, ``template_name`` and,
+for lists, ``export_columns``; scoping, permissions, filtering, pagination and export
+happen here once.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from . import access
+from .xlsx import list_workbook, xlsx_response
+
+
+def permission_name(model, action):
+    return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
+
+
+class ObjectPermissionMixin(LoginRequiredMixin):
+    """Requires the role permission for ``action`` on the view's model (403 otherwise)."""
+
+    action = "view"
+
+    def get_model(self):
+        return self.queryset.model
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if not request.user.has_perm(permission_name(self.get_model(), self.action)):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        model = self.get_model()
+        user = self.request.user
+        context.update(
+            model_opts=model._meta,
+            can_add=user.has_perm(permission_name(model, "add")),
+            can_change=user.has_perm(permission_name(model, "change")),
+        )
+        return context
+
+
+class CappedCount(int):
+    """A row count that stopped counting at the cap: shows as "500+"."""
+
+    def __str__(self):
+        return f"{int(self):,}+"
+
+
+class CappedCountPaginator(Paginator):
+    """Counts only as far as the pages a reader can reach from here (PERFORMANCE.md: no exact
+    COUNT(*) over millions of rows per page): up to ten pages past the one asked for, at least
+    ``cap`` rows. Up to that the count is exact; past it the count reads "500+" and more pages
+    appear as the reader goes on (searching is the way to old rows, not page 500)."""
+
+    cap = 500
+    ahead = 10
+
+    def __init__(self, *args, wanted_page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        try:
+            wanted = max(1, int(wanted_page or 1))
+        except (TypeError, ValueError):
+            wanted = 1
+        self.wanted = wanted
+        self.limit = max(self.cap, min(wanted + self.ahead, 100_000 // max(1, self.per_page)) * self.per_page)
+        self._first = None
+
+    def _first_rows(self):
+        """The first page's rows and one more, in one query: when the list fits on one page (a
+        search, a station's list) that is the count too, and the page is not fetched again."""
+        if self._first is None:
+            self._first = list(self.object_list[: self.per_page + self.orphans + 1])
+        return self._first
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if not hasattr(queryset, "query"):
+            return super().count
+        if self.wanted == 1 and len(self._first_rows()) <= self.per_page + self.orphans:
+            return len(self._first)
+        # SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1): no ordering, no joins it does not need.
+        found = queryset.order_by().values("pk")[: self.limit + 1].count()
+        return found if found <= self.limit else CappedCount(self.limit)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number == 1 and self._first is not None:
+            count = int(self.count)
+            rows = self._first if count <= self.per_page + self.orphans else self._first[: self.per_page]
+            return self._get_page(rows, number, self)
+        return super().page(number)
+
+
+class ObjectListView(ObjectPermissionMixin, generic.ListView):
+    filterset_class = None
+    export_columns = None
+    export_title = None
+    paginate_by = 50
+    paginator_class = CappedCountPaginator
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+                                    wanted_page=self.request.GET.get(self.page_kwarg), **kwargs)
+
+    def get_base_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def get_queryset(self):
+        queryset = self.get_base_queryset()
+        if self.filterset_class is None:
+            self.filterset = None
+            return queryset
+        self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
+        return self.filterset.qs if self.filterset.is_bound else queryset
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.export_columns:
+            return self.export()
+        return super().get(request, *args, **kwargs)
+
+    # The columns the page's table reads (``QuerySet.only``); the export reads every field.
+    page_fields = None
+
+    def paginate_queryset(self, queryset, page_size):
+        if self.page_fields:
+            queryset = queryset.only(*self.page_fields)
+        return super().paginate_queryset(queryset, page_size)
+
+    # Related rows only the export's columns read (``prefetch_related`` lookups).
+    export_prefetch = ()
+
+    def export(self):
+        queryset = self.get_queryset().prefetch_related(*self.export_prefetch)
+        title = str(self.export_title or self.get_model()._meta.verbose_name_plural)
+        access.record(
+            request=self.request, action="export",
+            object_repr=f"{title} {self.request.GET.urlencode()}"[:200],
+        )
+        wb = list_workbook(title[:31], self.export_columns, queryset.iterator(chunk_size=2000))
+        return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filterset=self.filterset, querystring=query.urlencode(), has_export=bool(self.export_columns))
+        return context
+
+
+class ObjectDetailView(ObjectPermissionMixin, generic.DetailView):
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+
+class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
+    """Create (no pk in the URL) or edit a record. The form receives the user, so its
+    dropdowns offer only what the user can see, and its ``save`` calls the app's service."""
+
+    template_name = "generic/object_edit.html"
+    success_message = _("Saved.")
+
+    def get_model(self):
+        return self.form_class._meta.model if self.queryset is None else self.queryset.model
+
+    @property
+    def action(self):
+        return "change" if self.kwargs.get("pk") else "add"
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            return None
+        return super().get_object(self.queryset.visible_to(self.request.user))
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.object = form.save()
+        except ValidationError as error:  # a service's rule, e.g. a concurrent edit: shown, nothing saved
+            for field, errors in (error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}).items():
+                form.add_error(field if field in form.fields else None, errors)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+
+# --- Error pages (config/urls.py's handler400/403/404/500) ----------------------------------
+
+def _error_page(template, status):
+    def view(request, exception=None):
+        return render(request, template, status=status)
+
+    return view
+
+
+bad_request = _error_page("errors/400.html", 400)
+permission_denied = _error_page("errors/403.html", 403)
+page_not_found = _error_page("errors/404.html", 404)
+
+
+def server_error(request):
+    # No context processors: the failure may be in one of them.
+    from django.template import loader
+
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
