@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
-from portal.scoping import ScopedQuerySet, scope_for
+from portal.scoping import Reach, ScopedQuerySet
 from stations.models import Region, Staff, Station
 
 from . import idnumbers
@@ -66,15 +66,9 @@ class Household(models.Model):
         return reverse("clients:household_detail", args=[self.pk])
 
 
-class ScreeningCampaignQuerySet(models.QuerySet):
+class ScreeningCampaignQuerySet(ScopedQuerySet):
     """A campaign is visible to whoever sees one of the stations it covers."""
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        covered = Station.screening_campaigns.through.objects.filter(station__in=sorted(scope.station_ids))
-        return self.filter(pk__in=covered.values("screeningcampaign"))
 
 
 class ClientQuerySet(ScopedQuerySet):
@@ -260,26 +254,17 @@ class Assessment(models.Model):
         return f"{self.client} {self.assessed_on:%Y-%m-%d}"
 
 
-class VisitIntervalQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        counties = set(scope.county_ids) | set(
-            Station.objects.filter(pk__in=sorted(scope.station_ids)).values_list("county_id", flat=True)
-        )
-        return self.filter(county__in=sorted(counties))
-
-
 class VisitInterval(models.Model):
     """How often a category or risk level must be visited, per county (动态监测频次)."""
+
+    reach = Reach(local=("county",))  # the counties the scope touches
 
     county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.CASCADE, related_name="+")
     category = models.CharField(_("category"), max_length=24, choices=Category.choices, blank=True)
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
     days = models.PositiveIntegerField(_("interval in days"))
 
-    objects = VisitIntervalQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit interval")
@@ -295,6 +280,8 @@ class VisitInterval(models.Model):
 
 class ScreeningCampaign(models.Model):
     """A screening campaign (困难群众大排查): the stations it covers and its period."""
+
+    reach = Reach(stations=("stations",))  # whoever sees one of the stations it covers
 
     county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=100)

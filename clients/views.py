@@ -20,6 +20,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import AccessLog
 from accounts.services import access_log_record
+from portal.scoping import visible_or_404
 from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
 from portal.xlsx import Column, list_workbook, xlsx_response
 
@@ -185,7 +186,7 @@ class ClientChildMixin(ObjectPermissionMixin):
 
     @cached_property
     def client(self):
-        return get_object_or_404(Client.objects.visible_to(self.request.user).select_related("station"),
+        return visible_or_404(Client.objects.select_related("station"), self.request.user,
                                  pk=self.kwargs["pk"])
 
 
@@ -431,11 +432,11 @@ class ScreeningStationView(ObjectListView):
 
     @cached_property
     def campaign(self):
-        return get_object_or_404(ScreeningCampaign.objects.visible_to(self.request.user), pk=self.kwargs["pk"])
+        return visible_or_404(ScreeningCampaign.objects, self.request.user, pk=self.kwargs["pk"])
 
     @cached_property
     def station(self):
-        return get_object_or_404(self.campaign.stations.visible_to(self.request.user), pk=self.kwargs["station"])
+        return visible_or_404(self.campaign.stations, self.request.user, pk=self.kwargs["station"])
 
     def get_base_queryset(self):
         return self.queryset.visible_to(self.request.user).active().filter(station=self.station).prefetch_related(

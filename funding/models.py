@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
-from portal.scoping import scope_for
+from portal.scoping import Reach, ScopedQuerySet
 from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
 
@@ -46,27 +46,6 @@ def non_negative(field, name):
     return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 0}), name=name)
 
 
-class RegionScopedQuerySet(models.QuerySet):
-    """Records owned by a region (a county, or the city or province above it): visible to the
-    users of the counties under it, including the stations of those counties. Keeps the
-    ``visible_to(user)`` interface of ``portal.scoping.ScopedQuerySet``."""
-
-    region_field = "region"
-
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        station_counties = Station.objects.filter(pk__in=sorted(scope.station_ids)).values("county")
-        counties = Region.objects.filter(models.Q(pk__in=sorted(scope.county_ids)) | models.Q(pk__in=station_counties))
-        regions = Region.objects.filter(
-            models.Q(pk__in=counties.values("pk"))
-            | models.Q(pk__in=counties.values("parent"))
-            | models.Q(pk__in=counties.values("parent__parent"))
-        )
-        return self.filter(**{f"{self.region_field}__in": regions.values("pk")})
-
-
 ZERO_YUAN = models.Value(Decimal("0.00"), output_field=models.DecimalField(max_digits=14, decimal_places=2))
 
 
@@ -76,7 +55,7 @@ def _summed(queryset, group_field):
     )
 
 
-class FundingSourceQuerySet(RegionScopedQuerySet):
+class FundingSourceQuerySet(ScopedQuerySet):
     def with_execution(self):
         """Annotate ``contracted_amount`` (sum of contract splits on the source) and
         ``paid_amount`` (paid instalments drawn on it): one query, whatever the rows."""
@@ -88,21 +67,11 @@ class FundingSourceQuerySet(RegionScopedQuerySet):
         )
 
 
-class IndicatorSystemQuerySet(RegionScopedQuerySet):
-    region_field = "county"
-
-
-class IndicatorCategoryQuerySet(RegionScopedQuerySet):
-    region_field = "system__county"
-
-
-class IndicatorQuerySet(RegionScopedQuerySet):
-    region_field = "category__system__county"
-
-
 class FundingSource(models.Model):
     """A funding source of one year (资金来源): a base amount and the share rule that turns it
     into the amount available for purchased social-work services."""
+
+    reach = Reach(above=("region",))  # the counties under its region
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
@@ -184,16 +153,9 @@ class FundingSource(models.Model):
         return _("fixed sum")
 
 
-class ContractQuerySet(models.QuerySet):
+class ContractQuerySet(ScopedQuerySet):
     """A contract is visible to whoever sees one of the stations it covers, and to the users
     of the county that bought it (so the bureau sees a contract before stations are added)."""
-
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        covered = Contract.stations.through.objects.filter(station__in=sorted(scope.station_ids))
-        return self.filter(models.Q(pk__in=covered.values("contract")) | models.Q(county__in=sorted(scope.county_ids)))
 
     def with_money(self):
         """Annotate ``funded_amount`` (sum of the split) and ``paid_amount`` (paid instalments)."""
@@ -208,6 +170,9 @@ class ContractQuerySet(models.QuerySet):
 class Contract(models.Model):
     """A purchased-service project (政府购买服务项目): the contractor (承接主体), the stations it
     runs, the amount and its period, targets, instalments and evaluations."""
+
+    # whoever sees a station it covers, and the county that bought it
+    reach = Reach(stations=("stations",), counties=("county",))
 
     county = models.ForeignKey(
         Region, verbose_name=_("purchasing county"), on_delete=models.PROTECT, related_name="+",
@@ -258,26 +223,17 @@ class Contract(models.Model):
             raise ValidationError(errors)
 
 
-class ContractChildQuerySet(models.QuerySet):
-    """Rows that belong to a contract are visible with their contract."""
-
-    contract_field = "contract"
-
-    def visible_to(self, user):
-        if scope_for(user).is_global:
-            return self.all()
-        return self.filter(**{f"{self.contract_field}__in": Contract.objects.visible_to(user).values("pk")})
-
-
 class ContractFunding(models.Model):
     """The part of a contract's amount paid from one funding source (资金来源构成)."""
+
+    reach = Reach(via="contract")  # as its contract
 
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="fundings")
     source = models.ForeignKey(FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT,
                                related_name="allocations")
     amount = money_field(_("amount"))
 
-    objects = ContractChildQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -296,12 +252,14 @@ class ContractFunding(models.Model):
 class ContractTarget(models.Model):
     """A deliverable a contract promises (服务指标), counted as reports.figures counts it."""
 
+    reach = Reach(via="contract")  # as its contract
+
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE, related_name="targets")
     kind = models.CharField(_("deliverable"), max_length=30, choices=TargetKind.choices)
     value = models.DecimalField(_("target"), max_digits=12, decimal_places=2, validators=NON_NEGATIVE)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = ContractChildQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -325,6 +283,8 @@ class PaymentInstalment(models.Model):
     """A payment instalment of a contract (拨付批次), paid from one part of its funding; it can
     wait for a passing performance evaluation of a given stage."""
 
+    reach = Reach(via="contract")  # as its contract
+
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.CASCADE,
                                  related_name="instalments")
     funding = models.ForeignKey(ContractFunding, verbose_name=_("paid from"), on_delete=models.PROTECT,
@@ -341,7 +301,7 @@ class PaymentInstalment(models.Model):
     paid_on = models.DateField(pgettext_lazy("funding", "paid on"), null=True, blank=True)
     voucher = models.CharField(_("payment voucher"), max_length=60, blank=True)
 
-    objects = ContractChildQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -373,6 +333,8 @@ class PaymentInstalment(models.Model):
 class IndicatorSystem(models.Model):
     """A performance indicator system (绩效评价指标体系) kept by a county bureau."""
 
+    reach = Reach(above=("county",))  # the counties under its region
+
     county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
                                limit_choices_to={"level": RegionLevel.COUNTY})
     name = models.CharField(_("name"), max_length=120)
@@ -381,7 +343,7 @@ class IndicatorSystem(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    objects = IndicatorSystemQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -400,6 +362,8 @@ class IndicatorSystem(models.Model):
 class IndicatorCategory(models.Model):
     """A first-level indicator (一级指标) such as 项目管理 or 服务成效, with its weight."""
 
+    reach = Reach(above=("system__county",))  # the counties under its region
+
     system = models.ForeignKey(IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.CASCADE,
                                related_name="categories")
     name = models.CharField(_("name"), max_length=60)
@@ -407,7 +371,7 @@ class IndicatorCategory(models.Model):
                                  help_text=_("Points of this category out of the system's total."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = IndicatorCategoryQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -426,6 +390,8 @@ class IndicatorCategory(models.Model):
 class Indicator(models.Model):
     """An indicator (二级指标) with its maximum score and scoring notes (评分标准)."""
 
+    reach = Reach(above=("category__system__county",))  # the counties under its region
+
     category = models.ForeignKey(IndicatorCategory, verbose_name=pgettext_lazy("funding", "category"), on_delete=models.CASCADE,
                                  related_name="indicators")
     name = models.CharField(_("name"), max_length=120)
@@ -434,7 +400,7 @@ class Indicator(models.Model):
     scoring_notes = models.TextField(_("scoring notes"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
-    objects = IndicatorQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -464,6 +430,8 @@ def grade_for(percentage):
 class PerformanceEvaluation(models.Model):
     """A performance evaluation (绩效评价) of a contract at one stage, with its total and grade."""
 
+    reach = Reach(via="contract")  # as its contract
+
     contract = models.ForeignKey(Contract, verbose_name=_("contract"), on_delete=models.PROTECT,
                                  related_name="evaluations")
     system = models.ForeignKey(IndicatorSystem, verbose_name=_("indicator system"), on_delete=models.PROTECT,
@@ -480,7 +448,7 @@ class PerformanceEvaluation(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ContractChildQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -504,12 +472,10 @@ class PerformanceEvaluation(models.Model):
         return self.grade in PASSING_GRADES
 
 
-class IndicatorScoreQuerySet(ContractChildQuerySet):
-    contract_field = "evaluation__contract"
-
-
 class IndicatorScore(models.Model):
     """The score an evaluation gives one indicator (指标得分)."""
+
+    reach = Reach(via="evaluation__contract")  # as its contract
 
     evaluation = models.ForeignKey(PerformanceEvaluation, verbose_name=pgettext_lazy("funding", "evaluation"), on_delete=models.CASCADE,
                                    related_name="scores")
@@ -517,7 +483,7 @@ class IndicatorScore(models.Model):
     score = models.DecimalField(_("score"), max_digits=6, decimal_places=2, validators=NON_NEGATIVE)
     note = models.CharField(_("note"), max_length=200, blank=True)
 
-    objects = IndicatorScoreQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from portal.scoping import visible_or_404
 from portal.views import (
     ObjectDetailView,
     ObjectEditView,
@@ -164,7 +165,7 @@ class ContractChildEditView(ServiceEditView):
             if self.kwargs.get("pk"):
                 self._contract = self.get_object().contract
             else:
-                self._contract = get_object_or_404(Contract.objects.visible_to(self.request.user),
+                self._contract = visible_or_404(Contract.objects, self.request.user,
                                                    pk=self.kwargs["contract_pk"])
         return self._contract
 
@@ -300,7 +301,7 @@ class SystemChildEditView(ServiceEditView):
                 obj = self.get_object()
                 self._system = obj.system if isinstance(obj, IndicatorCategory) else obj.category.system
             else:
-                self._system = get_object_or_404(IndicatorSystem.objects.visible_to(self.request.user),
+                self._system = visible_or_404(IndicatorSystem.objects, self.request.user,
                                                  pk=self.kwargs["system_pk"])
         return self._system
 
@@ -365,7 +366,7 @@ class PerformanceEvaluationEditView(ServiceEditView):
     def get_contract(self):
         if self.kwargs.get("pk"):
             return self.get_object().contract
-        return get_object_or_404(Contract.objects.visible_to(self.request.user), pk=self.kwargs["contract_pk"])
+        return visible_or_404(Contract.objects, self.request.user, pk=self.kwargs["contract_pk"])
 
     def get_system(self, contract):
         if self.kwargs.get("pk"):

@@ -9,6 +9,8 @@ reaches a station (``scope_field``); pages, API viewsets, exports, figures and f
 dropdowns all call ``.visible_to(user)`` and nothing else.
 """
 
+import functools
+import operator
 from dataclasses import dataclass
 
 from django.db import models
@@ -40,13 +42,17 @@ EVERYTHING = Scope(None, None)
 
 
 _resolver = None
+_touched_counties = None
+_regions_above = None
 
 
-def set_scope_resolver(resolver):
-    """The organisation layer says how a user maps to stations (``portal.scoping.compute_scope``,
-    registered from ``StationsConfig.ready``): the core never imports it."""
-    global _resolver
-    _resolver = resolver
+def set_scope_resolver(resolver, *, touched_counties=None, regions_above=None):
+    """The organisation layer says how a user maps to stations (``stations.scoping``, registered
+    from ``StationsConfig.ready``): the core never imports it. ``touched_counties(scope)`` and
+    ``regions_above(scope)`` give the ids (a list or a subquery) that ``Reach.local`` and
+    ``Reach.above`` compare with."""
+    global _resolver, _touched_counties, _regions_above
+    _resolver, _touched_counties, _regions_above = resolver, touched_counties, regions_above
 
 
 def _compute_scope(user):
@@ -69,9 +75,102 @@ def scope_for(user):
     return scope
 
 
+@dataclass(frozen=True)
+class Reach:
+    """How a model's rows reach a user's scope, declared once on the model (``reach = Reach(…)``);
+    a row is visible when any part matches. A model that only declares ``scope_field`` (its
+    path to the station) reaches ``Reach(stations=(scope_field,))``.
+
+    - ``stations``: paths to a station — in the scope's stations;
+    - ``counties``: paths to a county — one of the scope's own counties (county and city users);
+      an entry may be ``(path, {extra lookups})`` to narrow it;
+    - ``local``: paths to a county — a county the scope touches (its own, else its stations');
+    - ``above``: paths to a region — a county the scope touches, or the city or province above;
+    - ``shared``: a path whose empty value means "shared by every county";
+    - ``user``: a path to the user — their own rows;
+    - ``via``: a path to a record whose own reach decides.
+    """
+
+    stations: tuple = ()
+    counties: tuple = ()
+    local: tuple = ()
+    above: tuple = ()
+    shared: str | None = None
+    user: str | None = None
+    via: str | None = None
+
+
+def reach_of(model):
+    reach = getattr(model, "reach", None)
+    if reach is not None:
+        return reach
+    field = getattr(model, "scope_field", None)
+    return Reach(stations=(field,)) if field else None
+
+
+@functools.cache
+def _multi_valued(model, path):
+    """Whether ``path`` crosses a to-many relation (its filter would repeat rows)."""
+    current = model
+    for part in path.split("__"):
+        if part == "pk":
+            return False
+        field = current._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if field.related_model is None:
+            return False
+        current = field.related_model
+    return False
+
+
+def _match(model, path, values):
+    if path == "pk":
+        return models.Q(pk__in=values)
+    if _multi_valued(model, path):
+        return models.Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
+    return models.Q(**{f"{path}__in": values})
+
+
+def reach_filter(model, scope, user):
+    """The ``Q`` of the rows of ``model`` that ``scope`` (of ``user``) reaches."""
+    reach = reach_of(model)
+    if reach is None:
+        raise TypeError(f"{model._meta.label} declares neither scope_field nor reach")
+    if reach.via:
+        target = model._meta.get_field(reach.via.split("__")[0]).related_model
+        for part in reach.via.split("__")[1:]:
+            target = target._meta.get_field(part).related_model
+        reached = target._base_manager.filter(reach_filter(target, scope, user)).values("pk")
+        return _match(model, reach.via, reached)
+    parts = []
+    stations = sorted(scope.station_ids)
+    counties = sorted(scope.county_ids)
+    parts += [_match(model, path, stations) for path in reach.stations]
+    for entry in reach.counties:
+        path, extra = entry if isinstance(entry, tuple) else (entry, {})
+        parts.append(_match(model, path, counties) & models.Q(**extra))
+    if reach.local:
+        touched = _touched_counties(scope) if _touched_counties is not None else counties
+        parts += [_match(model, path, touched) for path in reach.local]
+    if reach.above:
+        regions = _regions_above(scope) if _regions_above is not None else counties
+        parts += [_match(model, path, regions) for path in reach.above]
+    if reach.shared:
+        parts.append(models.Q(**{f"{reach.shared}__isnull": True}))
+    if reach.user and user is not None and getattr(user, "pk", None) is not None:
+        parts.append(_match(model, reach.user, [user.pk]))
+    if not parts:
+        return models.Q(pk__in=[])
+    return functools.reduce(operator.or_, parts)
+
+
 class ScopedQuerySet(models.QuerySet):
-    """Querysets of models that belong to a station. The model names its path to the
-    station in ``scope_field`` ("station", "client__station", "pk" for Station itself)."""
+    """Querysets of models that belong to a station or a region. The model declares how its
+    rows reach a scope (``scope_field``, its path to the station — "station",
+    "client__station", "pk" for Station itself — or a ``Reach``); ``visible_to`` is derived
+    from that declaration here and nowhere else. A model with ``person_level = True`` shows
+    nothing to a figures-only scope."""
 
     def visible_to(self, user):
         scope = scope_for(user)
@@ -79,6 +178,14 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         if scope.is_global:
             return self.all()
-        field = self.model.scope_field
-        lookup = "pk__in" if field == "pk" else f"{field}__in"
-        return self.filter(**{lookup: sorted(scope.station_ids)})
+        return self.filter(reach_filter(self.model, scope, user))
+
+
+def visible_or_404(queryset, user, **lookup):
+    """The one record of ``queryset`` (a model, manager or queryset) that ``lookup`` names, if
+    ``user`` may see it; 404 otherwise, exactly as for a record that does not exist."""
+    from django.shortcuts import get_object_or_404
+
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager
+    return get_object_or_404(queryset.visible_to(user), **lookup)

@@ -10,6 +10,6 @@ class StationsConfig(AppConfig):
         from portal.scoping import set_scope_resolver
 
         from . import navigation, roles  # noqa: F401  (registers menu, grants)
-        from .scoping import compute_scope
+        from .scoping import compute_scope, regions_above, touched_counties
 
-        set_scope_resolver(compute_scope)
+        set_scope_resolver(compute_scope, touched_counties=touched_counties, regions_above=regions_above)

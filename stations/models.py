@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
-from portal.scoping import ScopedQuerySet, scope_for
+from portal.scoping import Reach, ScopedQuerySet
 
 from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role
 
@@ -41,21 +41,11 @@ class Region(models.Model):
             raise ValidationError({"parent": _("Only a province may have no parent.")})
 
 
-class OrganisationQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        own = getattr(getattr(user, "staff", None), "organisation_id", None)
-        return self.filter(
-            models.Q(pk=own)
-            | models.Q(region__in=sorted(scope.county_ids))
-            | models.Q(pk__in=Station.objects.filter(pk__in=sorted(scope.station_ids)).values("operator"))
-        )
-
-
 class Organisation(models.Model):
     """A body of the service system: 民政局, 社会工作服务指导中心, 社工机构/承接主体 …"""
+
+    # its users, the organisations of the scope's counties, and the operators of its stations
+    reach = Reach(user="staff__user", counties=("region",), stations=("operated_stations",))
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     short_name = models.CharField(_("short name"), max_length=30, blank=True)
@@ -67,7 +57,7 @@ class Organisation(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
-    objects = OrganisationQuerySet.as_manager()
+    objects = ScopedQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:
@@ -190,16 +180,6 @@ class Station(models.Model):
 
 
 class StaffQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(
-            models.Q(station__in=sorted(scope.station_ids))
-            | models.Q(station__isnull=True, organisation__region__in=sorted(scope.county_ids))
-            | models.Q(user=user)
-        )
-
     def active(self, on=None):
         on = on or timezone.localdate()
         return self.filter(user__is_active=True, active_from__lte=on).filter(
@@ -214,6 +194,8 @@ class Staff(models.Model):
     """A portal user's post: organisation, station and role (工作人员)."""
 
     scope_field = "station"
+    # a station's staff, the county-level staff of the scope's counties, and oneself
+    reach = Reach(stations=("station",), counties=(("organisation__region", {"station__isnull": True}),), user="user")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff")
     name = models.CharField(_("full name"), max_length=30)

@@ -55,3 +55,25 @@ def compute_scope(user):
                  people=staff.role not in FIGURES_ONLY_ROLES)
 
 
+
+
+def touched_counties(scope):
+    """The counties a scope touches: its own counties, else its stations' counties (a subquery)."""
+    from .models import Station
+
+    if scope.county_ids:
+        return sorted(scope.county_ids)
+    return Station.objects.filter(pk__in=sorted(scope.station_ids)).values("county")
+
+
+def regions_above(scope):
+    """The counties a scope touches and the cities and provinces above them (a subquery)."""
+    from django.db.models import Q
+
+    from .models import Region, Station
+
+    station_counties = Station.objects.filter(pk__in=sorted(scope.station_ids)).values("county")
+    counties = Region.objects.filter(Q(pk__in=sorted(scope.county_ids)) | Q(pk__in=station_counties))
+    return Region.objects.filter(
+        Q(pk__in=counties.values("pk")) | Q(pk__in=counties.values("parent")) | Q(pk__in=counties.values("parent__parent"))
+    ).values("pk")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.history import AuditHistory
-from portal.scoping import ScopedQuerySet, scope_for
+from portal.scoping import Reach, ScopedQuerySet, scope_for
 from stations.choices import CertificateLevel, RegionLevel
 from stations.models import Certificate, Organisation, Region, Staff, Station
 
@@ -31,27 +31,15 @@ POSITIVE_HOURS = [MinValueValidator(Decimal("0.1"), message=_("Hours must be gre
 NON_NEGATIVE = [MinValueValidator(Decimal("0"), message=_("This cannot be negative."))]
 
 
-def _station_counties(scope):
-    """The counties a user's scope touches: their own counties, or their stations' counties."""
-    if scope.county_ids:
-        return sorted(scope.county_ids)
-    return Station.objects.filter(pk__in=sorted(scope.station_ids)).values("county")
-
-
 class CountyScopedQuerySet(ScopedQuerySet):
     """Records that belong to a county (``county``) rather than to one station: visible to
     the county's bureau, center and auditors, the city above it, and — read-only through
     the role grants — to the stations of that county."""
 
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(county__in=_station_counties(scope))
-
-
 class Expert(models.Model):
     """A supervisor or trainer from outside the county's staff (省级专家, 市级专家, 社工之星 …)."""
+
+    reach = Reach(local=("county",))  # the county's users and its stations
 
     scope_field = "county"
 
@@ -79,14 +67,6 @@ class Expert(models.Model):
 
 
 class TrainingQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """Trainings of the user's counties, or attended by staff of the user's stations."""
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        attended = TrainingAttendance.objects.filter(staff__station__in=sorted(scope.station_ids)).values("training")
-        return self.filter(models.Q(county__in=sorted(scope.county_ids)) | models.Q(pk__in=attended))
-
     def in_period(self, start, end):
         return self.filter(held_on__gte=start, held_on__lte=end)
 
@@ -94,7 +74,10 @@ class TrainingQuerySet(ScopedQuerySet):
 class Training(models.Model):
     """A training session (培训) organised for the county's social workers."""
 
-    # Not a station's record: ``visible_to`` above is the rule, this path is what the
+    # the county's trainings, and those the scope's stations' staff attended
+    reach = Reach(counties=("county",), stations=("attendees__station",))
+
+    # Not a station's record: ``reach`` is the rule, this path is what the
     # attendance reaches (a training is "at" the stations whose staff attended).
     scope_field = "attendees__station"
 
@@ -227,13 +210,6 @@ class Supervision(models.Model):
 
 
 class EvaluationSchemeQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """The standards shared by every county, and the schemes of the user's counties."""
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        return self.filter(models.Q(county__isnull=True) | models.Q(county__in=_station_counties(scope)))
-
     def editable_by(self, user):
         """A county's bureau edits its own schemes; the shared standards only a global user."""
         scope = scope_for(user)
@@ -242,6 +218,9 @@ class EvaluationSchemeQuerySet(ScopedQuerySet):
 
 class EvaluationScheme(models.Model):
     """A set of weighted items a station is scored on (the 五有/五化 standard, a 1000-point scheme …)."""
+
+    # the standards shared by every county, and the schemes of the counties the scope touches
+    reach = Reach(local=("county",), shared="county")
 
     scope_field = "county"
 
@@ -428,18 +407,6 @@ class RectificationItem(models.Model):
 
 
 class IncentivePolicyQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        """Policies of the user's region, the regions above it and the counties below it."""
-        scope = scope_for(user)
-        if scope.is_global:
-            return self.all()
-        counties = _station_counties(scope)
-        cities = Region.objects.filter(pk__in=counties).values("parent")
-        provinces = Region.objects.filter(pk__in=cities).values("parent")
-        return self.filter(
-            models.Q(region__in=counties) | models.Q(region__in=cities) | models.Q(region__in=provinces)
-        )
-
     def editable_by(self, user):
         """A county's bureau edits its county's policies, not the city's or the province's."""
         scope = scope_for(user)
@@ -458,7 +425,9 @@ class IncentivePolicy(models.Model):
     """A region's cash incentives for certified social workers (e.g. Yinchuan: one-off
     awards of 2,000 / 3,000 / 6,000 yuan and monthly title subsidies of 200 / 300 / 500)."""
 
-    # A county's, a city's or a province's policy: ``visible_to`` above is the rule.
+    reach = Reach(above=("region",))  # the scope's county and the city and province above it
+
+    # A county's, a city's or a province's policy: ``reach`` is the rule.
     scope_field = "region"
 
     region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
@@ -575,6 +544,8 @@ class Entitlement(models.Model):
 
 class CompetitionEvent(models.Model):
     """A case competition (案例大赛) a county runs among its stations."""
+
+    reach = Reach(local=("county",))  # the county's users and its stations
 
     scope_field = "county"
 

@@ -8,7 +8,7 @@ one of the user's stations (404 outside the scope). Every download is logged as 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Min
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,6 +17,7 @@ from django.views.generic import TemplateView
 from accounts.models import AccessLog
 from accounts.services import access_log_record
 from clients.choices import Category
+from portal.scoping import visible_or_404
 from portal.xlsx import xlsx_response
 from stations.models import Station
 
@@ -65,7 +66,7 @@ class ReportScopeMixin(LoginRequiredMixin):
         if raw:
             if not raw.isdigit():
                 raise Http404(_("No such station."))
-            self.station = get_object_or_404(Station.objects.visible_to(request.user), pk=int(raw))
+            self.station = visible_or_404(Station.objects, request.user, pk=int(raw))
         try:
             return super().dispatch(request, *args, **kwargs)
         except BadPeriod as error:
