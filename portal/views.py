@@ -217,7 +217,7 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     An action that takes input names a ``form_class`` (built with ``get_form_kwargs()``).
 
     POST runs ``perform`` in one transaction and redirects to ``get_success_url()`` (the record's
-    page by default) with the success message. A ``ValidationError`` from the service writes
+    page, ``get_object_url()``, by default) with the success message. A ``ValidationError`` from the service writes
     nothing: it becomes an error message and a redirect back to the record, or, when a form is
     used, the form re-shown with the errors on its fields. ``errors_as_messages = True`` makes
     an action whose form sits on the record's own page answer form errors the first way too;
@@ -285,14 +285,18 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     def get_success_message(self):
         return self.success_message
 
-    def get_success_url(self):
+    def get_object_url(self):
+        """The record's page: where success, a refusal and "cancel" lead unless told otherwise."""
         return self.object.get_absolute_url()
+
+    def get_success_url(self):
+        return self.get_object_url()
 
     def get_cancel_url(self):
-        return self.object.get_absolute_url()
+        return self.get_object_url()
 
     def get_error_url(self):
-        return self.get_cancel_url()
+        return self.get_object_url()
 
     def error_messages(self, error):
         """The messages of a ValidationError (or of a form's errors), each once, in order."""
