@@ -216,10 +216,11 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     form_data)``) or a ``perform(obj, request, form_data)`` method that calls the app's service.
     An action that takes input names a ``form_class`` (built with ``get_form_kwargs()``).
 
-    POST runs ``perform`` in one transaction and redirects to ``get_success_url()`` (the record's
-    page, ``get_object_url()``, by default) with the success message. A ``ValidationError`` from the service writes
-    nothing: it becomes an error message and a redirect back to the record, or, when a form is
-    used, the form re-shown with the errors on its fields. ``errors_as_messages = True`` makes
+    POST runs ``perform`` in one transaction and redirects to ``get_success_url()`` (the
+    record's page, ``get_object_url()``, by default) with the success message. A
+    ``ValidationError`` from the service writes nothing: it becomes an error message and a
+    redirect back to the record, or, when a form is used, the form re-shown with the errors on
+    its fields (``portal.forms.add_validation_error``). ``errors_as_messages = True`` makes
     an action whose form sits on the record's own page answer form errors the first way too;
     ``detail_view`` (with ``form_context_name``) re-renders that page with the form instead.
     GET shows a confirmation page (``generic/object_action.html``) whose form posts here.
