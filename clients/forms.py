@@ -32,7 +32,7 @@ def clean_phone(value):
 
 class ServiceForm(ScopedFormMixin, forms.ModelForm):
     """A form whose ``save`` calls a service; the view turns the service's ValidationError
-    into field errors (see ``clients.views.ServiceFormMixin``)."""
+    into field errors (``ObjectEditView.form_valid``, ``portal.forms.add_validation_error``)."""
 
     def _post_clean(self):
         # The service validates the model; running it here too would double the messages.

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -20,8 +20,15 @@ from django.views.generic import TemplateView
 
 from accounts.models import AccessLog
 from accounts.services import access_log_record
+from portal.forms import add_validation_error
 from portal.scoping import visible_or_404
-from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+    ObjectPermissionMixin,
+)
 from portal.xlsx import Column, list_workbook, xlsx_response
 
 from . import privacy, roster, services
@@ -65,29 +72,6 @@ def current_memberships():
             Q(end_on__isnull=True) | Q(end_on__gte=today)),
         to_attr="current_categories",
     )
-
-
-def apply_service_errors(form, error):
-    """A service's ValidationError shown on the form: on the field it names, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
-class ServiceFormMixin:
-    """Edit views whose form saves through a service: its ValidationError re-shows the form."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.object = form.save()
-        except ValidationError as error:
-            apply_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
 
 
 def client_export_columns(user):
@@ -165,7 +149,7 @@ class ClientRevealView(ObjectPermissionMixin, View):
     queryset = Client.objects.all()
 
     def post(self, request, pk):
-        client = get_object_or_404(Client.objects.visible_to(request.user), pk=pk)
+        client = visible_or_404(Client, request.user, pk=pk)
         number = privacy.client_reveal_id(request=request, client=client)
         view = ClientDetailView()
         view.setup(request, pk=pk)
@@ -173,7 +157,7 @@ class ClientRevealView(ObjectPermissionMixin, View):
         return render(request, view.template_name, view.get_context_data(object=view.object, revealed_id=number))
 
 
-class ClientEditView(ServiceFormMixin, ObjectEditView):
+class ClientEditView(ObjectEditView):
     queryset = Client.objects.all()
     form_class = ClientForm
 
@@ -215,7 +199,7 @@ class ClientFormPageView(ClientChildMixin, View):
                 with transaction.atomic():
                     form.save()
             except ValidationError as error:
-                apply_service_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, self.success_message)
                 return HttpResponseRedirect(self.client.get_absolute_url())
@@ -245,23 +229,18 @@ class AssessmentAddView(ClientFormPageView):
         return Assessment
 
 
-class CategoryEndView(ObjectPermissionMixin, View):
-    queryset = CategoryMembership.objects.all()
-    action = "change"
+class CategoryEndView(ObjectActionView):
+    queryset = CategoryMembership.objects.select_related("client")
+    title = _("End")
+    form_class = CategoryEndForm
+    errors_as_messages = True  # the date box sits on the client's page
+    success_message = _("The category has ended.")
 
-    def post(self, request, pk):
-        membership = get_object_or_404(CategoryMembership.objects.visible_to(request.user).select_related("client"),
-                                       pk=pk)
-        form = CategoryEndForm(request.POST)
-        if form.is_valid():
-            try:
-                services.category_end(membership=membership, end_on=form.cleaned_data["end_on"])
-                messages.success(request, _("The category has ended."))
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-        else:
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return HttpResponseRedirect(membership.client.get_absolute_url())
+    def perform(self, membership, request, form_data):
+        services.category_end(membership=membership, end_on=form_data["end_on"])
+
+    def get_object_url(self):
+        return self.object.client.get_absolute_url()
 
 
 class WorklistView(ObjectListView):
@@ -317,38 +296,30 @@ class HouseholdDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["members"] = self.object.members.visible_to(self.request.user).prefetch_related(current_memberships())
-        context["member_form"] = HouseholdMemberForm(household=self.object, user=self.request.user)
+        context["member_form"] = kwargs.get("member_form") or HouseholdMemberForm(household=self.object,
+                                                                                 user=self.request.user)
         context["can_change_client"] = self.request.user.has_perm("clients.change_client")
         return context
 
 
-class HouseholdEditView(ServiceFormMixin, ObjectEditView):
+class HouseholdEditView(ObjectEditView):
     queryset = Household.objects.all()
     form_class = HouseholdForm
 
 
-class HouseholdMemberAddView(ObjectPermissionMixin, View):
+class HouseholdMemberAddView(ObjectActionView):
     queryset = Household.objects.all()
-    action = "change"
+    title = _("Add member")
+    form_class = HouseholdMemberForm
+    detail_view = HouseholdDetailView
+    form_context_name = "member_form"
+    success_message = _("The member is added.")
 
-    def post(self, request, pk):
-        household = get_object_or_404(Household.objects.visible_to(request.user), pk=pk)
-        form = HouseholdMemberForm(request.POST, household=household, user=request.user)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    form.save()
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("The member is added."))
-                return HttpResponseRedirect(household.get_absolute_url())
-        view = HouseholdDetailView()
-        view.setup(request, pk=pk)
-        view.object = household
-        context = view.get_context_data(object=household)
-        context["member_form"] = form
-        return render(request, view.template_name, context, status=400)
+    def get_form_kwargs(self):
+        return {"household": self.object, "user": self.request.user}
+
+    def perform(self, household, request, form_data):
+        return self.form.save()
 
 
 class VisitIntervalListView(ObjectListView):
@@ -364,7 +335,7 @@ class VisitIntervalListView(ObjectListView):
         return context
 
 
-class VisitIntervalEditView(ServiceFormMixin, ObjectEditView):
+class VisitIntervalEditView(ObjectEditView):
     queryset = VisitInterval.objects.all()
     form_class = VisitIntervalForm
 
@@ -416,7 +387,7 @@ class ScreeningCampaignDetailView(ObjectDetailView):
         return context
 
 
-class ScreeningCampaignEditView(ServiceFormMixin, ObjectEditView):
+class ScreeningCampaignEditView(ObjectEditView):
     queryset = ScreeningCampaign.objects.all()
     form_class = ScreeningCampaignForm
 
@@ -455,9 +426,9 @@ class ScreeningRecordEditView(ObjectPermissionMixin, View):
     action = "add"
 
     def dispatch(self, request, *args, **kwargs):
-        self.campaign = get_object_or_404(ScreeningCampaign.objects.visible_to(request.user), pk=kwargs["pk"])
-        self.client = get_object_or_404(Client.objects.visible_to(request.user).select_related("station"),
-                                        pk=kwargs["client"])
+        self.campaign = visible_or_404(ScreeningCampaign, request.user, pk=kwargs["pk"])
+        self.client = visible_or_404(Client.objects.select_related("station"), request.user,
+                                     pk=kwargs["client"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, data=None):
@@ -478,7 +449,7 @@ class ScreeningRecordEditView(ObjectPermissionMixin, View):
             try:
                 form.save()
             except ValidationError as error:
-                apply_service_errors(form, error)
+                add_validation_error(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return HttpResponseRedirect(reverse("clients:screening_station",

@@ -26,16 +26,6 @@ from .models import (
 )
 
 
-def add_service_error(form, error):
-    """Show a service's ValidationError on the form: on the named field when the form has it,
-    above the form otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
-
-
 def scope_counties(user):
     """The counties a user's forms may choose (their own; every county for a superuser)."""
     counties = Region.objects.filter(level=RegionLevel.COUNTY)

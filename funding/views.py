@@ -1,17 +1,15 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django.views import View
 from django.views.generic import TemplateView
 
 from portal.scoping import visible_or_404
 from portal.views import (
+    ObjectActionView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
@@ -39,7 +37,6 @@ from .forms import (
     InstalmentPayForm,
     PaymentInstalmentForm,
     PerformanceEvaluationForm,
-    add_service_error,
 )
 from .models import (
     Contract,
@@ -55,17 +52,8 @@ from .models import (
 
 
 class ServiceEditView(ObjectEditView):
-    """An edit page whose save goes through a money rule: a refusal shows on the form."""
-
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.object = form.save()
-        except ValidationError as error:
-            add_service_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
+    """An edit page whose save goes through a money rule: a refusal shows on the form
+    (``ObjectEditView.form_valid``)."""
 
 
 # --- Funding sources ------------------------------------------------------------------------
@@ -200,29 +188,25 @@ class PaymentInstalmentEditView(ContractChildEditView):
         return instalment
 
 
-class InstalmentPayView(ObjectPermissionMixin, View):
+class InstalmentPayView(ObjectActionView):
     """Records a payment; a refusal (over-payment, evaluation missing) is shown, nothing saved."""
 
-    action = "change"
-    queryset = PaymentInstalment.objects.all()
+    queryset = PaymentInstalment.objects.select_related("contract")
+    title = _("Pay")
+    form_class = InstalmentPayForm
+    errors_as_messages = True  # the pay form sits on the contract's page
+    success_message = _("The payment is recorded.")
 
-    def post(self, request, pk):
-        instalment = get_object_or_404(PaymentInstalment.objects.visible_to(request.user), pk=pk)
-        form = InstalmentPayForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-        else:
-            try:
-                services.instalment_pay(instalment=instalment, paid_on=form.cleaned_data["paid_on"],
-                                        voucher=form.cleaned_data["voucher"])
-            except ValidationError as error:
-                for message in error.messages:
-                    messages.error(request, message)
-            else:
-                messages.success(request, _("The payment is recorded."))
-        return HttpResponseRedirect(instalment.contract.get_absolute_url())
+    def perform(self, instalment, request, form_data):
+        services.instalment_pay(instalment=instalment, paid_on=form_data["paid_on"], voucher=form_data["voucher"])
+
+    def get_object_url(self):
+        return self.object.contract.get_absolute_url()
+
+    def service_error(self, error):
+        for message in self.error_messages(error):  # one message each, as the page always showed them
+            messages.error(self.request, message)
+        return HttpResponseRedirect(self.get_error_url())
 
 
 # --- Budget execution -----------------------------------------------------------------------

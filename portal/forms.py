@@ -10,6 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from . import locking as services
 
 
+def add_validation_error(form, error):
+    """Show a service's ``ValidationError`` on ``form``: each message on the field it names when
+    the form has that field, above the form (non-field errors) otherwise."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.error_list)
+
+
 class ScopedFormMixin:
     """Form dropdowns offer only what the user can see: every model choice field whose
     queryset has ``visible_to`` is narrowed to the user's scope."""

@@ -10,14 +10,17 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
+from django.views.generic.detail import SingleObjectMixin
 
 from . import access
+from .forms import add_validation_error
 from .xlsx import list_workbook, xlsx_response
 
 
@@ -195,14 +198,141 @@ class ObjectEditView(ObjectPermissionMixin, generic.UpdateView):
             with transaction.atomic():
                 self.object = form.save()
         except ValidationError as error:  # a service's rule, e.g. a concurrent edit: shown, nothing saved
-            for field, errors in (error.error_dict if hasattr(error, "error_dict") else {None: error.error_list}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_validation_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.TemplateResponseMixin, generic.View):
+    """A state change of one record (submit, approve, close, mark paid...) posted from its page.
+
+    Declare ``queryset`` (scoped here by ``visible_to``: out of scope answers 404), ``action``
+    (the permission, e.g. "change"), ``title`` (the action's name, shown on the confirmation
+    page), ``success_message``, and either ``service`` (a callable ``service(obj, request,
+    form_data)``) or a ``perform(obj, request, form_data)`` method that calls the app's service.
+    An action that takes input names a ``form_class`` (built with ``get_form_kwargs()``).
+
+    POST runs ``perform`` in one transaction and redirects to ``get_success_url()`` (the
+    record's page, ``get_object_url()``, by default) with the success message. A
+    ``ValidationError`` from the service writes nothing: it becomes an error message and a
+    redirect back to the record, or, when a form is used, the form re-shown with the errors on
+    its fields (``portal.forms.add_validation_error``). ``errors_as_messages = True`` makes
+    an action whose form sits on the record's own page answer form errors the first way too;
+    ``detail_view`` (with ``form_context_name``) re-renders that page with the form instead.
+    GET shows a confirmation page (``generic/object_action.html``) whose form posts here.
+    """
+
+    action = "change"
+    template_name = "generic/object_action.html"
+    title = gettext_lazy("Confirm")
+    success_message = gettext_lazy("Saved.")
+    service = None
+    form_class = None
+    errors_as_messages = False
+    detail_view = None
+    form_context_name = "form"
+
+    def get_queryset(self):
+        return self.queryset.visible_to(self.request.user)
+
+    def get_title(self):
+        return self.title
+
+    def get_form_kwargs(self):
+        return {}
+
+    def get_form(self, data=None):
+        if self.form_class is None:
+            return None
+        return self.form_class(data, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.get_title(), cancel_url=self.get_cancel_url(), object_opts=self.object._meta)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_to_response(self.get_context_data(form=self.get_form()))
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        self.form = form = self.get_form(request.POST)
+        if form is not None and not form.is_valid():
+            return self.form_invalid(form)
+        try:
+            with transaction.atomic():
+                self.result = self.perform(self.object, request, form.cleaned_data if form is not None else {})
+        except ValidationError as error:  # a service's rule: shown, nothing written
+            if form is not None and not self.errors_as_messages:
+                add_validation_error(form, error)
+                return self.form_invalid(form)
+            return self.service_error(error)
+        message = self.get_success_message()
+        if message:
+            messages.success(request, message)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def perform(self, obj, request, form_data):
+        service = type(self).service
+        if service is None:
+            raise NotImplementedError(f"{type(self).__name__} declares neither service nor perform()")
+        return service(obj, request, form_data)
+
+    def get_success_message(self):
+        return self.success_message
+
+    def get_object_url(self):
+        """The record's page: where success, a refusal and "cancel" lead unless told otherwise."""
+        return self.object.get_absolute_url()
+
+    def get_success_url(self):
+        return self.get_object_url()
+
+    def get_cancel_url(self):
+        return self.get_object_url()
+
+    def get_error_url(self):
+        return self.get_object_url()
+
+    def error_messages(self, error):
+        """The messages of a ValidationError (or of a form's errors), each once, in order."""
+        found = error.messages if isinstance(error, ValidationError) else [
+            str(message) for messages_ in error.values() for message in messages_]
+        return list(dict.fromkeys(found))
+
+    def service_error(self, error):
+        messages.error(self.request, " ".join(self.error_messages(error)))
+        return HttpResponseRedirect(self.get_error_url())
+
+    def form_invalid(self, form):
+        if self.errors_as_messages:
+            return self.service_error(form.errors)
+        if self.detail_view is not None:
+            view = self.detail_view()
+            view.setup(self.request, *self.args, **self.kwargs)
+            view.object = self.object
+            context = view.get_context_data(object=self.object, **{self.form_context_name: form})
+            return render(self.request, view.template_name, context, status=400)
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+def action_switch(kwarg="what", **views):
+    """One URL whose last part names the action (``cases/<pk>/<str:what>/``): the view of that
+    name answers; an unknown name is a 404."""
+    views = {name: view.as_view() for name, view in views.items()}
+
+    def view(request, *args, **kwargs):
+        chosen = views.get(kwargs.get(kwarg))
+        if chosen is None:
+            raise Http404
+        return chosen(request, *args, **kwargs)
+
+    return view
 
 
 # --- Error pages (config/urls.py's handler400/403/404/500) ----------------------------------

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
-from portal.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, ScopedFormMixin, add_validation_error
 from portal.scoping import scope_for
 from stations.models import Station
 
@@ -96,11 +96,7 @@ class ServiceFormMixin(ScopedFormMixin):
 
     def apply_service_errors(self, error):
         """Show a service's ValidationError on the form's fields."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                self.add_error(field if field in self.fields else None, messages)
-        else:
-            self.add_error(None, error.messages)
+        add_validation_error(self, error)
 
 
 class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
@@ -246,15 +242,9 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
         self.fields["to_stage"].choices = [(s.value, s.label) for s in CaseStage if s in allowed]
         self.fields["version"].initial = case.version
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        try:
-            self.saved = services.case_transition(case=self.case, user=self.user, **cleaned)
-        except ValidationError as error:
-            self.apply_service_errors(error)
-        return cleaned
+    def save(self):
+        """The transition (``services.case_transition``); its ValidationError reaches the view."""
+        return services.case_transition(case=self.case, user=self.user, **self.cleaned_data)
 
 
 class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
@@ -268,18 +258,13 @@ class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
         self.case = case
 
     def _post_clean(self):
-        if self.errors:
-            return
+        pass  # the service validates the note when the view saves it
+
+    def save(self, commit=True):
         author = getattr(self.user, "staff", None)
         if author is not None and author.station_id != self.case.station_id:
             author = None
-        try:
-            self.saved = services.case_note_add(case=self.case, author=author, **self.cleaned_data)
-        except ValidationError as error:
-            self.apply_service_errors(error)
-
-    def save(self, commit=True):
-        return self.saved
+        return services.case_note_add(case=self.case, author=author, **self.cleaned_data)
 
 
 class GroupForm(ServiceModelForm):
@@ -311,15 +296,10 @@ class GroupSessionForm(ServiceFormMixin, forms.ModelForm):
         self.fields["attendees"].required = False
 
     def _post_clean(self):
-        if self.errors:
-            return
-        try:
-            self.saved = services.group_session_record(group=self.group, **self.cleaned_data)
-        except ValidationError as error:
-            self.apply_service_errors(error)
+        pass  # the service validates the session when the view saves it
 
     def save(self, commit=True):
-        return self.saved
+        return services.group_session_record(group=self.group, **self.cleaned_data)
 
 
 class ActivityForm(ServiceModelForm):
@@ -412,11 +392,7 @@ class MonthlyReportSubmitForm(ScopedFormMixin, forms.Form):
             self.saved = services.monthly_report_submit(station=self.station, month=month_start(cleaned["month"]),
                                                         user=self.user, summary=cleaned.get("summary", ""))
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, messages in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, messages)
-            else:
-                self.add_error(None, error.messages)
+            add_validation_error(self, error)
         return cleaned
 
 

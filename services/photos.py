@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.views import View
 
+from portal.scoping import visible_or_404
 from portal.views import ObjectPermissionMixin
 
 from .models import Activity, ActivityPhoto
@@ -45,5 +45,5 @@ class ActivityPhotoView(ObjectPermissionMixin, View):
         return Activity  # seeing the photos is seeing the activity
 
     def get(self, request, pk):
-        photo = get_object_or_404(self.queryset.visible_to(request.user), pk=pk)
+        photo = visible_or_404(self.queryset, request.user, pk=pk)
         return protected_file_response(photo.file)

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal.views import action_switch
+
 from . import photos, views
 
 app_name = "services"
@@ -26,7 +28,8 @@ urlpatterns = [
     *crud("resource-links", "resourcelink", views.ResourceLinkListView, views.ResourceLinkDetailView,
           views.ResourceLinkEditView),
     *crud("cases", "case", views.CaseListView, views.CaseDetailView, views.CaseEditView),
-    path("cases/<int:pk>/<str:what>/", views.CaseActionView.as_view(), name="case_action"),
+    path("cases/<int:pk>/<str:what>/", action_switch(transition=views.CaseTransitionView, note=views.CaseNoteView),
+         name="case_action"),
     *crud("groups", "group", views.GroupListView, views.GroupDetailView, views.GroupEditView),
     path("groups/<int:pk>/sessions/add/", views.GroupSessionAddView.as_view(), name="groupsession_add"),
     *crud("activities", "activity", views.ActivityListView, views.ActivityDetailView, views.ActivityEditView),
@@ -35,11 +38,15 @@ urlpatterns = [
     path("dispatches/", views.DispatchListView.as_view(), name="dispatch_list"),
     path("dispatches/add/", views.DispatchEditView.as_view(), name="dispatch_add"),
     path("dispatches/<int:pk>/", views.DispatchDetailView.as_view(), name="dispatch_detail"),
-    path("dispatches/<int:pk>/<str:what>/", views.DispatchActionView.as_view(), name="dispatch_action"),
+    path("dispatches/<int:pk>/<str:what>/", action_switch(accept=views.DispatchAcceptView,
+                                                          report=views.DispatchReportView,
+                                                          close=views.DispatchCloseView), name="dispatch_action"),
     path("monthly-reports/", views.MonthlyReportListView.as_view(), name="monthlyreport_list"),
     path("monthly-reports/submit/", views.MonthlyReportSubmitView.as_view(), name="monthlyreport_submit"),
     path("monthly-reports/<int:pk>/", views.MonthlyReportDetailView.as_view(), name="monthlyreport_detail"),
-    path("monthly-reports/<int:pk>/<str:what>/", views.MonthlyReportActionView.as_view(),
-         name="monthlyreport_action"),
+    path("monthly-reports/<int:pk>/<str:what>/", action_switch(**{
+        "pass": views.MonthlyReportPassView, "return": views.MonthlyReportReturnView,
+        "approve": views.MonthlyReportApproveView, "reopen": views.MonthlyReportReopenView}),
+        name="monthlyreport_action"),
     *crud("campaign-tags", "campaigntag", views.CampaignTagListView, None, views.CampaignTagEditView),
 ]

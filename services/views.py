@@ -2,7 +2,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Min, OuterRef, Subquery, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -14,7 +14,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from clients.models import Client
-from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.views import (
+    ObjectActionView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectListView,
+)
 from portal.xlsx import Column
 from stations.models import Station
 
@@ -273,27 +278,32 @@ class CaseEditView(ServiceEditView):
     form_class = CaseForm
 
 
-class CaseActionView(ObjectPermissionMixin, View):
-    """POST a stage transition or a service note from the case page."""
+class CaseFormActionView(ObjectActionView):
+    """POST a stage transition or a service note from the case page; a refusal re-shows the
+    case page with the form's errors."""
 
-    action = "change"
     queryset = Case.objects.all()
+    detail_view = CaseDetailView
 
-    def post(self, request, pk, what):
-        case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
-        if what == "transition":
-            form = CaseTransitionForm(request.POST, case=case, user=request.user)
-            key, done = "transition_form", gettext("The case moved to its next stage.")
-        else:
-            form = CaseNoteForm(request.POST, case=case, user=request.user)
-            key, done = "note_form", gettext("The service note is saved.")
-        if form.is_valid():
-            messages.success(request, done)
-            return HttpResponseRedirect(case.get_absolute_url())
-        view = CaseDetailView()
-        view.setup(request, pk=pk)
-        view.object = case
-        return render(request, view.template_name, view.get_context_data(object=case, **{key: form}), status=400)
+    def get_form_kwargs(self):
+        return {"case": self.object, "user": self.request.user}
+
+    def perform(self, case, request, form_data):
+        return self.form.save()
+
+
+class CaseTransitionView(CaseFormActionView):
+    title = _("Move the case")
+    form_class = CaseTransitionForm
+    form_context_name = "transition_form"
+    success_message = _("The case moved to its next stage.")
+
+
+class CaseNoteView(CaseFormActionView):
+    title = _("Add note")
+    form_class = CaseNoteForm
+    form_context_name = "note_form"
+    success_message = _("The service note is saved.")
 
 
 # ---------------------------------------------------------------------------- groups
@@ -345,20 +355,19 @@ class GroupEditView(ServiceEditView):
     form_class = GroupForm
 
 
-class GroupSessionAddView(ObjectPermissionMixin, View):
-    action = "change"
+class GroupSessionAddView(ObjectActionView):
     queryset = Group.objects.all()
+    title = _("Record a session")
+    form_class = GroupSessionForm
+    detail_view = GroupDetailView
+    form_context_name = "session_form"
+    success_message = _("The session is saved.")
 
-    def post(self, request, pk):
-        group = get_object_or_404(Group.objects.visible_to(request.user), pk=pk)
-        form = GroupSessionForm(request.POST, group=group, user=request.user)
-        if form.is_valid():
-            messages.success(request, gettext("The session is saved."))
-            return HttpResponseRedirect(group.get_absolute_url())
-        view = GroupDetailView()
-        view.setup(request, pk=pk)
-        view.object = group
-        return render(request, view.template_name, view.get_context_data(object=group, session_form=form), status=400)
+    def get_form_kwargs(self):
+        return {"group": self.object, "user": self.request.user}
+
+    def perform(self, group, request, form_data):
+        return self.form.save()
 
 
 # ---------------------------------------------------------------------------- activities
@@ -475,29 +484,38 @@ class DispatchEditView(ServiceEditView):
     form_class = DispatchForm
 
 
-class DispatchActionView(ObjectPermissionMixin, View):
+class DispatchActionView(ObjectActionView):
+    """The station accepts a dispatch and reports back; the sender closes it (the service
+    checks which side the user is on)."""
+
     action = "view"
     queryset = Dispatch.objects.all()
+    errors_as_messages = True  # the forms sit on the dispatch's page
 
-    def post(self, request, pk, what):
-        dispatch = get_object_or_404(Dispatch.objects.visible_to(request.user), pk=pk)
-        try:
-            if what == "accept":
-                services.dispatch_accept(dispatch=dispatch, user=request.user)
-                messages.success(request, gettext("The dispatch is accepted."))
-            elif what == "report":
-                form = DispatchReportForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError({"report": form.errors["report"]})
-                services.dispatch_report_back(dispatch=dispatch, user=request.user,
-                                              report=form.cleaned_data["report"])
-                messages.success(request, gettext("The report back is sent."))
-            elif what == "close":
-                services.dispatch_close(dispatch=dispatch, user=request.user)
-                messages.success(request, gettext("The dispatch is closed."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(dispatch.get_absolute_url())
+
+class DispatchAcceptView(DispatchActionView):
+    title = _("Accept")
+    success_message = _("The dispatch is accepted.")
+
+    def perform(self, dispatch, request, form_data):
+        services.dispatch_accept(dispatch=dispatch, user=request.user)
+
+
+class DispatchReportView(DispatchActionView):
+    title = _("Send report back")
+    form_class = DispatchReportForm
+    success_message = _("The report back is sent.")
+
+    def perform(self, dispatch, request, form_data):
+        services.dispatch_report_back(dispatch=dispatch, user=request.user, report=form_data["report"])
+
+
+class DispatchCloseView(DispatchActionView):
+    title = _("Confirm and close")
+    success_message = _("The dispatch is closed.")
+
+    def perform(self, dispatch, request, form_data):
+        services.dispatch_close(dispatch=dispatch, user=request.user)
 
 
 # ---------------------------------------------------------------------------- monthly reports
@@ -580,24 +598,41 @@ class MonthlyReportDetailView(ServiceDetailView):
         return context
 
 
-class MonthlyReportActionView(ObjectPermissionMixin, View):
-    queryset = MonthlyReport.objects.all()
+class MonthlyReportActionView(ObjectActionView):
+    """Review, approval and reopening of a month (the service checks the user's role)."""
 
-    def post(self, request, pk, what):
-        report = get_object_or_404(MonthlyReport.objects.visible_to(request.user), pk=pk)
-        comment = request.POST.get("comment", "")
-        try:
-            if what in {"pass", "return"}:
-                services.monthly_report_review(report=report, user=request.user, passed=what == "pass",
-                                               comment=comment)
-            elif what == "approve":
-                services.monthly_report_approve(report=report, user=request.user, comment=comment)
-            elif what == "reopen":
-                services.monthly_report_reopen(report=report, user=request.user, reason=comment)
-            messages.success(request, gettext("Saved."))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(report.get_absolute_url())
+    action = "view"
+    queryset = MonthlyReport.objects.all()
+    form_class = CommentForm
+    errors_as_messages = True  # the comment box sits on the report's page
+
+
+class MonthlyReportPassView(MonthlyReportActionView):
+    title = _("Pass review")
+
+    def perform(self, report, request, form_data):
+        services.monthly_report_review(report=report, user=request.user, passed=True, comment=form_data["comment"])
+
+
+class MonthlyReportReturnView(MonthlyReportActionView):
+    title = _("Return with comment")
+
+    def perform(self, report, request, form_data):
+        services.monthly_report_review(report=report, user=request.user, passed=False, comment=form_data["comment"])
+
+
+class MonthlyReportApproveView(MonthlyReportActionView):
+    title = _("Approve and lock the month")
+
+    def perform(self, report, request, form_data):
+        services.monthly_report_approve(report=report, user=request.user, comment=form_data["comment"])
+
+
+class MonthlyReportReopenView(MonthlyReportActionView):
+    title = _("Reopen the month")
+
+    def perform(self, report, request, form_data):
+        services.monthly_report_reopen(report=report, user=request.user, reason=form_data["comment"])
 
 
 # ---------------------------------------------------------------------------- campaign tags

@@ -1,13 +1,10 @@
-from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from django.views import View
 from django.views.generic import TemplateView
 
-from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
+from portal.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView
 from portal.xlsx import Column
 
 from . import services
@@ -99,20 +96,19 @@ class StaffEditView(ObjectEditView):
     form_class = StaffForm
 
 
-class StaffDeactivateView(ObjectPermissionMixin, View):
+class StaffDeactivateView(ObjectActionView):
     """Ends a staff member's access today: their sessions and API token stop working."""
 
-    action = "change"
     queryset = Staff.objects.all()
+    title = _("Disable account")
 
-    def post(self, request, pk):
-        staff = get_object_or_404(Staff.objects.visible_to(request.user), pk=pk)
+    def perform(self, staff, request, form_data):
         if staff.user_id == request.user.pk:
-            messages.error(request, _("You cannot disable your own account."))
-        else:
-            services.staff_deactivate(staff=staff)
-            messages.success(request, _("%(name)s can no longer log in.") % {"name": staff.name})
-        return HttpResponseRedirect(staff.get_absolute_url())
+            raise ValidationError(_("You cannot disable your own account."))
+        services.staff_deactivate(staff=staff)
+
+    def get_success_message(self):
+        return _("%(name)s can no longer log in.") % {"name": self.object.name}
 
 
 class HomeView(LoginRequiredMixin, TemplateView):

@@ -306,3 +306,33 @@ class SubmissionForm(ScopedFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         return services.submission_save(submission=self.instance, authors=self.cleaned_data["authors"])
+
+
+class PeriodForm(forms.Form):
+    """The period an incentive policy's entitlements are computed for (policy page)."""
+
+    _dates = {"required": _("Enter the period as two dates."), "invalid": _("Enter the period as two dates.")}
+    start = forms.DateField(label=_("from"), widget=DateInput(attrs={"class": "form-control"}), error_messages=_dates)
+    end = forms.DateField(label=_("to"), widget=DateInput(attrs={"class": "form-control"}), error_messages=_dates)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            raise ValidationError(_("The end date cannot be before the start date."))
+        return cleaned
+
+
+class JudgeScoreForm(forms.Form):
+    """A judge's score of one entry: ``services.judge_score_record`` checks the judge and the score;
+    the view looks the entry up among the event's (404 when it is not one of them)."""
+
+    submission = forms.CharField(label=_("Entry"), required=False)
+    judge = forms.CharField(label=_("Judge"), required=False, strip=False,
+                            widget=forms.TextInput(attrs={"class": "form-control", "maxlength": 30}))
+    score = forms.CharField(label=_("Score (0–100)"), required=False, strip=False,
+                            widget=forms.NumberInput(attrs={"class": "form-control", "min": 0, "max": 100, "step": 0.5}))
+
+    def __init__(self, *args, submissions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["submission"].widget = forms.Select(
+            choices=[(s.pk, f"{s.title}（{s.station.short_name}）") for s in submissions], attrs={"class": "form-select"})

@@ -1,7 +1,5 @@
 import datetime
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -14,11 +12,11 @@ from django.views.generic import TemplateView
 
 from accounts.models import AccessLog
 from portal.views import (
+    ObjectActionView,
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
-    permission_name,
 )
 from portal.xlsx import Column, list_workbook, xlsx_response
 from stations.models import Staff, Station
@@ -41,6 +39,8 @@ from .forms import (
     EvaluationItemForm,
     EvaluationSchemeForm,
     IncentivePolicyForm,
+    JudgeScoreForm,
+    PeriodForm,
     RatingBandForm,
     RectificationForm,
     SubmissionForm,
@@ -463,26 +463,26 @@ class PolicyEditView(CountyRecordEditView):
     form_class = IncentivePolicyForm
 
 
-class PolicyComputeView(ObjectPermissionMixin, View):
+class PolicyComputeView(ObjectActionView):
     """Writes the entitlements of a period under a policy (idempotent)."""
 
     action = "add"
-    queryset = Entitlement.objects.all()
+    queryset = IncentivePolicy.objects.all()
+    title = _("Compute")
+    form_class = PeriodForm
+    errors_as_messages = True  # the period sits on the policy's page
 
-    def post(self, request, pk):
-        policy = get_object_or_404(IncentivePolicy.objects.visible_to(request.user), pk=pk)
-        try:
-            start = datetime.date.fromisoformat(request.POST.get("start", ""))
-            end = datetime.date.fromisoformat(request.POST.get("end", ""))
-        except ValueError:
-            messages.error(request, _("Enter the period as two dates."))
-            return HttpResponseRedirect(policy.get_absolute_url())
-        if end < start:
-            messages.error(request, _("The end date cannot be before the start date."))
-            return HttpResponseRedirect(policy.get_absolute_url())
-        created = services.entitlements_compute(policy=policy, start=start, end=end)
-        messages.success(request, _("%(count)s new entitlements written.") % {"count": len(created)})
-        return HttpResponseRedirect(f"{reverse('training:entitlement_list')}?policy={policy.pk}")
+    def get_model(self):
+        return Entitlement  # computing writes entitlements
+
+    def perform(self, policy, request, form_data):
+        return services.entitlements_compute(policy=policy, start=form_data["start"], end=form_data["end"])
+
+    def get_success_message(self):
+        return _("%(count)s new entitlements written.") % {"count": len(self.result)}
+
+    def get_success_url(self):
+        return f"{reverse('training:entitlement_list')}?policy={self.object.pk}"
 
 
 class EntitlementListView(ObjectListView):
@@ -588,38 +588,39 @@ class SubmissionEditView(ObjectEditView):
         return initial
 
 
-class JudgeScoreView(ObjectPermissionMixin, View):
+class CompetitionActionView(ObjectActionView):
+    """Actions on an event's entries (the right to change entries; the event scoped)."""
+
+    queryset = CompetitionEvent.objects.all()
+    action = "change"
+
+    def get_model(self):
+        return Submission
+
+
+class JudgeScoreView(CompetitionActionView):
     """A judge's score of one entry, typed in on the competition page."""
 
-    action = "change"
-    queryset = Submission.objects.all()
+    title = _("Record a judge's score")
+    form_class = JudgeScoreForm
+    errors_as_messages = True  # the score form sits on the competition's page
+    success_message = _("The score is recorded and the ranking updated.")
 
-    def post(self, request, pk):
-        from django.core.exceptions import ValidationError
+    def entries(self):
+        return Submission.objects.visible_to(self.request.user).filter(event=self.object)
 
-        event = get_object_or_404(CompetitionEvent.objects.visible_to(request.user), pk=pk)
-        submission_id = request.POST.get("submission", "")
-        submission = get_object_or_404(Submission.objects.visible_to(request.user).filter(event=event),
-                                       pk=int(submission_id) if submission_id.isdigit() else 0)
-        try:
-            services.judge_score_record(submission=submission, judge=request.POST.get("judge", ""),
-                                        score=request.POST.get("score", ""))
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("The score is recorded and the ranking updated."))
-        return HttpResponseRedirect(event.get_absolute_url())
+    def get_form_kwargs(self):
+        return {"submissions": self.entries().select_related("station")}
+
+    def perform(self, event, request, form_data):
+        submission_id = form_data["submission"]
+        submission = get_object_or_404(self.entries(), pk=int(submission_id) if submission_id.isdigit() else 0)
+        services.judge_score_record(submission=submission, judge=form_data["judge"], score=form_data["score"])
 
 
-class CompetitionRankView(ObjectPermissionMixin, View):
-    action = "change"
-    queryset = Submission.objects.all()
+class CompetitionRankView(CompetitionActionView):
+    title = _("Rank from the judges' scores")
+    success_message = _("The ranking is updated from the judges' scores.")
 
-    def post(self, request, pk):
-        event = get_object_or_404(CompetitionEvent.objects.visible_to(request.user), pk=pk)
-        if not request.user.has_perm(permission_name(Submission, "change")):
-            raise PermissionDenied
+    def perform(self, event, request, form_data):
         services.competition_rank(event=event)
-        messages.success(request, _("The ranking is updated from the judges' scores."))
-        return HttpResponseRedirect(event.get_absolute_url())
-

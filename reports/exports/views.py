@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import AccessLog
 from accounts.services import access_log_record
+from portal.forms import add_validation_error
 from reports.models import ExportJob
 from stations.models import Station
 
@@ -41,11 +42,7 @@ class ExportJobForm(forms.Form):
         try:
             return jobs.export_job_start(user=self.user, kind=jobs.VisitDetailExport.kind, params=params)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    self.add_error(field if field in self.fields else None, errors)
-            else:
-                self.add_error(None, error)
+            add_validation_error(self, error)
             return None
 
 

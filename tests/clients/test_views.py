@@ -175,3 +175,36 @@ def test_close_form_requires_a_reason(web, xiaohe, xiaohe_client):
     assert response.status_code == 302
     xiaohe_client.refresh_from_db()
     assert (xiaohe_client.status, xiaohe_client.close_reason) == ("closed", "death")
+
+
+def test_ending_a_category_from_the_client_page(web, xiaohe, xiaohe_client):
+    membership = xiaohe_client.categories.get()
+    url = f"/clients/categories/{membership.pk}/end/"
+    assert web(xiaohe).get(url).status_code == 200  # a confirmation page, not a 405
+    response = web(xiaohe).post(url, {"end_on": "2021-01-01"}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert response.redirect_chain == [(xiaohe_client.get_absolute_url(), 302)]
+    assert "The end date cannot be before the start date." in response.content.decode()
+    membership.refresh_from_db()
+    assert membership.end_on is None
+    response = web(xiaohe).post(url, {"end_on": "2024-05-01"})
+    assert response.status_code == 302 and response["Location"] == xiaohe_client.get_absolute_url()
+    membership.refresh_from_db()
+    assert membership.end_on == datetime.date(2024, 5, 1)
+
+
+def test_adding_a_household_member_shows_the_fields_message_on_the_household_page(web, xiaohe, register,
+                                                                                   station_xiaohe):
+    from clients.models import Household
+
+    household = Household.objects.create(station=station_xiaohe, address="小河村1号")
+    person = register(station_xiaohe, "王五")
+    url = f"/clients/households/{household.pk}/members/"
+    response = web(xiaohe).post(url, {"id_number": new_id_number(), "relationship": "head"},
+                                HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["member_form"].errors["id_number"] == [
+        "No registered person of this station has this ID number."]
+    assert not household.members.exists()
+    response = web(xiaohe).post(url, {"id_number": person.id_number, "relationship": "head"})
+    assert response.status_code == 302 and response["Location"] == household.get_absolute_url()
+    assert list(household.members.all()) == [person]

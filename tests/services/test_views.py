@@ -84,6 +84,24 @@ def test_case_workflow_on_the_web(web, xiaohe, station_xiaohe, person):
     assert case.stage == "assessment" and case.notes.count() == 1
 
 
+def test_a_refused_case_transition_reshows_the_case_page_with_the_fields_message(web, xiaohe, station_xiaohe, person):
+    client = person(station_xiaohe)
+    staff = Staff.objects.get(user=xiaohe)
+    web(xiaohe).post("/services/cases/add/", {
+        "title": "困境儿童学业支持", "intake_on": "2024-03-01", "manager": staff.pk, "clients": [client.pk]})
+    case = Case.objects.get()
+    changes = case.stage_changes.count()
+    response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
+                                {"to_stage": "assessment", "on": "2024-02-01", "version": case.version},
+                                HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert response.context["object"] == case
+    assert response.context["transition_form"].errors["on"] == ["The date cannot be before the intake date."]
+    case.refresh_from_db()
+    assert case.stage == "intake" and case.stage_changes.count() == changes
+    assert web(xiaohe).get(f"/services/cases/{case.pk}/transition/").status_code == 200  # a confirmation page
+
+
 def test_dispatch_flows_and_overdue_shows_on_both_sides(web, center, xiaohe, station_xiaohe):
     sent = datetime.date.today() - datetime.timedelta(days=9)
     response = web(center).post("/services/dispatches/add/", {

@@ -124,3 +124,26 @@ def test_judges_score_on_the_competition_page(web, center, xiaohe, county, stati
     assert "0 到 100" in page.content.decode()
     assert b.judge_scores.count() == 1
     assert web(xiaohe).post(url, {"submission": a.pk, "judge": "三", "score": "99"}).status_code == 403
+
+
+def test_policy_compute_refuses_a_bad_period_and_writes_nothing(web, center, policy):
+    url = f"/training/incentives/{policy.pk}/compute/"
+    page = web(center).get(url)
+    assert page.status_code == 200 and {"start", "end"} <= set(page.context["form"].fields)
+    for data, message in [({"start": "", "end": "x"}, "Enter the period as two dates."),
+                          ({"start": "2024-03-01", "end": "2024-02-01"}, "The end date cannot be before the start date.")]:
+        response = web(center).post(url, data, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+        assert response.redirect_chain == [(policy.get_absolute_url(), 302)]
+        assert [str(m) for m in response.context["messages"]] == [message]
+    assert not Entitlement.objects.filter(policy=policy).exists()
+
+
+def test_competition_actions_show_a_confirmation_page(web, center, county, station_xiaohe):
+    from training.models import CompetitionEvent, Submission
+
+    event = CompetitionEvent.objects.create(county=county, name="案例大赛", held_on=datetime.date(2025, 12, 18))
+    Submission.objects.create(event=event, station=station_xiaohe, title="甲")
+    for what in ("rank", "score"):
+        page = web(center).get(f"/training/competitions/{event.pk}/{what}/")
+        assert page.status_code == 200, what
+    assert web(center).post(f"/training/competitions/{event.pk}/rank/").status_code == 302
