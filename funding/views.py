@@ -50,12 +50,6 @@ from .models import (
     PerformanceEvaluation,
 )
 
-
-class ServiceEditView(ObjectEditView):
-    """An edit page whose save goes through a money rule: a refusal shows on the form
-    (``ObjectEditView.form_valid``)."""
-
-
 # --- Funding sources ------------------------------------------------------------------------
 
 class FundingSourceListView(ObjectListView):
@@ -85,7 +79,7 @@ class FundingSourceDetailView(ObjectDetailView):
         return context
 
 
-class FundingSourceEditView(ServiceEditView):
+class FundingSourceEditView(ObjectEditView):
     queryset = FundingSource.objects.all()
     form_class = FundingSourceForm
 
@@ -140,12 +134,12 @@ class ContractDetailView(ObjectDetailView):
         return context
 
 
-class ContractEditView(ServiceEditView):
+class ContractEditView(ObjectEditView):
     queryset = Contract.objects.all()
     form_class = ContractForm
 
 
-class ContractChildEditView(ServiceEditView):
+class ContractChildEditView(ObjectEditView):
     """Adds (or edits) a row of a contract; the contract comes from the URL or the row."""
 
     def get_contract(self):
@@ -273,12 +267,12 @@ class IndicatorSystemDetailView(ObjectDetailView):
         return context
 
 
-class IndicatorSystemEditView(ServiceEditView):
+class IndicatorSystemEditView(ObjectEditView):
     queryset = IndicatorSystem.objects.all()
     form_class = IndicatorSystemForm
 
 
-class SystemChildEditView(ServiceEditView):
+class SystemChildEditView(ObjectEditView):
     def get_system(self):
         if not hasattr(self, "_system"):
             if self.kwargs.get("pk"):
@@ -340,7 +334,7 @@ class PerformanceEvaluationDetailView(ObjectDetailView):
         return context
 
 
-class PerformanceEvaluationEditView(ServiceEditView):
+class PerformanceEvaluationEditView(ObjectEditView):
     """The evaluation entry form: one score per indicator of the chosen indicator system."""
 
     queryset = PerformanceEvaluation.objects.select_related("contract", "system")
