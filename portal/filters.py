@@ -138,12 +138,31 @@ FAST_WIDGETS = {forms.Select: FastSelect, forms.TextInput: FastTextInput, forms.
                 forms.NumberInput: FastNumberInput}
 
 
+def _fast_widget(filter_):
+    """The Python-written twin of the widget ``filter_``'s form field would get, declared on the
+    filter before its field is built (no widget changes class at run time)."""
+    widget = filter_.extra.get("widget") or filter_.field_class.widget
+    cls = widget if isinstance(widget, type) else type(widget)
+    if cls not in FAST_WIDGETS:
+        return None
+    attrs = None if isinstance(widget, type) else widget.attrs
+    return FAST_WIDGETS[cls](attrs=attrs)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """Every filterset has ``q``: free text over ``search_fields``. Its form's widgets are
-    written in Python (``FAST_WIDGETS``): a list page's filter form cost more than its SQL."""
+    written in Python (``FAST_WIDGETS``; bench row ``visits_list_page``: Django's template per
+    <option> made a list page's filter form cost more than its SQL)."""
 
     search_fields: tuple = ()
     q = django_filters.CharFilter(method="search", label=_("Search"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for filter_ in self.filters.values():
+            fast = _fast_widget(filter_)
+            if fast is not None:
+                filter_.extra["widget"] = fast
 
     @property
     def form(self):
@@ -153,9 +172,7 @@ class SearchFilterSet(django_filters.FilterSet):
                 widget = field.widget
                 css = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
                 widget.attrs.setdefault("class", css)
-                if type(widget) in FAST_WIDGETS:
-                    widget.__class__ = FAST_WIDGETS[type(widget)]
-                elif isinstance(widget, forms.NullBooleanSelect):
+                if isinstance(widget, forms.NullBooleanSelect):
                     # "Unknown" (未知) read as a value; an unset yes/no filter reads like the others.
                     widget.choices = [("unknown", "---------"), *widget.choices[1:]]
             form._styled = True
