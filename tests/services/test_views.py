@@ -76,7 +76,8 @@ def test_case_workflow_on_the_web(web, xiaohe, station_xiaohe, person):
     page = web(xiaohe).get(case.get_absolute_url())
     assert [c[0] for c in page.context["transition_form"].fields["to_stage"].choices] == ["assessment"]
     response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
-                                {"to_stage": "assessment", "on": "2024-03-02", "version": case.version})
+                                {"to_stage": "assessment", "on": "2024-03-02",
+                                 "loaded_state": page.context["transition_form"]["loaded_state"].value()})
     assert response.status_code == 302
     response = web(xiaohe).post(f"/services/cases/{case.pk}/note/", {"noted_on": "2024-03-03", "text": "入户面谈"})
     assert response.status_code == 302
