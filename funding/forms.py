@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
 from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
@@ -52,7 +52,7 @@ def scope_regions(user):
     ).order_by("code")
 
 
-class FundingSourceForm(ScopedFormMixin, forms.ModelForm):
+class FundingSourceForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = FundingSource
         fields = ["region", "year", "source_type", "name", "document", "base_amount", "share_rule", "share_percent",
@@ -70,10 +70,10 @@ class FundingSourceForm(ScopedFormMixin, forms.ModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
     def save(self, commit=True):
-        return services.funding_source_save(source=self.instance)
+        return services.funding_source_save(source=self.instance, expected=self.loaded_state)
 
 
-class ContractForm(ScopedFormMixin, forms.ModelForm):
+class ContractForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["county", "year", "code", "name", "contractor", "stations", "amount", "start_on", "end_on",
@@ -104,7 +104,8 @@ class ContractForm(ScopedFormMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        return services.contract_save(contract=self.instance, stations=list(self.cleaned_data["stations"]))
+        return services.contract_save(contract=self.instance, stations=list(self.cleaned_data["stations"]),
+                                      expected=self.loaded_state)
 
 
 class ContractChildForm(ScopedFormMixin, forms.ModelForm):
@@ -149,7 +150,7 @@ class ContractTargetForm(ContractChildForm):
                                             value=self.cleaned_data["value"], note=self.cleaned_data["note"])
 
 
-class PaymentInstalmentForm(ContractChildForm):
+class PaymentInstalmentForm(OptimisticLockFormMixin, ContractChildForm):
     class Meta:
         model = PaymentInstalment
         fields = ["number", "funding", "amount", "due_on", "condition", "requires_evaluation", "required_stage"]
@@ -164,7 +165,7 @@ class PaymentInstalmentForm(ContractChildForm):
             self.fields["number"].initial = self.contract.instalments.count() + 1
 
     def save(self, commit=True):
-        return services.instalment_save(instalment=self.instance)
+        return services.instalment_save(instalment=self.instance, expected=self.loaded_state)
 
 
 class InstalmentPayForm(forms.Form):
@@ -173,7 +174,7 @@ class InstalmentPayForm(forms.Form):
                               widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 
 
-class IndicatorSystemForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorSystemForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorSystem
         fields = ["county", "name", "year", "description", "is_active"]
@@ -184,10 +185,10 @@ class IndicatorSystemForm(ScopedFormMixin, forms.ModelForm):
         self.fields["county"].queryset = scope_counties(self.user)
 
     def save(self, commit=True):
-        return services.indicator_system_save(system=self.instance)
+        return services.indicator_system_save(system=self.instance, expected=self.loaded_state)
 
 
-class IndicatorCategoryForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorCategoryForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorCategory
         fields = ["name", "weight", "order"]
@@ -197,10 +198,10 @@ class IndicatorCategoryForm(ScopedFormMixin, forms.ModelForm):
         self.instance.system = system
 
     def save(self, commit=True):
-        return services.indicator_category_save(category=self.instance)
+        return services.indicator_category_save(category=self.instance, expected=self.loaded_state)
 
 
-class IndicatorForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["category", "name", "max_score", "scoring_notes", "order"]
@@ -211,10 +212,10 @@ class IndicatorForm(ScopedFormMixin, forms.ModelForm):
         self.fields["category"].queryset = system.categories.all()
 
     def save(self, commit=True):
-        return services.indicator_save(indicator=self.instance)
+        return services.indicator_save(indicator=self.instance, expected=self.loaded_state)
 
 
-class PerformanceEvaluationForm(ScopedFormMixin, forms.ModelForm):
+class PerformanceEvaluationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """An evaluation with one score field (and a note) per indicator of the chosen system."""
 
     class Meta:
@@ -262,6 +263,6 @@ class PerformanceEvaluationForm(ScopedFormMixin, forms.ModelForm):
             contract=self.contract, system=self.system, stage=self.cleaned_data["stage"],
             evaluated_on=self.cleaned_data["evaluated_on"], evaluator=self.cleaned_data["evaluator"],
             findings=self.cleaned_data["findings"], scores=scores, recorded_by=self.user,
-            evaluation=self.instance if self.instance.pk else None,
+            evaluation=self.instance if self.instance.pk else None, expected=self.loaded_state,
         )
 
