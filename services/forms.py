@@ -171,7 +171,9 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         try:
             return signing.loads(stamp, salt=self.TOKEN_SALT)
         except signing.BadSignature:
-            raise ValidationError(_("This form is out of date. Open it again and redo your entry.")) from None
+            # on the form, not on the hidden field (whose errors a page does not show)
+            self.add_error(None, _("This form is out of date. Open it again and redo your entry."))
+            return ""
 
     def _post_clean(self):
         super()._post_clean()

@@ -260,6 +260,7 @@ def test_a_forged_visit_form_token_is_refused(web, xiaohe, station_xiaohe):
     response = web(xiaohe).post("/services/visits/add/", {
         "clients": [person.pk], "visited_on": "2024-03-01", "kind": "home_visit", "form_token": "not-signed"})
     assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
     assert not Visit.objects.filter(client=person).exists()
 
 
