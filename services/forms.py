@@ -182,7 +182,8 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         data = self.cleaned_data
         try:
             self.visits = services.visit_outing_record(
-                clients=data["clients"], user=self.user, form_token=data.get(self.TOKEN_FIELD, ""), visited_on=data["visited_on"], kind=data["kind"],
+                clients=data["clients"], user=self.user, form_token=data.get(self.TOKEN_FIELD, ""),
+                visited_on=data["visited_on"], kind=data["kind"],
                 workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
                 risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
                 tags=data.get("tags") or [],

@@ -1,5 +1,8 @@
 """OpenAPI schema hooks (drf-spectacular)."""
 
+VERSION_NOTE = ("`version` (the version you read) is required: without it 400; if someone else saved since, "
+                "400 naming each field they changed with its value now, and nothing is written.")
+
 
 def version_required_on_update(result, generator, request, public):
     """Mark ``version`` required in the request body of every PUT and PATCH (the one optimistic
@@ -19,7 +22,5 @@ def version_required_on_update(result, generator, request, public):
                     media["schema"] = {"allOf": [{"$ref": ref}, {"type": "object", "required": ["version"]}]}
                     versioned = True
             if versioned:
-                operation["description"] = (operation.get("description", "") + "\n\n`version` (the version you read) is "
-                                            "required: without it 400; if someone else saved since, 400 naming each "
-                                            "field they changed with its value now, and nothing is written.").strip()
+                operation["description"] = f"{operation.get('description', '')}\n\n{VERSION_NOTE}".strip()
     return result
