@@ -370,7 +370,7 @@ class Generator:
         client_cols = ["id", "station_id", "relationship", "worker_id", "name", "name_pinyin", "name_initials",
                        "id_number", "gender", "birth_date", "phone", "address", "village", "registered_on", "status",
                        "closed_on", "close_reason", "close_note", "risk_level", "last_visit_on", "next_visit_due",
-                       "version", "created_at", "updated_at"]
+                       "created_at", "updated_at"]
         member_cols = ["id", "client_id", "category", "subtype", "disability_type", "disability_grade", "start_on",
                        "end_on"]
         span = (self.today - self.start).days
@@ -416,7 +416,7 @@ class Generator:
                     f"{station.town.name}{rng.choice(villages)}{rng.randint(1, 60)}号", rng.choice(villages),
                     registered, status, closed_on, reason, "", rng.choice([RiskLevel.LOW] * 6 + [RiskLevel.MEDIUM] * 3
                                                                             + [RiskLevel.HIGH]),
-                    None, None, 1, created, created))
+                    None, None, created, created))
                 weight = 1.0
                 for category in mix:
                     start_on = registered if rng.random() < 0.7 else self.day_between(
@@ -462,7 +462,7 @@ class Generator:
             cum.append(total)
             day += datetime.timedelta(days=1)
         visit_cols = ["id", "station_id", "client_id", "visited_on", "kind", "findings", "needs", "risk_level",
-                      "follow_up_on", "outing", "version", "created_by_id", "created_at", "updated_at"]
+                      "follow_up_on", "outing", "created_by_id", "created_at", "updated_at"]
         worker_cols = ["id", "visit_id", "staff_id"]
         tag_cols = ["id", "visit_id", "campaigntag_id"]
         link_cols = ["id", "station_id", "linked_on", "kind", "description", "value", "source_kind", "source_name",
@@ -509,16 +509,15 @@ class Generator:
                     delay = rng.randint(15, 60)
                     late += 1
                 created = self.at(visited + datetime.timedelta(days=delay))
-                updated, version = created, 1
+                updated = created
                 if rng.random() < 0.04:  # edited afterwards
                     updated = min(created + datetime.timedelta(days=rng.randint(1, 20), hours=rng.randint(0, 8)), now)
-                    version = 2
                     edited += 1
                 risk = rng.choice(["low", "medium", "high"]) if rng.random() < 0.06 else ""
                 follow = visited + datetime.timedelta(days=rng.randint(14, 60)) if rng.random() < 0.1 else None
                 w.add(visit_table, visit_cols, (
                     visit_id, station.pk, client, visited, kind, rng.choice(FINDINGS), rng.choice(NEEDS), risk, follow,
-                    "", version, user_id, created, updated))
+                    "", user_id, created, updated))
                 w.add(worker_table, worker_cols, (w.next_id(worker_table), visit_id, worker))
                 if rng.random() < 0.3:
                     other = staff[int(rng.random() * len(staff))][0]
@@ -560,7 +559,7 @@ class Generator:
         scale_factor = max(1, self.scale.clients // len(self.stations) // 400)  # bigger stations do more
         n_cases = n_notes = n_groups = n_sessions = n_activities = 0
         case_cols = ["id", "station_id", "title", "intake_on", "stage", "manager_id", "problem", "goals", "closed_on",
-                     "closure_reason", "closure_note", "version", "created_at", "updated_at"]
+                     "closure_reason", "closure_note", "created_at", "updated_at"]
         note_cols = ["id", "case_id", "noted_on", "author_id", "text", "created_at"]
         group_cols = ["id", "station_id", "theme", "goals", "leader_id", "planned_sessions", "created_on", "created_at"]
         session_cols = ["id", "group_id", "number", "held_on", "topic", "attendance_count", "notes"]
@@ -587,7 +586,7 @@ class Generator:
                 w.add(_table(Case), case_cols, (
                     case_id, station.pk, title, intake, stage, manager, "服务对象面临多重困难，需要持续跟进。",
                     "改善生活状况，增强社会支持。", closed if is_closed else None,
-                    CaseClosureReason.GOALS_MET if is_closed else "", "目标基本达成，结案。" if is_closed else "", 1,
+                    CaseClosureReason.GOALS_MET if is_closed else "", "目标基本达成，结案。" if is_closed else "",
                     self.at(intake), self.at(closed if is_closed else intake)))
                 members = set(rng.sample(clients, min(len(clients), rng.randint(1, 2))))
                 for client in members:

@@ -25,7 +25,7 @@ class ClientAdmin(ScopedAdmin):
     search_fields = ["name", "name_pinyin", "name_initials", "=id_number"]
     list_select_related = ["station"]
     raw_id_fields = ["household", "worker"]
-    readonly_fields = ["version", "last_visit_on", "next_visit_due"]
+    readonly_fields = ["last_visit_on", "next_visit_due"]
     inlines = [CategoryMembershipInline]
 
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
 from stations.models import Region, Staff, Station
 
@@ -39,7 +39,7 @@ class ServiceForm(ScopedFormMixin, forms.ModelForm):
         pass
 
 
-class ClientForm(ServiceForm):
+class ClientForm(OptimisticLockFormMixin, ServiceForm):
     """Register a person (with a first category) or edit their record."""
 
     category = forms.ChoiceField(label=_("category"), choices=[("", "---------"), *Category.choices], required=False)
@@ -49,7 +49,6 @@ class ClientForm(ServiceForm):
     disability_grade = forms.TypedChoiceField(label=_("disability grade"), required=False, coerce=int, empty_value=None,
                                               choices=[("", "---------"), *DisabilityGrade.choices])
     id_number = forms.CharField(label=_("ID number"), max_length=40)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Client
@@ -66,12 +65,16 @@ class ClientForm(ServiceForm):
         if self.instance.pk:
             for name in ("category", "subtype", "disability_type", "disability_grade", "registered_on"):
                 del self.fields[name]
-            self.fields["version"].initial = self.instance.version
             # The full number is not put in the page; leave it empty to keep it.
             self.fields["id_number"].required = False
             self.fields["id_number"].initial = ""
             self.fields["id_number"].widget.attrs["placeholder"] = idnumbers.mask(self.instance.id_number)
             self.fields["id_number"].help_text = _("Leave empty to keep the registered number.")
+
+    def _locked_fields(self):
+        # The full ID number is never put in the page, not even in the lock's (signed, readable)
+        # stamp; an empty entry keeps the number the record has when saved.
+        return [name for name in super()._locked_fields() if name != "id_number"]
 
     def clean_id_number(self):
         value = self.cleaned_data.get("id_number")
@@ -89,8 +92,7 @@ class ClientForm(ServiceForm):
         data = {name: self.cleaned_data[name] for name in
                 ("station", "name", "id_number", "phone", "address", "village", "worker")}
         if self.instance.pk:
-            return services.client_update(client=self.instance, version=self.cleaned_data.get("version") or 0,
-                                          user=self.user, **data)
+            return services.client_update(client=self.instance, expected=self.loaded_state, user=self.user, **data)
         categories = []
         if self.cleaned_data.get("category"):
             categories.append({
@@ -155,7 +157,7 @@ class AssessmentForm(ServiceForm):
                                           **self.cleaned_data)
 
 
-class HouseholdForm(ServiceForm):
+class HouseholdForm(OptimisticLockFormMixin, ServiceForm):
     class Meta:
         model = Household
         fields = ["station", "address", "village", "in_distress", "notes"]
@@ -163,9 +165,10 @@ class HouseholdForm(ServiceForm):
 
     def save(self, commit=True):
         if self.instance.pk:
-            data = {k: v for k, v in self.cleaned_data.items() if k != "station"}
-            return services.household_update(household=self.instance, **data)
-        return services.household_create(user=self.user, **self.cleaned_data)
+            data = {k: v for k, v in self.cleaned_data.items() if k not in {"station", self.LOCK_FIELD}}
+            return services.household_update(household=self.instance, expected=self.loaded_state, **data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != self.LOCK_FIELD}
+        return services.household_create(user=self.user, **data)
 
 
 class HouseholdMemberForm(forms.Form):
@@ -180,6 +183,11 @@ class HouseholdMemberForm(forms.Form):
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
 
+    def _locked_fields(self):
+        # The full ID number is never put in the page, not even in the lock's (signed, readable)
+        # stamp; an empty entry keeps the number the record has when saved.
+        return [name for name in super()._locked_fields() if name != "id_number"]
+
     def clean_id_number(self):
         number = idnumbers.normalise(self.cleaned_data["id_number"])
         client = Client.objects.visible_to(self.user).filter(id_number=number, station=self.household.station_id).first()
@@ -193,7 +201,7 @@ class HouseholdMemberForm(forms.Form):
                                              relationship=self.cleaned_data["relationship"])
 
 
-class VisitIntervalForm(ServiceForm):
+class VisitIntervalForm(OptimisticLockFormMixin, ServiceForm):
     class Meta:
         model = VisitInterval
         fields = ["county", "category", "risk_level", "days"]
@@ -221,10 +229,11 @@ class VisitIntervalForm(ServiceForm):
         return cleaned
 
     def save(self, commit=True):
-        return services.visit_interval_save(interval=self.instance, **self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != self.LOCK_FIELD}
+        return services.visit_interval_save(interval=self.instance, expected=self.loaded_state, **data)
 
 
-class ScreeningCampaignForm(ServiceForm):
+class ScreeningCampaignForm(OptimisticLockFormMixin, ServiceForm):
     stations = forms.ModelMultipleChoiceField(label=_("stations covered"), queryset=Station.objects.all(),
                                               widget=forms.CheckboxSelectMultiple)
 
@@ -249,12 +258,13 @@ class ScreeningCampaignForm(ServiceForm):
         return cleaned
 
     def save(self, commit=True):
+        data = {k: v for k, v in self.cleaned_data.items() if k != self.LOCK_FIELD}
         if self.instance.pk:
-            return services.screening_campaign_update(campaign=self.instance, **self.cleaned_data)
-        return services.screening_campaign_create(**self.cleaned_data)
+            return services.screening_campaign_update(campaign=self.instance, expected=self.loaded_state, **data)
+        return services.screening_campaign_create(**data)
 
 
-class ScreeningRecordForm(ServiceForm):
+class ScreeningRecordForm(OptimisticLockFormMixin, ServiceForm):
     class Meta:
         model = ScreeningRecord
         fields = ["screened_on", "result", "living_condition", "risk_level", "needs"]
@@ -268,8 +278,9 @@ class ScreeningRecordForm(ServiceForm):
             self.fields["screened_on"].initial = min(timezone.localdate(), campaign.end_on) if campaign else None
 
     def save(self, commit=True):
-        return services.screening_record(campaign=self.campaign, client=self.client,
-                                         screener=getattr(self.user, "staff", None), **self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != self.LOCK_FIELD}
+        return services.screening_record(campaign=self.campaign, client=self.client, expected=self.loaded_state,
+                                         screener=getattr(self.user, "staff", None), **data)
 
 
 class RosterUploadForm(forms.Form):

@@ -122,13 +122,14 @@ class Client(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
-    # Optimistic locking: a save based on an older version is refused, never silently merged.
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ClientQuerySet.as_manager()
     history = AuditHistory(excluded_fields=["name_pinyin", "name_initials"])
+    # A concurrent-edit message names this field but does not show its value (privacy: the
+    # full ID number is a logged reveal; every role that may edit a client sees full phones).
+    lock_private_fields = ("id_number",)
     # the history card is read by everyone who may open the record: never show these whole
     history_masked_fields = ("id_number", "phone")
 

@@ -363,7 +363,7 @@ def _age(born, day):
 
 
 # The people a roster already names and their open memberships, as plain tuples.
-_Person = namedtuple("_Person", "pk id_number name phone address village station_id status version")
+_Person = namedtuple("_Person", "pk id_number name phone address village station_id status")
 _Membership = namedtuple("_Membership", "pk client_id category subtype disability_type disability_grade")
 
 
@@ -630,7 +630,7 @@ def _defaults(model, now):
 CLIENT_ROW = ["station_id", "name", "name_pinyin", "name_initials", "id_number", "gender", "birth_date",
               "phone", "address", "village", "worker_id"]
 MEMBERSHIP_ROW = ["client_id", "category", "subtype", "disability_type", "disability_grade"]
-CLIENT_CHANGES = ["name", "name_pinyin", "name_initials", "phone", "address", "village", "station_id", "version"]
+CLIENT_CHANGES = ["name", "name_pinyin", "name_initials", "phone", "address", "village", "station_id"]
 
 
 def _write(verdicts, user, today):
@@ -685,7 +685,6 @@ def _write(verdicts, user, today):
             changed_clients.append((
                 person.pk, current["name"], *name_keys(current["name"]), current["phone"], current["address"],
                 current["village"], parsed["station"].pk if "station" in changes else person.station_id,
-                person.version + 1,
             ))
         if "category" in changes:
             membership_rows.append(membership_row(person.pk, parsed))

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.locking import check_not_changed_since
 from portal.scoping import scope_for
 
 from . import idnumbers
@@ -31,10 +32,6 @@ DEFAULT_INTERVALS = {
 }
 DEFAULT_DAYS = 180
 CLIENT_EDITABLE = ("name", "phone", "address", "village", "household", "relationship", "worker")
-
-
-class VersionConflict(ValidationError):
-    """Somebody saved the record after the editor loaded it; nothing was written."""
 
 
 def county_intervals(county_id):
@@ -162,30 +159,12 @@ def client_register(
     return client
 
 
-def _changed_fields(client, version):
-    """Verbose names of the fields changed since ``version`` (from the audit history)."""
-    then = client.history.filter(version=version).order_by("-history_id").first()
-    names = []
-    fields = ("name", "id_number", "phone", "address", "village", "household", "relationship", "worker", "status",
-              "risk_level")
-    for field in fields:
-        attname = Client._meta.get_field(field).attname
-        if then is None or getattr(then, attname) != getattr(client, attname):
-            names.append(str(Client._meta.get_field(field).verbose_name))
-    return names
-
-
 @transaction.atomic
-def client_update(*, client: Client, version: int, user=None, **fields) -> Client:
-    """Save changes to a person, refusing a save based on an older ``version`` (optimistic lock)."""
+def client_update(*, client: Client, expected=None, user=None, **fields) -> Client:
+    """Save changes to a person; ``expected`` (the values the editor read) refuses a save
+    based on a record someone else has changed since (the optimistic lock)."""
+    check_not_changed_since(model=Client, pk=client.pk, expected=expected)
     current = Client.objects.select_for_update().get(pk=client.pk)
-    if current.version != int(version):
-        changed = _changed_fields(current, int(version)) or [str(_("the record"))]
-        raise VersionConflict(
-            gettext("Someone else saved this person while you were editing (changed: %(fields)s). "
-               "Reload the page and make your changes again.") % {"fields": ", ".join(changed)},
-            code="version_conflict",
-        )
     unknown = set(fields) - set(CLIENT_EDITABLE) - {"id_number", "station"}
     if unknown:
         raise TypeError(f"client_update() got unexpected fields {sorted(unknown)}")
@@ -208,7 +187,6 @@ def client_update(*, client: Client, version: int, user=None, **fields) -> Clien
     _check_household(current, current.household, current.relationship)
     current.fill_derived_fields()
     current.full_clean()
-    current.version += 1
     current.save()
     return current
 
@@ -227,7 +205,6 @@ def client_close(*, client: Client, reason: str, closed_on=None, note="") -> Cli
     if closed_on > timezone.localdate():
         raise ValidationError({"closed_on": _("The closing date cannot be in the future.")})
     client.status, client.close_reason, client.closed_on, client.close_note = ClientStatus.CLOSED, reason, closed_on, note
-    client.version += 1
     client.save()
     for membership in client.categories.filter(end_on__isnull=True):
         membership.end_on = max(closed_on, membership.start_on)
@@ -311,7 +288,8 @@ def household_create(*, station, user=None, address="", village="", in_distress=
 
 
 @transaction.atomic
-def household_update(*, household, **fields) -> Household:
+def household_update(*, household, expected=None, **fields) -> Household:
+    check_not_changed_since(model=Household, pk=household.pk, expected=expected)
     for name, value in fields.items():
         setattr(household, name, value)
     household.full_clean()
@@ -325,8 +303,7 @@ def household_add_member(*, household: Household, client: Client, relationship: 
         raise ValidationError({"relationship": _("Choose the relationship to the head of household.")})
     _check_household(client, household, relationship)
     client.household, client.relationship = household, relationship
-    client.version += 1
-    client.save(update_fields=["household", "relationship", "version", "updated_at"])
+    client.save(update_fields=["household", "relationship", "updated_at"])
     return client
 
 
@@ -368,7 +345,8 @@ def screening_campaign_create(*, county, name, stations, start_on, end_on, notes
 
 
 @transaction.atomic
-def screening_campaign_update(*, campaign, stations, **fields) -> ScreeningCampaign:
+def screening_campaign_update(*, campaign, stations, expected=None, **fields) -> ScreeningCampaign:
+    check_not_changed_since(model=ScreeningCampaign, pk=campaign.pk, expected=expected)
     for name, value in fields.items():
         setattr(campaign, name, value)
     campaign.full_clean()
@@ -382,8 +360,9 @@ def screening_campaign_update(*, campaign, stations, **fields) -> ScreeningCampa
 
 
 @transaction.atomic
-def visit_interval_save(*, interval, county, category="", risk_level="", days) -> VisitInterval:
+def visit_interval_save(*, interval, county, category="", risk_level="", days, expected=None) -> VisitInterval:
     """Set a county's visit interval for a category or a risk level (动态监测频次)."""
+    check_not_changed_since(model=VisitInterval, pk=interval.pk, expected=expected)
     existing = VisitInterval.objects.filter(county=county, category=category or "", risk_level=risk_level or "")
     if interval.pk:
         existing = existing.exclude(pk=interval.pk)
@@ -400,7 +379,8 @@ def visit_interval_save(*, interval, county, category="", risk_level="", days) -
 
 @transaction.atomic
 def screening_record(
-    *, campaign, client, result, screened_on=None, screener=None, living_condition="", risk_level="", needs=""
+    *, campaign, client, result, screened_on=None, screener=None, living_condition="", risk_level="", needs="",
+    expected=None,
 ) -> ScreeningRecord:
     """Record (or correct) what the campaign found about one covered client."""
     screened_on = screened_on or timezone.localdate()
@@ -413,6 +393,7 @@ def screening_record(
     record = ScreeningRecord.objects.filter(campaign=campaign, client=client).first() or ScreeningRecord(
         campaign=campaign, client=client
     )
+    check_not_changed_since(model=ScreeningRecord, pk=record.pk, expected=expected)
     record.screened_on, record.screener, record.result = screened_on, screener, result
     record.living_condition, record.risk_level, record.needs = living_condition, risk_level, needs
     record.full_clean()

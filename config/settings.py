@@ -294,6 +294,10 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about deployment settings; the schema itself is generated and
     # exercised on every operation by tests/trust/test_api_fuzz.py (schemathesis).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.version_required_on_update",  # the one optimistic lock: PUT/PATCH need `version`
+    ],
 }
 
 LOGGING = {

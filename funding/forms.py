@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from portal.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
 from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
@@ -42,7 +42,7 @@ def scope_regions(user):
     ).order_by("code")
 
 
-class FundingSourceForm(ScopedFormMixin, forms.ModelForm):
+class FundingSourceForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = FundingSource
         fields = ["region", "year", "source_type", "name", "document", "base_amount", "share_rule", "share_percent",
@@ -60,10 +60,10 @@ class FundingSourceForm(ScopedFormMixin, forms.ModelForm):
             self.fields["year"].initial = timezone.localdate().year
 
     def save(self, commit=True):
-        return services.funding_source_save(source=self.instance)
+        return services.funding_source_save(source=self.instance, expected=self.loaded_state)
 
 
-class ContractForm(ScopedFormMixin, forms.ModelForm):
+class ContractForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["county", "year", "code", "name", "contractor", "stations", "amount", "start_on", "end_on",
@@ -94,7 +94,8 @@ class ContractForm(ScopedFormMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit=True):
-        return services.contract_save(contract=self.instance, stations=list(self.cleaned_data["stations"]))
+        return services.contract_save(contract=self.instance, stations=list(self.cleaned_data["stations"]),
+                                      expected=self.loaded_state)
 
 
 class ContractChildForm(ScopedFormMixin, forms.ModelForm):
@@ -139,7 +140,7 @@ class ContractTargetForm(ContractChildForm):
                                             value=self.cleaned_data["value"], note=self.cleaned_data["note"])
 
 
-class PaymentInstalmentForm(ContractChildForm):
+class PaymentInstalmentForm(OptimisticLockFormMixin, ContractChildForm):
     class Meta:
         model = PaymentInstalment
         fields = ["number", "funding", "amount", "due_on", "condition", "requires_evaluation", "required_stage"]
@@ -154,7 +155,7 @@ class PaymentInstalmentForm(ContractChildForm):
             self.fields["number"].initial = self.contract.instalments.count() + 1
 
     def save(self, commit=True):
-        return services.instalment_save(instalment=self.instance)
+        return services.instalment_save(instalment=self.instance, expected=self.loaded_state)
 
 
 class InstalmentPayForm(forms.Form):
@@ -163,7 +164,7 @@ class InstalmentPayForm(forms.Form):
                               widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
 
 
-class IndicatorSystemForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorSystemForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorSystem
         fields = ["county", "name", "year", "description", "is_active"]
@@ -174,10 +175,10 @@ class IndicatorSystemForm(ScopedFormMixin, forms.ModelForm):
         self.fields["county"].queryset = scope_counties(self.user)
 
     def save(self, commit=True):
-        return services.indicator_system_save(system=self.instance)
+        return services.indicator_system_save(system=self.instance, expected=self.loaded_state)
 
 
-class IndicatorCategoryForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorCategoryForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = IndicatorCategory
         fields = ["name", "weight", "order"]
@@ -187,10 +188,10 @@ class IndicatorCategoryForm(ScopedFormMixin, forms.ModelForm):
         self.instance.system = system
 
     def save(self, commit=True):
-        return services.indicator_category_save(category=self.instance)
+        return services.indicator_category_save(category=self.instance, expected=self.loaded_state)
 
 
-class IndicatorForm(ScopedFormMixin, forms.ModelForm):
+class IndicatorForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["category", "name", "max_score", "scoring_notes", "order"]
@@ -201,10 +202,10 @@ class IndicatorForm(ScopedFormMixin, forms.ModelForm):
         self.fields["category"].queryset = system.categories.all()
 
     def save(self, commit=True):
-        return services.indicator_save(indicator=self.instance)
+        return services.indicator_save(indicator=self.instance, expected=self.loaded_state)
 
 
-class PerformanceEvaluationForm(ScopedFormMixin, forms.ModelForm):
+class PerformanceEvaluationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """An evaluation with one score field (and a note) per indicator of the chosen system."""
 
     class Meta:
@@ -252,6 +253,6 @@ class PerformanceEvaluationForm(ScopedFormMixin, forms.ModelForm):
             contract=self.contract, system=self.system, stage=self.cleaned_data["stage"],
             evaluated_on=self.cleaned_data["evaluated_on"], evaluator=self.cleaned_data["evaluator"],
             findings=self.cleaned_data["findings"], scores=scores, recorded_by=self.user,
-            evaluation=self.instance if self.instance.pk else None,
+            evaluation=self.instance if self.instance.pk else None, expected=self.loaded_state,
         )
 

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from portal.locking import check_not_changed_since
+
 from .choices import PASSING_GRADES, InstalmentStatus
 from .models import (
     CENT,
@@ -50,9 +52,10 @@ def source_contracted(source, exclude_funding=None):
 
 
 @transaction.atomic
-def funding_source_save(*, source: FundingSource):
+def funding_source_save(*, source: FundingSource, expected=None):
     """Create or change a funding source; its available amount may not fall below what
     contracts already take from it."""
+    check_not_changed_since(model=FundingSource, pk=source.pk, expected=expected)
     source.full_clean()
     if source.pk:
         FundingSource.objects.select_for_update().filter(pk=source.pk).first()
@@ -66,9 +69,10 @@ def funding_source_save(*, source: FundingSource):
 
 
 @transaction.atomic
-def contract_save(*, contract: Contract, stations=None):
+def contract_save(*, contract: Contract, stations=None, expected=None):
     """Create or change a contract and the stations it covers. The amount may not fall below
     its funding split; covered stations must be in the purchasing county."""
+    check_not_changed_since(model=Contract, pk=contract.pk, expected=expected)
     contract.full_clean()
     if stations is not None:
         outside = [s.name for s in stations if s.county_id != contract.county_id]
@@ -169,8 +173,9 @@ def _check_schedule(instalment):
 
 
 @transaction.atomic
-def instalment_save(*, instalment: PaymentInstalment):
+def instalment_save(*, instalment: PaymentInstalment, expected=None):
     """Plan (or change) an instalment. A paid instalment is not changed any more."""
+    check_not_changed_since(model=PaymentInstalment, pk=instalment.pk, expected=expected)
     if instalment.pk and PaymentInstalment.objects.filter(pk=instalment.pk, status=InstalmentStatus.PAID).exists():
         raise ValidationError(_("This instalment has been paid and can no longer be changed."))
     instalment.status, instalment.paid_on = InstalmentStatus.PLANNED, None
@@ -226,21 +231,24 @@ def instalment_pay(*, instalment: PaymentInstalment, paid_on, voucher=""):
 # --- Indicator systems and evaluations -----------------------------------------------------
 
 @transaction.atomic
-def indicator_system_save(*, system: IndicatorSystem):
+def indicator_system_save(*, system: IndicatorSystem, expected=None):
+    check_not_changed_since(model=IndicatorSystem, pk=system.pk, expected=expected)
     system.full_clean()
     system.save()
     return system
 
 
 @transaction.atomic
-def indicator_category_save(*, category: IndicatorCategory):
+def indicator_category_save(*, category: IndicatorCategory, expected=None):
+    check_not_changed_since(model=IndicatorCategory, pk=category.pk, expected=expected)
     category.full_clean()
     category.save()
     return category
 
 
 @transaction.atomic
-def indicator_save(*, indicator: Indicator):
+def indicator_save(*, indicator: Indicator, expected=None):
+    check_not_changed_since(model=Indicator, pk=indicator.pk, expected=expected)
     indicator.full_clean()
     if indicator.pk:
         over = IndicatorScore.objects.filter(indicator=indicator, score__gt=indicator.max_score).exists()
@@ -279,12 +287,14 @@ def score_summary(system, scores):
 
 @transaction.atomic
 def evaluation_record(*, contract, system, stage, evaluated_on, evaluator, findings="", scores,
-                      recorded_by=None, evaluation=None):
+                      recorded_by=None, evaluation=None, expected=None):
     """Record (or re-record) an evaluation with one score per indicator of ``system``.
 
     ``scores`` is {Indicator or id: score} or {id: (score, note)}. Every indicator needs a score
     between 0 and its maximum; otherwise nothing is written. Total, percentage and grade
     (优秀 ≥ 90, 良好 ≥ 80, 合格 ≥ 60, else 不合格; on the percentage) are computed here."""
+    if evaluation is not None:
+        check_not_changed_since(model=PerformanceEvaluation, pk=evaluation.pk, expected=expected)
     indicators = {i.pk: i for i in Indicator.objects.filter(category__system=system).select_related("category")}
     if not indicators:
         raise ValidationError({"system": _("This indicator system has no indicators yet.")})

@@ -36,6 +36,9 @@ def _display(instance, name):
     value = getattr(instance, name)
     if value is None or value == "":
         return ""
+    if name in getattr(instance, "lock_private_fields", ()):
+        # A value not every editor may read in full (an ID number): named, not shown.
+        return _("(changed; open the record to see it)")
     if field.choices:
         return str(getattr(instance, f"get_{name}_display")())
     if isinstance(value, bool):

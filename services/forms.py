@@ -1,10 +1,14 @@
+import uuid
+
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
-from portal.forms import DateInput, ScopedFormMixin, add_validation_error
+from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin, add_validation_error
+from portal.locking import record_state
 from portal.scoping import scope_for
 from stations.models import Station
 
@@ -119,6 +123,12 @@ class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
     def write(self):
         raise NotImplementedError
 
+    def form_data(self):
+        """The cleaned data for the service, without the lock's stamp (``self.loaded_state``)."""
+        data = dict(self.cleaned_data)
+        data.pop(OptimisticLockFormMixin.LOCK_FIELD, None)
+        return data
+
 
 class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
     """The fast phone form: several clients of one outing, one save, one visit each."""
@@ -139,10 +149,27 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
     field_order = ["clients", "visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on",
                    "tags"]
 
+    TOKEN_FIELD = "form_token"
+    TOKEN_SALT = "services.forms.visit-form-token"
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["visited_on"].initial = timezone.localdate()
+        # A one-time token: the same form posted twice (double click, two tabs) saves once.
+        self.fields[self.TOKEN_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
+        self.initial[self.TOKEN_FIELD] = signing.dumps(uuid.uuid4().hex, salt=self.TOKEN_SALT)
         self.visits = []
+
+    def clean_form_token(self):
+        stamp = self.cleaned_data.get(self.TOKEN_FIELD)
+        if not stamp:  # a post without the token (a script) is not checked
+            return ""
+        try:
+            return signing.loads(stamp, salt=self.TOKEN_SALT)
+        except signing.BadSignature:
+            # on the form, not on the hidden field (whose errors a page does not show)
+            self.add_error(None, _("This form is out of date. Open it again and redo your entry."))
+            return ""
 
     def _post_clean(self):
         super()._post_clean()
@@ -151,7 +178,8 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         data = self.cleaned_data
         try:
             self.visits = services.visit_outing_record(
-                clients=data["clients"], user=self.user, visited_on=data["visited_on"], kind=data["kind"],
+                clients=data["clients"], user=self.user, form_token=data.get(self.TOKEN_FIELD, ""),
+                visited_on=data["visited_on"], kind=data["kind"],
                 workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
                 risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
                 tags=data.get("tags") or [],
@@ -163,9 +191,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         return self.visits
 
 
-class VisitForm(ServiceModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput())
-
+class VisitForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Visit
         fields = ["visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on", "tags"]
@@ -173,16 +199,13 @@ class VisitForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         self.fields["workers"].queryset = self.fields["workers"].queryset.filter(station=self.instance.station_id)
 
     def write(self):
-        data = dict(self.cleaned_data)
-        version = data.pop("version")
-        return services.visit_update(visit=self.instance, version=version, **data)
+        return services.visit_update(visit=self.instance, expected=self.loaded_state, **self.form_data())
 
 
-class ResourceLinkForm(ServiceModelForm):
+class ResourceLinkForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = ResourceLink
         fields = ["station", "linked_on", "kind", "description", "value", "source_kind", "source_name", "case",
@@ -196,32 +219,25 @@ class ResourceLinkForm(ServiceModelForm):
         self.fields["activity"].queryset = self.fields["activity"].queryset.filter(held_on__gte=since)
 
     def write(self):
-        data = {k: v for k, v in self.cleaned_data.items()}
+        data = self.form_data()
         data["station"] = self.chosen_station()
         if self.instance.pk:
-            return services.resource_link_update(link=self.instance, **data)
+            return services.resource_link_update(link=self.instance, expected=self.loaded_state, **data)
         return services.resource_link_record(**data)
 
 
-class CaseForm(ServiceModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
-
+class CaseForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Case
         fields = ["station", "title", "intake_on", "manager", "clients", "problem", "goals"]
         widgets = {"intake_on": DateInput(), "clients": ClientPicker(), "problem": forms.Textarea(attrs={"rows": 3}),
                    "goals": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
-
     def write(self):
-        data = dict(self.cleaned_data)
-        version = data.pop("version", None)
+        data = self.form_data()
         data["station"] = self.chosen_station()
         if self.instance.pk:
-            return services.case_update(case=self.instance, version=version, **data)
+            return services.case_update(case=self.instance, expected=self.loaded_state, **data)
         return services.case_open(user=self.user, **data)
 
 
@@ -233,18 +249,32 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
                                        choices=[("", "---------")] + list(Case._meta.get_field("closure_reason").choices))
     closure_note = forms.CharField(label=_("closure summary"), widget=forms.Textarea(attrs={"rows": 2}),
                                    required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput())
+    # The lock's signed stamp of the stage the page showed: a move based on a stage someone
+    # else has changed since is refused (the core's lock, as on every edit form).
+    loaded_state = forms.CharField(widget=forms.HiddenInput(), required=False)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
         allowed = CASE_TRANSITIONS[CaseStage(case.stage)]
         self.fields["to_stage"].choices = [(s.value, s.label) for s in CaseStage if s in allowed]
-        self.fields["version"].initial = case.version
+        self.fields["loaded_state"].initial = signing.dumps(record_state(case, ["stage"]),
+                                                           salt=OptimisticLockFormMixin.LOCK_SALT)
+
+    def clean(self):
+        cleaned = super().clean()
+        stamp = cleaned.pop("loaded_state", "") if not self.errors else ""
+        try:
+            self.expected = signing.loads(stamp, salt=OptimisticLockFormMixin.LOCK_SALT) if stamp else None
+        except signing.BadSignature:
+            self.expected = None
+            self.add_error(None, _("This form is out of date. Open the record again and redo your change."))
+        return cleaned
 
     def save(self):
-        """The transition (``services.case_transition``); its ValidationError reaches the view."""
-        return services.case_transition(case=self.case, user=self.user, **self.cleaned_data)
+        """The transition (``services.case_transition``), checked against the stage the page
+        showed; its ValidationError reaches the view."""
+        return services.case_transition(case=self.case, user=self.user, expected=self.expected, **self.cleaned_data)
 
 
 class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
@@ -267,18 +297,18 @@ class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
         return services.case_note_add(case=self.case, author=author, **self.cleaned_data)
 
 
-class GroupForm(ServiceModelForm):
+class GroupForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Group
         fields = ["station", "theme", "created_on", "leader", "planned_sessions", "goals", "members", "tags"]
         widgets = {"created_on": DateInput(), "members": ClientPicker(), "goals": forms.Textarea(attrs={"rows": 3})}
 
     def write(self):
-        data = dict(self.cleaned_data)
+        data = self.form_data()
         data["station"] = self.chosen_station()
         if self.instance.pk:
             data.pop("station")
-            return services.group_update(group=self.instance, **data)
+            return services.group_update(group=self.instance, expected=self.loaded_state, **data)
         return services.group_create(**data)
 
 
@@ -302,7 +332,7 @@ class GroupSessionForm(ServiceFormMixin, forms.ModelForm):
         return services.group_session_record(group=self.group, **self.cleaned_data)
 
 
-class ActivityForm(ServiceModelForm):
+class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
     photo = forms.FileField(label=_("photo"), required=False,
                             validators=ActivityPhoto._meta.get_field("file").validators)
 
@@ -314,12 +344,12 @@ class ActivityForm(ServiceModelForm):
                    "highlight": forms.Textarea(attrs={"rows": 3})}
 
     def write(self):
-        data = dict(self.cleaned_data)
+        data = self.form_data()
         photo = data.pop("photo", None)
         data["station"] = self.chosen_station()
         if self.instance.pk:
             data.pop("station")
-            activity = services.activity_update(activity=self.instance, **data)
+            activity = services.activity_update(activity=self.instance, expected=self.loaded_state, **data)
         else:
             activity = services.activity_record(**data)
         if photo:
@@ -327,9 +357,7 @@ class ActivityForm(ServiceModelForm):
         return activity
 
 
-class ReferralForm(ServiceModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
-
+class ReferralForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Referral
         fields = ["station", "referred_on", "client", "case", "to_organisation", "reason", "status", "outcome",
@@ -339,7 +367,6 @@ class ReferralForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version
         if not self.instance.pk:
             for name in ("status", "outcome", "resolved_on"):
                 del self.fields[name]
@@ -347,12 +374,11 @@ class ReferralForm(ServiceModelForm):
             self.fields["client"].disabled = True
 
     def write(self):
-        data = dict(self.cleaned_data)
-        version = data.pop("version", None)
+        data = self.form_data()
         data["station"] = self.chosen_station()
         if self.instance.pk:
             data.pop("station")
-            return services.referral_update(referral=self.instance, version=version, **data)
+            return services.referral_update(referral=self.instance, expected=self.loaded_state, **data)
         return services.referral_create(**data)
 
 
@@ -410,7 +436,10 @@ def user_station(user):
 
 
 
-class CampaignTagForm(ScopedFormMixin, forms.ModelForm):
+class CampaignTagForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = CampaignTag
         fields = ["name", "description", "is_active"]
+
+    def save(self, commit=True):
+        return services.campaign_tag_save(tag=self.instance, expected=self.loaded_state)

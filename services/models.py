@@ -129,7 +129,6 @@ class Visit(models.Model):
     tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="visits", blank=True)
     # Visits saved together from one outing share this key (empty for a single visit).
     outing = models.CharField(_("outing"), max_length=32, blank=True, db_index=True, editable=False)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -186,7 +185,6 @@ class Case(models.Model):
     closure_reason = models.CharField(_("closure reason"), max_length=16, choices=CaseClosureReason.choices,
                                       blank=True)
     closure_note = models.TextField(_("closure summary"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -440,7 +438,6 @@ class Referral(models.Model):
                               default=ReferralStatus.SENT, db_index=True)
     outcome = models.TextField(_("outcome"), blank=True)
     resolved_on = models.DateField(_("resolution date"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -494,7 +491,6 @@ class Dispatch(models.Model):
                                     on_delete=models.SET_NULL, related_name="+")
     reported_on = models.DateField(_("reported back on"), null=True, blank=True)
     report = models.TextField(_("report back"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DispatchQuerySet.as_manager()
@@ -560,7 +556,6 @@ class MonthlyReport(models.Model):
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     comment = models.TextField(_("latest comment"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MonthlyReportQuerySet.as_manager()
     history = AuditHistory()
@@ -611,3 +606,19 @@ class MonthlyReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.report} {self.get_action_display()}"
+
+
+class FormToken(models.Model):
+    """A create form's one-time token, stored by the service in the transaction that creates
+    the records: a second post of the same form (a double click, two tabs, a retry) finds it
+    taken and creates nothing."""
+
+    token = models.CharField(_("form token"), max_length=64, unique=True)
+    used_at = models.DateTimeField(_("used at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("form token")
+        verbose_name_plural = _("form tokens")
+
+    def __str__(self):
+        return self.token

@@ -10,12 +10,13 @@ import uuid
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.services import client_monitoring_update
+from portal.locking import check_not_changed_since
 from stations.choices import Role
 
 from .choices import (
@@ -28,10 +29,12 @@ from .choices import (
 )
 from .models import (
     Activity,
+    CampaignTag,
     Case,
     CaseNote,
     CaseStageChange,
     Dispatch,
+    FormToken,
     Group,
     GroupSession,
     MonthlyReport,
@@ -73,12 +76,17 @@ def _not_future(day, field):
         raise ValidationError({field: _("The date cannot be in the future.")})
 
 
-def _check_version(obj, version):
-    if version is not None and int(version) != obj.version:
-        raise ValidationError(_(
-            "Someone else changed this record while you were editing it. "
-            "Reload the page to see their changes, then make yours again."
-        ))
+def use_form_token(token):
+    """Take a create form's one-time token (inside the creating transaction): a form posted
+    twice creates its records once. No token (a script, the API): not checked."""
+    if not token:
+        return
+    try:
+        with transaction.atomic():
+            FormToken.objects.create(token=token)
+    except IntegrityError:
+        raise ValidationError(_("This form has already been saved (sent twice?): nothing more was saved. "
+                                "Open the list to see the record.")) from None
 
 
 def _staff_of(user):
@@ -148,8 +156,10 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
 
 
 @transaction.atomic
-def visit_outing_record(*, clients, user=None, **common):
-    """One outing, several clients: one visit each, all or nothing."""
+def visit_outing_record(*, clients, user=None, form_token="", **common):
+    """One outing, several clients: one visit each, all or nothing. ``form_token`` (the visit
+    form's one-time token) makes a form posted twice record its visits once."""
+    use_form_token(form_token)
     clients = list(clients)
     if not clients:
         raise ValidationError({"clients": _("Pick at least one client.")})
@@ -160,10 +170,10 @@ def visit_outing_record(*, clients, user=None, **common):
 
 
 @transaction.atomic
-def visit_update(*, visit, version=None, **fields):
-    """Edit a visit; refused if someone else saved it since ``version`` was read."""
+def visit_update(*, visit, expected=None, **fields):
+    """Edit a visit; refused if someone else saved it since ``expected`` was read."""
+    check_not_changed_since(model=Visit, pk=visit.pk, expected=expected)
     visit = Visit.objects.select_for_update().select_related("client", "station").get(pk=visit.pk)
-    _check_version(visit, version)
     old_client, old_date = visit.client, visit.visited_on
     workers, tags = fields.pop("workers", None), fields.pop("tags", None)
     for name, value in fields.items():
@@ -176,7 +186,6 @@ def visit_update(*, visit, version=None, **fields):
         workers = list(workers)
         _check_workers(visit.station, workers)
     visit.full_clean(exclude=["client", "station"])
-    visit.version += 1
     visit.save()
     if workers is not None:
         visit.workers.set(workers)
@@ -186,6 +195,17 @@ def visit_update(*, visit, version=None, **fields):
         _refresh_monitoring(old_client)
     _refresh_monitoring(visit.client, risk_from=visit)
     return visit
+
+
+# ---------------------------------------------------------------------------- campaign tags
+
+
+@transaction.atomic
+def campaign_tag_save(*, tag, expected=None):
+    check_not_changed_since(model=CampaignTag, pk=tag.pk, expected=expected)
+    tag.full_clean()
+    tag.save()
+    return tag
 
 
 # ---------------------------------------------------------------------------- resource links
@@ -223,7 +243,8 @@ def resource_link_record(*, station, linked_on, kind, description, value, source
 
 
 @transaction.atomic
-def resource_link_update(*, link, **fields):
+def resource_link_update(*, link, expected=None, **fields):
+    check_not_changed_since(model=ResourceLink, pk=link.pk, expected=expected)
     link = ResourceLink.objects.select_for_update().get(pk=link.pk)
     old_date, old_station = link.linked_on, link.station_id
     for name, value in fields.items():
@@ -267,10 +288,10 @@ def case_open(*, station, title, manager, clients, intake_on=None, problem="", g
 
 
 @transaction.atomic
-def case_update(*, case, version=None, **fields):
+def case_update(*, case, expected=None, **fields):
     """Edit a case's file (title, manager, clients, goals); the stage moves only by transition."""
+    check_not_changed_since(model=Case, pk=case.pk, expected=expected)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _check_version(case, version)
     old_date = case.intake_on
     clients = fields.pop("clients", None)
     fields.pop("stage", None)
@@ -280,7 +301,6 @@ def case_update(*, case, version=None, **fields):
     _validate_case(case, clients, case.manager)
     ensure_month_open(station_id=case.station_id, days=[old_date, case.intake_on], field="intake_on")
     case.full_clean()
-    case.version += 1
     case.save()
     if clients is not None:
         case.clients.set(clients)
@@ -295,11 +315,12 @@ STAGE_NAMES = {
 
 @transaction.atomic
 def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reason="", closure_note="",
-                    version=None):
+                    expected=None):
     """Move a case one legal step (接案→预估→计划→介入→评估→结案; a closed case can be
-    reopened). An illegal move raises and writes nothing."""
+    reopened). An illegal move raises and writes nothing; ``expected`` (the case's stage as
+    read) refuses a move based on a stage someone else has changed since."""
+    check_not_changed_since(model=Case, pk=case.pk, expected=expected)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    _check_version(case, version)
     on = on or timezone.localdate()
     to_stage = CaseStage(to_stage) if to_stage in CaseStage.values else None
     if to_stage is None or to_stage not in CASE_TRANSITIONS[CaseStage(case.stage)]:
@@ -324,7 +345,6 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
             raise ValidationError({"note": _("Give the reason for reopening the case.")})
         case.closed_on, case.closure_reason = None, ""
     case.stage = to_stage
-    case.version += 1
     case.save()
     CaseStageChange.objects.create(case=case, from_stage=from_stage, to_stage=to_stage, changed_on=on, note=note,
                                    by=user if user is not None and user.is_authenticated else None)
@@ -371,7 +391,8 @@ def group_create(*, station, theme, goals="", leader=None, members=(), planned_s
 
 
 @transaction.atomic
-def group_update(*, group, **fields):
+def group_update(*, group, expected=None, **fields):
+    check_not_changed_since(model=Group, pk=group.pk, expected=expected)
     group = Group.objects.select_for_update().get(pk=group.pk)
     old_date = group.created_on
     members, tags = fields.pop("members", None), fields.pop("tags", None)
@@ -449,7 +470,8 @@ def activity_record(*, station, held_on, title, kind, participant_count, partici
 
 
 @transaction.atomic
-def activity_update(*, activity, **fields):
+def activity_update(*, activity, expected=None, **fields):
+    check_not_changed_since(model=Activity, pk=activity.pk, expected=expected)
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     old_date = activity.held_on
     many = {name: fields.pop(name, None) for name in ("participants", "workers", "tags")}
@@ -490,9 +512,9 @@ def referral_create(*, station, client, to_organisation, reason, referred_on=Non
 
 
 @transaction.atomic
-def referral_update(*, referral, version=None, **fields):
+def referral_update(*, referral, expected=None, **fields):
+    check_not_changed_since(model=Referral, pk=referral.pk, expected=expected)
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
-    _check_version(referral, version)
     old_date = referral.referred_on
     for name, value in fields.items():
         setattr(referral, name, value)
@@ -506,7 +528,6 @@ def referral_update(*, referral, version=None, **fields):
         raise ValidationError({"resolved_on": _("The resolution date cannot be before the referral date.")})
     ensure_month_open(station_id=referral.station_id, days=[old_date, referral.referred_on], field="referred_on")
     referral.full_clean()
-    referral.version += 1
     referral.save()
     return referral
 
@@ -553,7 +574,6 @@ def dispatch_accept(*, dispatch, user, on=None):
     on = on or timezone.localdate()
     ensure_month_open(station_id=dispatch.station_id, days=[dispatch.sent_on], field="sent_on")
     dispatch.status, dispatch.accepted_on, dispatch.accepted_by = DispatchStatus.ACCEPTED, on, staff
-    dispatch.version += 1
     dispatch.save()
     return dispatch
 
@@ -571,7 +591,6 @@ def dispatch_report_back(*, dispatch, user, report, on=None):
     if dispatch.status == DispatchStatus.SENT:
         dispatch.accepted_on, dispatch.accepted_by = on, staff
     dispatch.status, dispatch.reported_on, dispatch.report = DispatchStatus.REPORTED, on, report
-    dispatch.version += 1
     dispatch.save()
     return dispatch
 
@@ -586,7 +605,6 @@ def dispatch_close(*, dispatch, user):
     if dispatch.status != DispatchStatus.REPORTED:
         raise ValidationError(_("Only a dispatch that has been reported back can be closed."))
     dispatch.status = DispatchStatus.CLOSED
-    dispatch.version += 1
     dispatch.save()
     return dispatch
 
@@ -616,7 +634,6 @@ def monthly_report_submit(*, station, month, user, summary="", now=None):
         report.on_time = timezone.localtime(now).date() <= report_deadline(month)
     report.status, report.summary = MonthlyReportStatus.SUBMITTED, summary
     report.submitted_at, report.submitted_by = now, user
-    report.version += 1
     report.save()
     _log(report, MonthlyReportAction.SUBMIT, user)
     return report
@@ -635,7 +652,6 @@ def monthly_report_review(*, report, user, passed, comment=""):
         raise ValidationError({"comment": _("Say what needs to be corrected.")})
     report.status = MonthlyReportStatus.REVIEWED if passed else MonthlyReportStatus.RETURNED
     report.reviewed_at, report.comment = timezone.now(), comment
-    report.version += 1
     report.save()
     _log(report, MonthlyReportAction.PASS if passed else MonthlyReportAction.RETURN, user, comment)
     return report
@@ -654,7 +670,6 @@ def monthly_report_approve(*, report, user, comment=""):
     if report.status != MonthlyReportStatus.REVIEWED:
         raise ValidationError(_("Only a report that the guidance center has reviewed can be approved."))
     report.status, report.approved_at, report.comment = MonthlyReportStatus.APPROVED, timezone.now(), comment
-    report.version += 1
     report.save()
     _log(report, MonthlyReportAction.APPROVE, user, comment)
     return report
@@ -672,7 +687,6 @@ def monthly_report_reopen(*, report, user, reason):
     if report.status != MonthlyReportStatus.APPROVED:
         raise ValidationError(_("Only an approved (locked) month can be reopened."))
     report.status, report.comment = MonthlyReportStatus.REOPENED, reason
-    report.version += 1
     report.save()
     _log(report, MonthlyReportAction.REOPEN, user, reason)
     return report

@@ -40,7 +40,7 @@ class StationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
         return services.station_save(station=self.instance, expected=self.loaded_state)
 
 
-class OrganisationForm(ScopedFormMixin, forms.ModelForm):
+class OrganisationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "short_name", "kind", "region", "credit_code", "contact", "phone", "address", "is_active"]
@@ -50,6 +50,9 @@ class OrganisationForm(ScopedFormMixin, forms.ModelForm):
         if code and len(code) != 18:
             raise ValidationError(_("A unified social credit code has 18 characters."))
         return code
+
+    def save(self, commit=True):
+        return services.organisation_save(organisation=self.instance, expected=self.loaded_state)
 
 
 class StaffForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):

@@ -8,7 +8,7 @@ from rest_framework.authtoken.models import Token
 from portal.locking import check_not_changed_since
 
 from .choices import Role
-from .models import Staff, Station
+from .models import Organisation, Staff, Station
 
 
 @transaction.atomic
@@ -67,3 +67,11 @@ def station_save(*, station: Station, expected=None):
     station.full_clean()
     station.save()
     return station
+
+
+@transaction.atomic
+def organisation_save(*, organisation: Organisation, expected=None):
+    check_not_changed_since(model=Organisation, pk=organisation.pk, expected=expected)
+    organisation.full_clean()
+    organisation.save()
+    return organisation

@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from portal.forms import DateInput, ScopedFormMixin
+from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
 from stations.choices import RegionLevel, Role
 from stations.models import Region, Staff
@@ -39,7 +39,7 @@ def _county_choices(user):
     return counties if scope.is_global else counties.filter(pk__in=sorted(scope.county_ids))
 
 
-class TrainingForm(ScopedFormMixin, forms.ModelForm):
+class TrainingForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Training
         fields = ["topic", "held_on", "hours", "format", "county", "organiser", "location", "trainers",
@@ -79,10 +79,11 @@ class TrainingForm(ScopedFormMixin, forms.ModelForm):
         return services.training_save(
             training=self.instance, attendees=self.cleaned_data["attendees"],
             trainers=self.cleaned_data["trainers"], expert_trainers=self.cleaned_data["expert_trainers"],
+            expected=self.loaded_state,
         )
 
 
-class SupervisionForm(ScopedFormMixin, forms.ModelForm):
+class SupervisionForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Supervision
         fields = ["station", "supervised_on", "hours", "mode", "supervisor_expert", "supervisor_staff", "topic",
@@ -106,10 +107,11 @@ class SupervisionForm(ScopedFormMixin, forms.ModelForm):
         pass
 
     def save(self, commit=True):
-        return services.supervision_save(supervision=self.instance, workers=self.cleaned_data["workers"])
+        return services.supervision_save(supervision=self.instance, workers=self.cleaned_data["workers"],
+                                         expected=self.loaded_state)
 
 
-class EvaluationForm(ScopedFormMixin, forms.ModelForm):
+class EvaluationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """An evaluation round: the header plus one score field per item of the chosen scheme."""
 
     class Meta:
@@ -168,10 +170,11 @@ class EvaluationForm(ScopedFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         scores = {item.pk: self.cleaned_data[f"score_{item.pk}"] for item in self.items}
-        return services.evaluation_save(evaluation=self.instance, scores=scores, user=self.user)
+        return services.evaluation_save(evaluation=self.instance, scores=scores, user=self.user,
+                                        expected=self.loaded_state)
 
 
-class RectificationForm(ScopedFormMixin, forms.ModelForm):
+class RectificationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = RectificationItem
         fields = ["evaluation", "description", "owner", "deadline", "status", "done_on", "note"]
@@ -185,10 +188,10 @@ class RectificationForm(ScopedFormMixin, forms.ModelForm):
             self.fields["evaluation"].disabled = True
 
     def save(self, commit=True):
-        return services.rectification_save(item=self.instance)
+        return services.rectification_save(item=self.instance, expected=self.loaded_state)
 
 
-class EvaluationSchemeForm(ScopedFormMixin, forms.ModelForm):
+class EvaluationSchemeForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """A scheme's header; its items and ratings are added on the scheme's page."""
 
     class Meta:
@@ -206,10 +209,10 @@ class EvaluationSchemeForm(ScopedFormMixin, forms.ModelForm):
             self.fields["county"].help_text = ""
 
     def save(self, commit=True):
-        return services.scheme_save(scheme=self.instance)
+        return services.scheme_save(scheme=self.instance, expected=self.loaded_state)
 
 
-class EvaluationItemForm(ScopedFormMixin, forms.ModelForm):
+class EvaluationItemForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = EvaluationItem
         fields = ["category", "title", "criteria", "max_score", "evidence", "order"]
@@ -221,10 +224,10 @@ class EvaluationItemForm(ScopedFormMixin, forms.ModelForm):
         self.instance.scheme = scheme
 
     def save(self, commit=True):
-        return services.evaluation_item_save(item=self.instance)
+        return services.evaluation_item_save(item=self.instance, expected=self.loaded_state)
 
 
-class RatingBandForm(ScopedFormMixin, forms.ModelForm):
+class RatingBandForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = RatingBand
         fields = ["min_score", "label"]
@@ -234,10 +237,10 @@ class RatingBandForm(ScopedFormMixin, forms.ModelForm):
         self.instance.scheme = scheme
 
     def save(self, commit=True):
-        return services.rating_band_save(band=self.instance)
+        return services.rating_band_save(band=self.instance, expected=self.loaded_state)
 
 
-class IncentivePolicyForm(ScopedFormMixin, forms.ModelForm):
+class IncentivePolicyForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = IncentivePolicy
         fields = ["region", "name", "document", "valid_from", "valid_to",
@@ -260,10 +263,10 @@ class IncentivePolicyForm(ScopedFormMixin, forms.ModelForm):
                 self.fields[name].widget.attrs.update(step="0.01", min="0")
 
     def save(self, commit=True):
-        return services.policy_save(policy=self.instance)
+        return services.policy_save(policy=self.instance, expected=self.loaded_state)
 
 
-class SubmissionForm(ScopedFormMixin, forms.ModelForm):
+class SubmissionForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     """A station's entry to a case competition; the judges' scores are typed in on the event page."""
 
     class Meta:
@@ -305,7 +308,8 @@ class SubmissionForm(ScopedFormMixin, forms.ModelForm):
         pass  # the service sets the authors
 
     def save(self, commit=True):
-        return services.submission_save(submission=self.instance, authors=self.cleaned_data["authors"])
+        return services.submission_save(submission=self.instance, authors=self.cleaned_data["authors"],
+                                        expected=self.loaded_state)
 
 
 class PeriodForm(forms.Form):

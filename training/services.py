@@ -11,6 +11,7 @@ from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.locking import check_not_changed_since
 from stations.choices import STATION_ROLES, CertificateLevel
 from stations.models import Region, Staff, Station
 
@@ -48,8 +49,9 @@ LEVEL_RANK = {CertificateLevel.ASSISTANT: 1, CertificateLevel.INTERMEDIATE: 2, C
 # --- trainings -------------------------------------------------------------------------
 
 @transaction.atomic
-def training_save(*, training: Training, attendees=(), trainers=(), expert_trainers=()):
+def training_save(*, training: Training, attendees=(), trainers=(), expert_trainers=(), expected=None):
     """Create or update a training and take its attendance from the list of staff ticked."""
+    check_not_changed_since(model=Training, pk=training.pk, expected=expected)
     training.full_clean()
     training.save()
     training.trainers.set(trainers)
@@ -161,7 +163,8 @@ def workers_progress(*, user, on=None, station=None):
 # --- supervision ------------------------------------------------------------------------
 
 @transaction.atomic
-def supervision_save(*, supervision: Supervision, workers=()):
+def supervision_save(*, supervision: Supervision, workers=(), expected=None):
+    check_not_changed_since(model=Supervision, pk=supervision.pk, expected=expected)
     supervision.full_clean()
     stranger = [w for w in workers if w.station_id != supervision.station_id]
     if stranger:
@@ -179,12 +182,13 @@ def _check_station_in_scope(user, station):
 
 
 @transaction.atomic
-def evaluation_save(*, evaluation: StationEvaluation, scores, user=None):
+def evaluation_save(*, evaluation: StationEvaluation, scores, user=None, expected=None):
     """Create or update an evaluation round with its item scores; computes total and rating.
 
     ``scores`` maps each item of the scheme to ``score`` or ``(score, note)``. A score above
     an item's maximum, a missing item or a station outside the user's scope raise
     ``ValidationError`` before anything is written."""
+    check_not_changed_since(model=StationEvaluation, pk=evaluation.pk, expected=expected)
     _check_station_in_scope(user, evaluation.station)
     evaluation.full_clean()
     items = {item.pk: item for item in evaluation.scheme.items.all()}
@@ -230,16 +234,18 @@ def evaluation_save(*, evaluation: StationEvaluation, scores, user=None):
 
 
 @transaction.atomic
-def scheme_save(*, scheme: EvaluationScheme):
+def scheme_save(*, scheme: EvaluationScheme, expected=None):
+    check_not_changed_since(model=EvaluationScheme, pk=scheme.pk, expected=expected)
     scheme.full_clean()
     scheme.save()
     return scheme
 
 
 @transaction.atomic
-def evaluation_item_save(*, item: EvaluationItem):
+def evaluation_item_save(*, item: EvaluationItem, expected=None):
     """Create or change an item of a scheme. A maximum below a score already given to the item
     would leave a recorded evaluation above full marks: refused."""
+    check_not_changed_since(model=EvaluationItem, pk=item.pk, expected=expected)
     item.full_clean()
     if item.pk:
         top = ItemScore.objects.filter(item=item, score__gt=item.max_score).order_by("-score").first()
@@ -252,7 +258,8 @@ def evaluation_item_save(*, item: EvaluationItem):
 
 
 @transaction.atomic
-def rating_band_save(*, band: RatingBand):
+def rating_band_save(*, band: RatingBand, expected=None):
+    check_not_changed_since(model=RatingBand, pk=band.pk, expected=expected)
     band.full_clean()
     if RatingBand.objects.filter(scheme=band.scheme_id, min_score=band.min_score).exclude(pk=band.pk).exists():
         raise ValidationError({"min_score": _("This scheme already has a rating from this score.")})
@@ -285,7 +292,8 @@ def evaluation_evidence(*, evaluation):
 
 
 @transaction.atomic
-def rectification_save(*, item: RectificationItem):
+def rectification_save(*, item: RectificationItem, expected=None):
+    check_not_changed_since(model=RectificationItem, pk=item.pk, expected=expected)
     if item.status == RectificationStatus.DONE and not item.done_on:
         item.done_on = timezone.localdate()
     if item.status != RectificationStatus.DONE:
@@ -300,7 +308,8 @@ def rectification_save(*, item: RectificationItem):
 # --- certificates and incentives ---------------------------------------------------------
 
 @transaction.atomic
-def policy_save(*, policy: IncentivePolicy):
+def policy_save(*, policy: IncentivePolicy, expected=None):
+    check_not_changed_since(model=IncentivePolicy, pk=policy.pk, expected=expected)
     policy.full_clean()
     policy.save()
     return policy
@@ -391,9 +400,10 @@ MAX_JUDGE_SCORE = Decimal("100")
 
 
 @transaction.atomic
-def submission_save(*, submission: Submission, authors=()):
+def submission_save(*, submission: Submission, authors=(), expected=None):
     """Create or change a competition entry: a station of the event's county, a case of that
     station, authors who work there."""
+    check_not_changed_since(model=Submission, pk=submission.pk, expected=expected)
     submission.full_clean()
     if submission.station.county_id != submission.event.county_id:
         raise ValidationError({"station": _("%(station)s is not in the county of %(event)s.")

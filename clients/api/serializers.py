@@ -1,9 +1,8 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Staff, Station
 
 from .. import idnumbers, privacy, services
@@ -44,7 +43,7 @@ class NewCategorySerializer(serializers.Serializer):
     start_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class ClientSerializer(serializers.ModelSerializer):
+class ClientSerializer(VersionedModelSerializer):
     """ID number and phone are masked in every answer; the full ID number is a logged reveal."""
 
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
@@ -54,7 +53,6 @@ class ClientSerializer(serializers.ModelSerializer):
     id_number = serializers.CharField(max_length=40)
     categories = CategoryMembershipSerializer(source="current_categories", many=True, read_only=True)
     new_categories = NewCategorySerializer(many=True, write_only=True, required=False)
-    version = serializers.IntegerField(required=False)
     age = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -89,13 +87,8 @@ class ClientSerializer(serializers.ModelSerializer):
         except DjangoValidationError as error:
             raise serializers.ValidationError(error.messages) from error
 
-    def validate(self, attrs):
-        if self.instance is not None and "version" not in attrs:
-            raise serializers.ValidationError({"version": _("Send the version you edited (optimistic locking).")})
-        return attrs
-
     def create(self, validated_data):
-        validated_data.pop("version", None)
+        validated_data.pop("history_version", None)
         categories = validated_data.pop("new_categories", [])
         try:
             return services.client_register(user=self.context["request"].user, categories=categories,
@@ -104,12 +97,12 @@ class ClientSerializer(serializers.ModelSerializer):
             raise _django_to_drf(error) from error
 
     def update(self, instance, validated_data):
-        version = validated_data.pop("version")
+        expected = self.expected_state(instance, validated_data)
         validated_data.pop("new_categories", None)
         validated_data.pop("registered_on", None)
         try:
-            return services.client_update(client=instance, version=version, user=self.context["request"].user,
-                                          **validated_data)
+            return self.save_checked(lambda: services.client_update(
+                client=instance, expected=expected, user=self.context["request"].user, **validated_data))
         except DjangoValidationError as error:
             raise _django_to_drf(error) from error
 
@@ -120,23 +113,26 @@ class HouseholdMemberSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "relationship"]
 
 
-class HouseholdSerializer(serializers.ModelSerializer):
+class HouseholdSerializer(VersionedModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     members = HouseholdMemberSerializer(many=True, read_only=True)
 
     class Meta:
         model = Household
-        fields = ["id", "station", "address", "village", "in_distress", "notes", "members"]
+        fields = ["id", "station", "address", "village", "in_distress", "notes", "members", "version"]
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         try:
             return services.household_create(user=self.context["request"].user, **validated_data)
         except DjangoValidationError as error:
             raise _django_to_drf(error) from error
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         validated_data.pop("station", None)
         try:
-            return services.household_update(household=instance, **validated_data)
+            return self.save_checked(lambda: services.household_update(household=instance, expected=expected,
+                                                                       **validated_data))
         except DjangoValidationError as error:
             raise _django_to_drf(error) from error

@@ -4,6 +4,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from portal.api.serializers import history_version
 from portal.api.viewsets import ScopedModelViewSet
 
 from .. import privacy
@@ -24,6 +25,9 @@ class ClientViewSet(ScopedModelViewSet):
     queryset = Client.objects.select_related("station").prefetch_related(current_memberships())
     serializer_class = ClientSerializer
     filterset_class = ClientFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Client))
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
@@ -48,3 +52,6 @@ class HouseholdViewSet(ScopedModelViewSet):
         Prefetch("members", queryset=Client.objects.only("id", "name", "relationship", "household_id")))
     serializer_class = HouseholdSerializer
     filterset_class = HouseholdFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Household))

@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Organisation, Station
 
 from .. import services
@@ -24,7 +24,7 @@ def _request_user(serializer):
     return getattr(request, "user", None)
 
 
-class FundingSourceSerializer(serializers.ModelSerializer):
+class FundingSourceSerializer(VersionedModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
     contracted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
     paid_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
@@ -33,7 +33,7 @@ class FundingSourceSerializer(serializers.ModelSerializer):
         model = FundingSource
         fields = ["id", "region", "region_name", "year", "source_type", "name", "document", "base_amount",
                   "share_rule", "share_percent", "share_fixed_amount", "available_amount", "contracted_amount",
-                  "paid_amount", "notes"]
+                  "paid_amount", "notes", "version"]
         read_only_fields = ["available_amount"]
 
     def validate_region(self, region):
@@ -43,12 +43,14 @@ class FundingSourceSerializer(serializers.ModelSerializer):
         return region
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return services.funding_source_save(source=FundingSource(**validated_data))
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.funding_source_save(source=instance)
+        return self.save_checked(lambda: services.funding_source_save(source=instance, expected=expected))
 
 
 class ContractFundingSerializer(serializers.ModelSerializer):
@@ -73,7 +75,7 @@ class PaymentInstalmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["status", "paid_on", "voucher"]
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(VersionedModelSerializer):
     contractor = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="provider"))
     contractor_name = serializers.CharField(source="contractor.name", read_only=True)
     stations = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), many=True)
@@ -87,7 +89,7 @@ class ContractSerializer(serializers.ModelSerializer):
         model = Contract
         fields = ["id", "county", "year", "code", "name", "contractor", "contractor_name", "stations", "amount",
                   "start_on", "end_on", "signed_on", "status", "notes", "funded_amount", "paid_amount", "fundings",
-                  "targets", "instalments"]
+                  "targets", "instalments", "version"]
 
     def validate_county(self, county):
         user = _request_user(self)
@@ -96,14 +98,17 @@ class ContractSerializer(serializers.ModelSerializer):
         return county
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         stations = validated_data.pop("stations")
         return services.contract_save(contract=Contract(**validated_data), stations=stations)
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         stations = validated_data.pop("stations", None)
         for key, value in validated_data.items():
             setattr(instance, key, value)
-        return services.contract_save(contract=instance, stations=stations)
+        return self.save_checked(lambda: services.contract_save(contract=instance, stations=stations,
+                                                                expected=expected))
 
 
 class AllocateSerializer(serializers.Serializer):
@@ -138,7 +143,7 @@ class ScoreInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class PerformanceEvaluationSerializer(serializers.ModelSerializer):
+class PerformanceEvaluationSerializer(VersionedModelSerializer):
     contract = ScopedPrimaryKeyRelatedField(queryset=Contract.objects.all())
     system = ScopedPrimaryKeyRelatedField(queryset=IndicatorSystem.objects.all())
     contract_code = serializers.CharField(source="contract.code", read_only=True)
@@ -148,10 +153,12 @@ class PerformanceEvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = PerformanceEvaluation
         fields = ["id", "contract", "contract_code", "system", "stage", "evaluated_on", "evaluator", "findings",
-                  "total", "max_total", "percentage", "grade", "scores", "score_input"]
+                  "total", "max_total", "percentage", "grade", "scores", "score_input", "version"]
         read_only_fields = ["total", "max_total", "percentage", "grade"]
 
     def _record(self, validated_data, evaluation=None):
+        expected = self.expected_state(evaluation, validated_data) if evaluation is not None else None
+        validated_data.pop("history_version", None)
         scores = {row["indicator"]: (row["score"], row.get("note", "")) for row in validated_data.pop("scores_in", [])}
         if evaluation is not None and not scores:
             scores = {s.indicator_id: (s.score, s.note) for s in evaluation.scores.all()}
@@ -161,8 +168,8 @@ class PerformanceEvaluationSerializer(serializers.ModelSerializer):
         }
         for field in ["stage", "evaluated_on", "evaluator", "findings"]:
             data[field] = validated_data.get(field, getattr(evaluation, field, ""))
-        return services.evaluation_record(**data, scores=scores, recorded_by=_request_user(self),
-                                          evaluation=evaluation)
+        return self.save_checked(lambda: services.evaluation_record(
+            **data, scores=scores, recorded_by=_request_user(self), evaluation=evaluation, expected=expected))
 
     def create(self, validated_data):
         return self._record(validated_data)

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api.serializers import history_version
 from portal.api.viewsets import ScopedModelViewSet
 
 from .. import services
@@ -29,6 +30,9 @@ class FundingSourceViewSet(ScopedModelViewSet):
     serializer_class = FundingSourceSerializer
     filterset_class = FundingSourceFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(FundingSource))
+
 
 class ContractViewSet(ScopedModelViewSet):
     """Contracts with their split, targets and instalments. The bureau writes; stations read
@@ -40,6 +44,9 @@ class ContractViewSet(ScopedModelViewSet):
     )
     serializer_class = ContractSerializer
     filterset_class = ContractFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Contract))
 
     def _require(self, permission):
         if not self.request.user.has_perm(permission):
@@ -105,3 +112,6 @@ class PerformanceEvaluationViewSet(ScopedModelViewSet):
     )
     serializer_class = PerformanceEvaluationSerializer
     filterset_class = PerformanceEvaluationFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(PerformanceEvaluation))

@@ -1,6 +1,7 @@
 """Serializer base classes: scoped related ids and the optimistic-lock ``version``."""
 
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -19,59 +20,84 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 # --- Optimistic locking ------------------------------------------------------------------
-# The API's ``version`` (as in the services and clients APIs) is, for the organisation layer,
-# the id of the record's newest audit-history row. A PUT or PATCH that sends it back is checked
-# by the same mechanism as the web forms: the values of that history row are the ``expected``
-# state handed to the service, which compares them with the row locked inside its transaction
-# (``services.check_not_changed_since``). If someone saved in between, nothing is written and
-# the answer (400) names each field they changed. Without ``version`` the edit is not checked.
+# The API's ``version`` of every editable record is the id of its newest audit-history row (0
+# for a record that has none yet, e.g. bulk-loaded data). A PUT or PATCH must send it back
+# (without it: 400 naming ``version``) and is checked by the same mechanism as the web forms:
+# the values of that history row are the ``expected`` state handed to the service, which
+# compares them with the row locked inside its transaction
+# (``portal.locking.check_not_changed_since``). If someone saved in between, nothing is written
+# and the answer (400) names each field they changed with its value now.
+
+VERSION_REQUIRED = _("Send the version you read (the \"version\" of the record) with every PUT or PATCH. "
+                     "发送修改时必须附上读取时的 version。")
+VERSION_STALE = _("Someone else saved this record after you read it, so nothing was saved. "
+                  "Read it again and redo your change.")
+
 
 def history_version(model):
-    """An annotation: the newest history id of each row (its ``version``)."""
+    """An annotation: the newest history id of each row (its ``version``; 0 without history)."""
     rows = model.history.model.objects.filter(id=OuterRef("pk")).order_by().values("id")
-    return Subquery(rows.annotate(newest=Max("history_id")).values("newest"))
+    return Coalesce(Subquery(rows.annotate(newest=Max("history_id")).values("newest")), Value(0))
+
+
+def newest_version(instance):
+    """The ``version`` of one record, read from its history (0 if it has none)."""
+    newest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
+    return newest or 0
 
 
 class VersionedModelSerializer(serializers.ModelSerializer):
     """A model serializer with the optimistic-lock ``version`` (``history_version`` annotated
-    by the viewset's queryset, or read here)."""
+    by the viewset's queryset, or read here). Required on update (PUT and PATCH)."""
 
     version = serializers.IntegerField(
-        source="history_version", required=False, allow_null=True, min_value=1, max_value=2**63 - 1,
-        help_text=_("The version you read. Send it back with PUT or PATCH: if someone else saved the "
-                    "record since, the edit is refused and nothing is written."),
+        source="history_version", required=False, allow_null=False, min_value=0, max_value=2**63 - 1,
+        help_text=_("The version you read (the id of the record's newest change; 0 if it has never been "
+                    "changed here). Required with PUT and PATCH: if someone else saved the record since, "
+                    "the edit is refused (400, naming each field they changed with its value now) and "
+                    "nothing is written. Ignored on create."),
     )
 
     def to_representation(self, instance):
         if "history_version" not in instance.__dict__:
-            newest = instance.history.order_by("-history_id").values_list("history_id", flat=True).first()
-            instance.history_version = newest
+            instance.history_version = newest_version(instance)
         return super().to_representation(instance)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "history_version" not in attrs:
+            raise serializers.ValidationError({"version": [VERSION_REQUIRED]}, code="required")
+        return attrs
 
     def _locked_fields(self):
         concrete = {f.name for f in self.Meta.model._meta.concrete_fields}
         return [f.source for f in self.fields.values() if not f.read_only and f.source in concrete]
 
     def expected_state(self, instance, validated_data):
-        """The record's values at the ``version`` sent (popped from ``validated_data``), or None."""
+        """The record's values at the ``version`` sent (popped from ``validated_data``): the
+        ``expected`` state the service checks under its row lock. ``version`` 0 is the state of a
+        record without history (as loaded by the viewset), and is stale once it has some."""
         version = validated_data.pop("history_version", None)
+        fields = self._locked_fields()
         if version is None:
+            if self.instance is not None:
+                raise serializers.ValidationError({"version": [VERSION_REQUIRED]}, code="required")
             return None
+        if version == 0:
+            if instance.history.exists():
+                raise serializers.ValidationError({"version": [VERSION_STALE]}, code="stale")
+            return services.record_state(instance, fields)
         row = instance.history.filter(history_id=version).first()
         if row is None:
             raise serializers.ValidationError({"version": [_(
                 "This is not a version of this record. Read the record again and send the version it shows.")]})
-        return services.record_state(row.instance, self._locked_fields())
+        return services.record_state(row.instance, fields)
 
     def save_checked(self, save):
         """Run ``save()``; a concurrent edit becomes a 400 naming the fields the other person changed."""
         try:
             obj = save()
         except services.ConcurrentEditError as error:
-            raise serializers.ValidationError({
-                "version": [_("Someone else saved this record after you read it, so nothing was saved. "
-                              "Read it again and redo your change.")],
-                **error.message_dict,
-            }) from None
+            raise serializers.ValidationError({"version": [VERSION_STALE], **error.message_dict}) from None
         obj.__dict__.pop("history_version", None)  # the response shows the new version
         return obj

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import Client
-from portal.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer, newest_version
 from stations.models import Staff, Station
 
 from .. import services
@@ -23,13 +23,12 @@ def scoped(model, **kwargs):
     return ScopedPrimaryKeyRelatedField(queryset=model.objects.all(), **kwargs)
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(VersionedModelSerializer):
     client = scoped(Client)
     client_name = serializers.CharField(source="client.name", read_only=True)
     station = serializers.PrimaryKeyRelatedField(read_only=True)
     workers = scoped(Staff, many=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
-    version = serializers.IntegerField(required=False)
 
     class Meta:
         model = Visit
@@ -41,6 +40,7 @@ class VisitSerializer(serializers.ModelSerializer):
         """The same JSON as DRF's generic walk over the fields (tests/services/test_api_fast.py
         checks it), written out: a 50-row page of the visits API spent most of its time there."""
         fields = self.fields
+        version = visit.__dict__.get("history_version")
         date, stamp = fields["visited_on"].to_representation, fields["created_at"].to_representation
         return {
             "id": visit.pk,
@@ -56,20 +56,21 @@ class VisitSerializer(serializers.ModelSerializer):
             "follow_up_on": date(visit.follow_up_on) if visit.follow_up_on is not None else None,
             "tags": [tag.pk for tag in visit.tags_listed()],
             "outing": visit.outing,
-            "version": visit.version,
+            "version": version if version is not None else newest_version(visit),
             "created_at": stamp(visit.created_at) if visit.created_at is not None else None,
             "updated_at": stamp(visit.updated_at) if visit.updated_at is not None else None,
         }
 
     def create(self, validated_data):
-        validated_data.pop("version", None)
+        validated_data.pop("history_version", None)
         return services.visit_record(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        return services.visit_update(visit=instance, **validated_data)
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.visit_update(visit=instance, expected=expected, **validated_data))
 
 
-class ResourceLinkSerializer(serializers.ModelSerializer):
+class ResourceLinkSerializer(VersionedModelSerializer):
     station = scoped(Station)
     client = scoped(Client, required=False, allow_null=True)
     visit = scoped(Visit, required=False, allow_null=True)
@@ -79,20 +80,22 @@ class ResourceLinkSerializer(serializers.ModelSerializer):
     class Meta:
         model = ResourceLink
         fields = ["id", "station", "linked_on", "kind", "description", "value", "source_kind", "source_name",
-                  "client", "visit", "case", "activity"]
+                  "client", "visit", "case", "activity", "version"]
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return services.resource_link_record(**validated_data)
 
     def update(self, instance, validated_data):
-        return services.resource_link_update(link=instance, **validated_data)
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.resource_link_update(link=instance, expected=expected,
+                                                                       **validated_data))
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(VersionedModelSerializer):
     station = scoped(Station)
     manager = scoped(Staff)
     clients = scoped(Client, many=True)
-    version = serializers.IntegerField(required=False)
 
     class Meta:
         model = Case
@@ -101,11 +104,12 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note"]
 
     def create(self, validated_data):
-        validated_data.pop("version", None)
+        validated_data.pop("history_version", None)
         return services.case_open(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
-        return services.case_update(case=instance, **validated_data)
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.case_update(case=instance, expected=expected, **validated_data))
 
 
 class CaseTransitionSerializer(serializers.Serializer):
@@ -114,7 +118,9 @@ class CaseTransitionSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
     closure_reason = serializers.CharField(required=False, allow_blank=True, default="")
     closure_note = serializers.CharField(required=False, allow_blank=True, default="")
-    version = serializers.IntegerField(required=False)
+    version = serializers.IntegerField(
+        required=False, min_value=0,
+        help_text="The case's version you read: if someone else moved its stage since, the move is refused.")
 
 
 class GroupSessionSerializer(serializers.ModelSerializer):
@@ -126,7 +132,7 @@ class GroupSessionSerializer(serializers.ModelSerializer):
         read_only_fields = ["number"]
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(VersionedModelSerializer):
     station = scoped(Station)
     leader = scoped(Staff, required=False, allow_null=True)
     members = scoped(Client, many=True, required=False)
@@ -136,17 +142,19 @@ class GroupSerializer(serializers.ModelSerializer):
     class Meta:
         model = Group
         fields = ["id", "station", "theme", "goals", "leader", "members", "planned_sessions", "tags", "created_on",
-                  "sessions"]
+                  "sessions", "version"]
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return services.group_create(**validated_data)
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         validated_data.pop("station", None)
-        return services.group_update(group=instance, **validated_data)
+        return self.save_checked(lambda: services.group_update(group=instance, expected=expected, **validated_data))
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(VersionedModelSerializer):
     station = scoped(Station)
     participants = scoped(Client, many=True, required=False)
     workers = scoped(Staff, many=True, required=False)
@@ -155,21 +163,23 @@ class ActivitySerializer(serializers.ModelSerializer):
     class Meta:
         model = Activity
         fields = ["id", "station", "held_on", "title", "kind", "location", "participant_count", "participants",
-                  "workers", "tags", "highlight"]
+                  "workers", "tags", "highlight", "version"]
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return services.activity_record(**validated_data)
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         validated_data.pop("station", None)
-        return services.activity_update(activity=instance, **validated_data)
+        return self.save_checked(lambda: services.activity_update(activity=instance, expected=expected,
+                                                                  **validated_data))
 
 
-class ReferralSerializer(serializers.ModelSerializer):
+class ReferralSerializer(VersionedModelSerializer):
     station = scoped(Station)
     client = scoped(Client)
     case = scoped(Case, required=False, allow_null=True)
-    version = serializers.IntegerField(required=False)
 
     class Meta:
         model = Referral
@@ -177,13 +187,15 @@ class ReferralSerializer(serializers.ModelSerializer):
                   "resolved_on", "version"]
 
     def create(self, validated_data):
-        for name in ("status", "outcome", "resolved_on", "version"):
+        for name in ("status", "outcome", "resolved_on", "history_version"):
             validated_data.pop(name, None)
         return services.referral_create(**validated_data)
 
     def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
         validated_data.pop("station", None)
-        return services.referral_update(referral=instance, **validated_data)
+        return self.save_checked(lambda: services.referral_update(referral=instance, expected=expected,
+                                                                  **validated_data))
 
 
 class DispatchSerializer(serializers.ModelSerializer):

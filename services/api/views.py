@@ -1,11 +1,13 @@
 from django.db import transaction
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from portal.api.pagination import KeysetPagination
+from portal.api.serializers import VERSION_STALE, history_version
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.locking import record_state
 
 from .. import services
 from ..filters import (
@@ -32,6 +34,20 @@ from .serializers import (
 )
 
 
+def _stage_at(case, version):
+    """The stage the case had at ``version`` (its history id): the lock's ``expected`` state."""
+    if version is None:
+        return None
+    if version == 0:
+        if case.history.exists():
+            raise serializers.ValidationError({"version": [VERSION_STALE]})
+        return record_state(case, ["stage"])
+    row = case.history.filter(history_id=version).first()
+    if row is None:
+        raise serializers.ValidationError({"version": ["This is not a version of this record."]})
+    return record_state(row.instance, ["stage"])
+
+
 class VisitPagination(KeysetPagination):
     ordering = ("-visited_on", "-id")
 
@@ -42,6 +58,9 @@ class VisitViewSet(ScopedModelViewSet):
     queryset = Visit.objects.for_listing()
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Visit))
     pagination_class = VisitPagination
 
 
@@ -50,19 +69,27 @@ class ResourceLinkViewSet(ScopedModelViewSet):
     serializer_class = ResourceLinkSerializer
     filterset_class = ResourceLinkFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(ResourceLink))
+
 
 class CaseViewSet(ScopedModelViewSet):
     queryset = Case.objects.prefetch_related("clients")
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Case))
+
     @action(detail=True, methods=["post"], serializer_class=CaseTransitionSerializer)
     def transition(self, request, pk=None):
         case = self.get_object()
         serializer = CaseTransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = _stage_at(case, data.pop("version", None))
         with transaction.atomic():
-            case = services.case_transition(case=case, user=request.user, **serializer.validated_data)
+            case = services.case_transition(case=case, user=request.user, expected=expected, **data)
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
 
@@ -71,17 +98,26 @@ class GroupViewSet(ScopedModelViewSet):
     serializer_class = GroupSerializer
     filterset_class = GroupFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Group))
+
 
 class ActivityViewSet(ScopedModelViewSet):
     queryset = Activity.objects.prefetch_related("participants", "workers", "tags")
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Activity))
+
 
 class ReferralViewSet(ScopedModelViewSet):
     queryset = Referral.objects.all()
     serializer_class = ReferralSerializer
     filterset_class = ReferralFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Referral))
 
 
 class DispatchViewSet(ScopedModelViewSet):

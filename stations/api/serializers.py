@@ -15,13 +15,23 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "level", "parent"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(VersionedModelSerializer):
     region_name = serializers.CharField(source="region.name", read_only=True)
 
     class Meta:
         model = Organisation
         fields = ["id", "name", "short_name", "kind", "region", "region_name", "credit_code", "contact", "phone",
-                  "address", "is_active"]
+                  "address", "is_active", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.organisation_save(organisation=Organisation(**validated_data))
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        for key, value in validated_data.items():
+            setattr(instance, key, value)
+        return self.save_checked(lambda: services.organisation_save(organisation=instance, expected=expected))
 
 
 class StationSerializer(VersionedModelSerializer):

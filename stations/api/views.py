@@ -25,6 +25,9 @@ class OrganisationViewSet(ScopedModelViewSet):
     serializer_class = OrganisationSerializer
     filterset_class = OrganisationFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Organisation))
+
 
 class StaffViewSet(ScopedModelViewSet):
     queryset = Staff.objects.select_related("user").prefetch_related("certificates")

@@ -54,7 +54,7 @@ def test_cannot_open_or_edit_on_the_web(web, xiaohe, baisi_records):
                 f"/clients/screening/{baisi_records['campaign'].pk}/",
                 f"/clients/screening/{baisi_records['campaign'].pk}/clients/{client.pk}/"):
         assert browser.get(url).status_code == 404, url
-    response = browser.post(f"/clients/{client.pk}/edit/", {"name": "改名", "version": client.version})
+    response = browser.post(f"/clients/{client.pk}/edit/", {"name": "改名"})
     assert response.status_code == 404
     assert browser.post(f"/clients/{client.pk}/reveal/").status_code == 404
     assert browser.post(f"/clients/categories/{baisi_records['membership'].pk}/end/",

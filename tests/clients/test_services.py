@@ -9,6 +9,7 @@ from django.utils import timezone
 from clients import services
 from clients.choices import Category, ClientStatus, CloseReason, RiskLevel, Subtype
 from clients.models import Client, VisitInterval
+from portal.locking import ConcurrentEditError, record_state
 
 from .conftest import new_id_number
 
@@ -53,14 +54,14 @@ def test_worker_cannot_register_at_another_station(xiaohe, station_baisi):
 
 
 def test_update_based_on_an_older_version_is_refused_naming_the_change(xiaohe_client):
-    seen_version = xiaohe_client.version
-    services.client_update(client=xiaohe_client, version=seen_version, phone="13900001111")
-    with pytest.raises(services.VersionConflict) as error:
-        services.client_update(client=xiaohe_client, version=seen_version, address="新地址")
-    assert "phone" in error.value.messages[0] or "电话" in error.value.messages[0]
+    seen = record_state(xiaohe_client, ["phone", "address", "village"])  # what both editors read
+    services.client_update(client=xiaohe_client, expected=seen, phone="13900001111")
+    with pytest.raises(ConcurrentEditError) as error:
+        services.client_update(client=xiaohe_client, expected=seen, address="新地址")
+    assert list(error.value.message_dict) == ["phone"]
+    assert "13900001111" in error.value.message_dict["phone"][0]
     xiaohe_client.refresh_from_db()
     assert xiaohe_client.phone == "13900001111" and xiaohe_client.address != "新地址"
-    assert xiaohe_client.version == seen_version + 1
 
 
 def test_close_keeps_the_record_and_ends_categories(xiaohe_client):

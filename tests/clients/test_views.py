@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core import signing
 from django.utils import timezone
 
 from accounts.models import AccessLog
@@ -82,18 +83,21 @@ def test_register_form_creates_the_person(web, xiaohe, station_xiaohe):
     assert person.categories.get().category == "extreme_poverty"
 
 
-def test_edit_form_carries_the_version_and_shows_a_conflict(web, xiaohe, xiaohe_client):
+def test_edit_form_carries_the_lock_and_shows_a_conflict(web, xiaohe, xiaohe_client):
     browser = web(xiaohe)
     form = browser.get(f"/clients/{xiaohe_client.pk}/edit/").context["form"]
-    assert form["version"].value() == xiaohe_client.version
-    data = {"station": xiaohe_client.station_id, "name": "张三", "phone": "13800000000", "version": xiaohe_client.version}
+    stamp = form["loaded_state"].value()
+    assert stamp and xiaohe_client.id_number not in str(signing.loads(stamp, salt=form.LOCK_SALT))
+    data = {"station": xiaohe_client.station_id, "name": xiaohe_client.name, "phone": "13800000000",
+            "address": "一号", "loaded_state": stamp}
     assert browser.post(f"/clients/{xiaohe_client.pk}/edit/", data).status_code == 302
-    data["phone"] = "13911112222"  # a second editor still holding the old version
+    data.update(phone="13911112222", address="二号")  # a second editor still holding the old page
     page = browser.post(f"/clients/{xiaohe_client.pk}/edit/", data)
     assert page.status_code == 200
-    assert "电话" in page.context["form"].non_field_errors()[0]
+    assert page.context["form"].non_field_errors()
+    assert "一号" in page.context["form"].errors["address"][0]
     xiaohe_client.refresh_from_db()
-    assert xiaohe_client.phone == "13800000000"
+    assert (xiaohe_client.phone, xiaohe_client.address) == ("13800000000", "一号")
 
 
 def test_lists_mask_id_numbers_and_phones(web, bureau, xiaohe_client):

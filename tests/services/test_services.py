@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from portal.locking import record_state
 from services import services
 from services.choices import CaseStage, DispatchStatus, MonthlyReportStatus, VisitKind
 from services.models import (
@@ -88,12 +89,13 @@ def test_outing_is_all_or_nothing(person, station_xiaohe):
 
 def test_visit_update_with_a_stale_version_is_refused(client_x):
     visit = services.visit_record(client=client_x, visited_on=DAY, kind=VisitKind.HOME_VISIT)
-    services.visit_update(visit=visit, version=1, findings="first")
+    read = record_state(visit, ["findings", "needs"])  # what both editors opened
+    services.visit_update(visit=visit, expected=read, findings="first")
     with pytest.raises(ValidationError) as error:
-        services.visit_update(visit=visit, version=1, findings="second")
-    assert "Someone else" in " ".join(error.value.messages)
+        services.visit_update(visit=visit, expected=read, needs="second")
+    assert "first" in error.value.message_dict["findings"][0]
     visit.refresh_from_db()
-    assert (visit.findings, visit.version) == ("first", 2)
+    assert (visit.findings, visit.needs) == ("first", "")
 
 
 def test_negative_resource_value_is_refused(station_xiaohe):
@@ -128,13 +130,13 @@ def test_illegal_case_transition_is_refused_and_writes_nothing(case):
     message = error.value.message_dict["to_stage"][0]
     assert "cannot move" in message and "Assessment" in message
     case.refresh_from_db()
-    assert case.stage == CaseStage.INTAKE and case.version == 1
+    assert case.stage == CaseStage.INTAKE
     assert CaseStageChange.objects.count() == changes
 
 
 def test_illegal_case_transition_message_is_in_chinese(case, web, xiaohe):
     response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
-                                {"to_stage": "evaluation", "on": "2024-03-05", "version": 1},
+                                {"to_stage": "evaluation", "on": "2024-03-05"},
                                 HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 400
     response = web(xiaohe).post(f"/api/v1/cases/{case.pk}/transition/", {"to_stage": "evaluation"},

@@ -76,7 +76,8 @@ def test_case_workflow_on_the_web(web, xiaohe, station_xiaohe, person):
     page = web(xiaohe).get(case.get_absolute_url())
     assert [c[0] for c in page.context["transition_form"].fields["to_stage"].choices] == ["assessment"]
     response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
-                                {"to_stage": "assessment", "on": "2024-03-02", "version": case.version})
+                                {"to_stage": "assessment", "on": "2024-03-02",
+                                 "loaded_state": page.context["transition_form"]["loaded_state"].value()})
     assert response.status_code == 302
     response = web(xiaohe).post(f"/services/cases/{case.pk}/note/", {"noted_on": "2024-03-03", "text": "入户面谈"})
     assert response.status_code == 302
@@ -92,7 +93,7 @@ def test_a_refused_case_transition_reshows_the_case_page_with_the_fields_message
     case = Case.objects.get()
     changes = case.stage_changes.count()
     response = web(xiaohe).post(f"/services/cases/{case.pk}/transition/",
-                                {"to_stage": "assessment", "on": "2024-02-01", "version": case.version},
+                                {"to_stage": "assessment", "on": "2024-02-01"},
                                 HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.context["object"] == case

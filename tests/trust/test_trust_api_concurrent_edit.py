@@ -1,6 +1,7 @@
 """Two people editing a station or a staff post through the API (SECURITY.md "Bad input and
 faults"): the second save, sent with the ``version`` it read, is refused with the fields the
-first person changed, and nothing is written; a save with the current version goes through."""
+first person changed, and nothing is written; a save with the current version goes through; a
+save without a version is refused."""
 
 import pytest
 
@@ -92,7 +93,11 @@ def test_a_staff_edit_with_the_current_version_is_saved(api, bureau_admin):
     assert staff.phone == "13900002222"
 
 
-def test_without_a_version_the_edit_is_not_checked(api, bureau_admin, station_baisi):
-    # like the services API: a script that does not send the version is not refused
-    response = api(bureau_admin).patch(f"/api/v1/stations/{station_baisi.pk}/", {"brand": "暖心驿站"}, format="json")
-    assert response.status_code == 200
+def test_without_a_version_the_edit_is_refused(api, bureau_admin, station_baisi):
+    # one lock for every resource (issue 13 item 4): PUT and PATCH must send the version they read
+    response = api(bureau_admin).patch(f"/api/v1/stations/{station_baisi.pk}/", {"brand": "暖心驿站"}, format="json",
+                                       HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "version" in response.json()["version"][0]
+    station_baisi.refresh_from_db()
+    assert station_baisi.brand != "暖心驿站"

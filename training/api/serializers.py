@@ -1,7 +1,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField
+from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Organisation, Region, Staff, Station
 
 from .. import services
@@ -17,7 +17,7 @@ from ..models import (
 )
 
 
-class TrainingSerializer(serializers.ModelSerializer):
+class TrainingSerializer(VersionedModelSerializer):
     county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
     organiser = ScopedPrimaryKeyRelatedField(queryset=Organisation.objects.all())
     organiser_name = serializers.CharField(source="organiser.name", read_only=True)
@@ -29,7 +29,7 @@ class TrainingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Training
         fields = ["id", "county", "topic", "held_on", "hours", "format", "organiser", "organiser_name", "location",
-                  "trainers", "expert_trainers", "attendees", "attendee_count", "content"]
+                  "trainers", "expert_trainers", "attendees", "attendee_count", "content", "version"]
 
     def validate_county(self, county):
         from portal.scoping import scope_for
@@ -54,22 +54,24 @@ class TrainingSerializer(serializers.ModelSerializer):
             data["attendee_count"] = len(instance.attendance.all())
         return data
 
-    def _save(self, instance, validated_data):
+    def _save(self, instance, validated_data, expected=None):
+        validated_data.pop("history_version", None)
         lists = {key: validated_data.pop(key, None) for key in ("trainers", "expert_trainers", "attendees")}
         for key, value in validated_data.items():
             setattr(instance, key, value)
         if instance.pk:
             lists = {key: list(getattr(instance, key).all()) if value is None else value for key, value in lists.items()}
-        return services.training_save(training=instance, **{k: v or [] for k, v in lists.items()})
+        return self.save_checked(lambda: services.training_save(
+            training=instance, expected=expected, **{k: v or [] for k, v in lists.items()}))
 
     def create(self, validated_data):
         return self._save(Training(), validated_data)
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        return self._save(instance, validated_data, expected=self.expected_state(instance, validated_data))
 
 
-class SupervisionSerializer(serializers.ModelSerializer):
+class SupervisionSerializer(VersionedModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     station_name = serializers.CharField(source="station.name", read_only=True)
     supervisor_expert = ScopedPrimaryKeyRelatedField(queryset=Expert.objects.all(), allow_null=True, required=False)
@@ -82,21 +84,23 @@ class SupervisionSerializer(serializers.ModelSerializer):
         model = Supervision
         fields = ["id", "station", "station_name", "supervised_on", "hours", "mode", "supervisor_expert",
                   "supervisor_staff", "supervisor_name", "supervisor_kind", "topic", "workers", "findings", "advice",
-                  "follow_up", "follow_up_on", "follow_up_done"]
+                  "follow_up", "follow_up_on", "follow_up_done", "version"]
 
-    def _save(self, instance, validated_data):
+    def _save(self, instance, validated_data, expected=None):
+        validated_data.pop("history_version", None)
         workers = validated_data.pop("workers", None)
         for key, value in validated_data.items():
             setattr(instance, key, value)
         if workers is None:
             workers = list(instance.workers.all()) if instance.pk else []
-        return services.supervision_save(supervision=instance, workers=workers)
+        return self.save_checked(lambda: services.supervision_save(supervision=instance, workers=workers,
+                                                                   expected=expected))
 
     def create(self, validated_data):
         return self._save(Supervision(), validated_data)
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        return self._save(instance, validated_data, expected=self.expected_state(instance, validated_data))
 
 
 class ItemScoreSerializer(serializers.ModelSerializer):
@@ -119,7 +123,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StationEvaluationSerializer(serializers.ModelSerializer):
+class StationEvaluationSerializer(VersionedModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     station_name = serializers.CharField(source="station.name", read_only=True)
     scheme = ScopedPrimaryKeyRelatedField(queryset=EvaluationScheme.objects.filter(is_active=True))
@@ -129,23 +133,24 @@ class StationEvaluationSerializer(serializers.ModelSerializer):
     class Meta:
         model = StationEvaluation
         fields = ["id", "station", "station_name", "scheme", "evaluated_on", "period_start", "period_end",
-                  "evaluators", "total", "rating", "findings", "scores", "rectifications"]
+                  "evaluators", "total", "rating", "findings", "scores", "rectifications", "version"]
         read_only_fields = ["total", "rating"]
 
-    def _save(self, instance, validated_data):
+    def _save(self, instance, validated_data, expected=None):
+        validated_data.pop("history_version", None)
         scores = validated_data.pop("scores", None)
         for key, value in validated_data.items():
             setattr(instance, key, value)
         if scores is None:
             scores = [{"item": s.item, "score": s.score, "note": s.note} for s in instance.scores.all()]
         with transaction.atomic():
-            return services.evaluation_save(
-                evaluation=instance, user=self.context["request"].user,
+            return self.save_checked(lambda: services.evaluation_save(
+                evaluation=instance, user=self.context["request"].user, expected=expected,
                 scores={row["item"].pk: (row["score"], row.get("note", "")) for row in scores},
-            )
+            ))
 
     def create(self, validated_data):
         return self._save(StationEvaluation(), validated_data)
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        return self._save(instance, validated_data, expected=self.expected_state(instance, validated_data))

@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch
 
+from portal.api.serializers import history_version
 from portal.api.viewsets import ScopedModelViewSet
 
 from ..filters import StationEvaluationFilterSet, SupervisionFilterSet, TrainingFilterSet
@@ -17,6 +18,9 @@ class TrainingViewSet(ScopedModelViewSet):
     serializer_class = TrainingSerializer
     filterset_class = TrainingFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Training))
+
 
 class SupervisionViewSet(ScopedModelViewSet):
     queryset = Supervision.objects.select_related("station", "supervisor_expert", "supervisor_staff").prefetch_related(
@@ -25,6 +29,9 @@ class SupervisionViewSet(ScopedModelViewSet):
     serializer_class = SupervisionSerializer
     filterset_class = SupervisionFilterSet
 
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Supervision))
+
 
 class StationEvaluationViewSet(ScopedModelViewSet):
     queryset = StationEvaluation.objects.select_related("station", "scheme").prefetch_related(
@@ -32,3 +39,6 @@ class StationEvaluationViewSet(ScopedModelViewSet):
     )
     serializer_class = StationEvaluationSerializer
     filterset_class = StationEvaluationFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(StationEvaluation))
