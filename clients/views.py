@@ -504,6 +504,10 @@ class RosterImportMixin(ObjectPermissionMixin):
         base = _import_dir() / f"{self.request.user.pk}-{token}"
         if not base.with_suffix(".xlsx").exists():
             raise Http404
+        if roster.preview_expired(base.with_suffix(".xlsx")):  # uncommitted previews expire
+            base.with_suffix(".xlsx").unlink(missing_ok=True)
+            base.with_suffix(".json").unlink(missing_ok=True)
+            raise Http404
         return base
 
 
@@ -511,8 +515,9 @@ class _StoredFile:
     def __init__(self, path):
         self.path, self.name, self.size = path, path.name, path.stat().st_size
 
-    def read(self):
-        return self.path.read_bytes()
+    def read(self, size=-1):
+        with self.path.open("rb") as stream:
+            return stream.read(size)
 
 
 class RosterImportView(RosterImportMixin, TemplateView):
@@ -526,6 +531,7 @@ class RosterImportView(RosterImportMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
+        roster.purge_previews(_import_dir())  # every upload clears the expired previews first
         try:
             result = services.roster_import(user=request.user, file=upload, commit=False)
         except ValidationError as error:

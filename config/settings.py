@@ -301,3 +301,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
 }
+
+# --- Uploads and tokens (issue 21) --------------------------------------------------------
+# The roster import's caps (clients.roster.LIMITS; README: at most 100,000 rows a file), any
+# of which this dict overrides; uncommitted import previews (full ID numbers) are deleted
+# after ROSTER_PREVIEW_TTL_HOURS (on each new upload and by `manage.py purge_roster_previews`).
+ROSTER_LIMITS = {}
+ROSTER_PREVIEW_TTL_HOURS = 24
