@@ -103,3 +103,12 @@ class ScopedQuerySet(models.QuerySet):
         field = self.model.scope_field
         lookup = "pk__in" if field == "pk" else f"{field}__in"
         return self.filter(**{lookup: sorted(scope.station_ids)})
+
+
+def governed_county_ids(user):
+    """The counties whose organisations and staff ``user`` administers: the counties of their
+    scope (a county bureau administrator: their county); ``None`` for a superuser (all)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    scope = scope_for(user)
+    return frozenset() if scope.county_ids is None else scope.county_ids

@@ -7,8 +7,43 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from .choices import Role
-from .models import AccessLog, Staff, Station
+from .choices import STATION_ROLES, Role
+from .models import AccessLog, Region, Staff, Station
+from .scoping import governed_county_ids
+
+# --- What an administrator governs -------------------------------------------------------
+# A county bureau administrator governs their county: organisations they create or edit sit in
+# it, and staff whose reach comes from their organisation (every role but the station ones,
+# whose scope is their station) belong to an organisation of it. Otherwise a PATCH of the
+# bureau's region to the city, or a new "bureau staff" account in a city-level provider, would
+# give a county user the whole city.
+
+def governed_regions(user):
+    """The regions an organisation of ``user``'s making may sit in (superuser: all)."""
+    counties = governed_county_ids(user)
+    regions = Region.objects.all()
+    return regions if counties is None else regions.filter(pk__in=sorted(counties))
+
+
+def reach_errors(user, *, region=None, current_region_id=None, organisation=None, role=None):
+    """{field: message} for each thing outside what ``user`` governs (empty when all is within):
+    an organisation's new ``region`` or its ``current_region_id`` (editing a body above the
+    county), a staff member's ``organisation`` for a ``role`` that takes its reach from it."""
+    counties = governed_county_ids(user)
+    if counties is None:
+        return {}
+    errors = {}
+    if current_region_id is not None and current_region_id not in counties:
+        errors["region"] = _("This organisation is registered above or outside your county; "
+                             "the administrator of its region edits it.")
+    elif region is not None and region.pk not in counties:
+        errors["region"] = _("Choose your own county: an organisation you manage cannot sit above or outside it.")
+    if organisation is not None and role and role not in STATION_ROLES and organisation.region_id not in counties:
+        errors["organisation"] = _("Only station heads and social workers may belong to an organisation "
+                                   "outside your county; choose an organisation of your county.")
+    if role == Role.CITY_VIEWER:
+        errors["role"] = _("Only a superuser gives the city viewer role.")
+    return errors
 
 
 def client_ip(request):
