@@ -134,7 +134,7 @@ class Client(models.Model):
     objects = ClientQuerySet.as_manager()
     history = AuditHistory(excluded_fields=["name_pinyin", "name_initials"])
     # the history card is read by everyone who may open the record: never show these whole
-    history_masked_fields = ("id_number", "phone")
+    history_masked_fields = ("id_number", "phone", "birth_date")  # birth date: eight digits of the number
 
     class Meta:
         ordering = ["-id"]

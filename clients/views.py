@@ -92,7 +92,8 @@ class ServiceFormMixin:
 def client_export_columns(user):
     return [
         Column(_("full name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
-        Column(_("gender"), "get_gender_display", 6), Column(_("date of birth"), "birth_date", 12),
+        Column(_("gender"), "get_gender_display", 6),
+        Column(_("date of birth"), "birth_date", 12) if privacy.sees_birth_date(user) else Column(_("age"), "age", 6),
         Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
         Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),
         Column(_("categories"), lambda c: "、".join(m.get_category_display() for m in c.current_categories), 22),
@@ -147,6 +148,7 @@ class ClientDetailView(ObjectDetailView):
             members=list(client.household.members.exclude(pk=client.pk)) if client.household_id else [],
             timeline=timeline_for(client, user),
             can_reveal=privacy.can_reveal_id(user, client),
+            sees_birth_date=privacy.sees_birth_date(user),
             revealed_id=kwargs.get("revealed_id"),
             sees_disability=privacy.sees_disability(user),
             phone=privacy.phone_for(user, client.phone),
