@@ -8,7 +8,7 @@ from stations.forms import DateInput, ScopedFormMixin
 from stations.models import Region, Staff, Station
 from stations.scoping import scope_for
 
-from . import idnumbers, services
+from . import idnumbers, privacy, services
 from .choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
 from .models import (
     Assessment,
@@ -68,8 +68,9 @@ class ClientForm(ServiceForm):
                 del self.fields[name]
             self.fields["version"].initial = self.instance.version
             # The full number is not put in the page; leave it empty to keep it.
+            # (the ModelForm's initial data holds the full number: it would fill the field)
             self.fields["id_number"].required = False
-            self.fields["id_number"].initial = ""
+            self.fields["id_number"].initial = self.initial["id_number"] = ""
             self.fields["id_number"].widget.attrs["placeholder"] = idnumbers.mask(self.instance.id_number)
             self.fields["id_number"].help_text = _("Leave empty to keep the registered number.")
 
@@ -77,7 +78,11 @@ class ClientForm(ServiceForm):
         value = self.cleaned_data.get("id_number")
         if not value and self.instance.pk:
             return self.instance.id_number
-        return idnumbers.normalise(value)
+        number = idnumbers.normalise(value)
+        if (self.instance.pk and number != self.instance.id_number and self.user is not None
+                and not privacy.can_reveal_id(self.user, self.instance)):
+            raise ValidationError(_("Only a role that may see the full ID number may change it."))
+        return number
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone"))
