@@ -308,3 +308,6 @@ LOGGING = {
 # after ROSTER_PREVIEW_TTL_HOURS (on each new upload and by `manage.py purge_roster_previews`).
 ROSTER_LIMITS = {}
 ROSTER_PREVIEW_TTL_HOURS = 24
+# API tokens expire this many hours after they were issued (stations.auth.token_expired); a
+# password change or a disabled account revokes them at once.
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 30))

@@ -172,7 +172,8 @@ def staff_update(*, staff, expected=None, **fields):
     user = staff.user
     user.first_name = staff.name
     user.is_staff = staff.role == Role.BUREAU_ADMIN
-    user.is_active = staff.active_to is None or staff.active_to >= timezone.localdate()
+    # ended, or withdrawn before its first day (active_to the day before active_from): disabled
+    user.is_active = staff.active_to is None or timezone.localdate() <= staff.active_to >= staff.active_from
     user.save(update_fields=["first_name", "is_staff", "is_active"])
     if not user.is_active:
         Token.objects.filter(user=user).delete()
@@ -180,14 +181,19 @@ def staff_update(*, staff, expected=None, **fields):
 
 
 def staff_deactivate(*, staff, on=None):
-    """Disable an account: its sessions and API token stop working at once."""
-    return staff_update(staff=staff, active_to=on or timezone.localdate() - timezone.timedelta(days=1))
+    """Disable an account: its sessions and API token stop working at once.
+
+    The post's last day is yesterday (``on``); an account whose first day is today or later
+    ends the day before it (never active), rather than before its own start."""
+    last_day = on or timezone.localdate() - timezone.timedelta(days=1)
+    last_day = max(last_day, staff.active_from - timezone.timedelta(days=1))
+    return staff_update(staff=staff, active_to=last_day)
 
 
 def staff_set_password(*, staff, password):
     password_validation.validate_password(password, staff.user)
     staff.user.set_password(password)
-    staff.user.save(update_fields=["password"])
+    staff.user.save(update_fields=["password"])  # the API token goes with it (signals.password_changed)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from ..auth import second_factor_required, token_refused_message
+from ..auth import second_factor_required, token_expired, token_refused_message
 from ..filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
 from ..models import Organisation, Staff, Station
 from .serializers import (
@@ -54,4 +54,7 @@ class AuthTokenView(ObtainAuthToken):
         if second_factor_required(user):
             raise exceptions.PermissionDenied(token_refused_message())
         token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # an expired token is replaced by a new one
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})
