@@ -30,6 +30,7 @@ from simple_history.models import HistoricalRecords
 
 from stations.exports import Column
 from stations.models import Station
+from stations.validators import CONTROL_CHARACTERS
 
 from . import idnumbers
 from .choices import CATEGORY_SUBTYPES, Category, DisabilityType, Subtype
@@ -549,6 +550,8 @@ def _check_row(verdict, context, seen):
         errors.append(gettext("The phone number may contain digits and dashes only."))
     if len(values.get("name", "")) > 30:
         errors.append(gettext("The name is longer than 30 characters."))
+    if any(CONTROL_CHARACTERS.search(text) for text in values.values() if text):
+        errors.append(gettext("A cell holds a control character; remove it."))
     for key, most in (("village", 60), ("address", 200)):
         if len(values.get(key, "")) > most:
             errors.append(gettext("%(field)s: at most %(max)s characters.") % {"field": CHANGE_LABELS[key], "max": most})

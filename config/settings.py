@@ -264,6 +264,12 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "stations.api.exceptions.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    # every text checked for control characters, JSON depth capped (stations.api.parsers)
+    "DEFAULT_PARSER_CLASSES": [
+        "stations.api.parsers.JSONParser",
+        "stations.api.parsers.FormParser",
+        "stations.api.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社工站管理平台 API",

@@ -2,7 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from stations.choices import OrganisationKind
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, station_filter
+from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, YearFilter, station_filter
 from stations.models import Organisation
 
 from .choices import ContractStatus, EvaluationStage, Grade, SourceType
@@ -10,7 +10,7 @@ from .models import Contract, FundingSource, IndicatorSystem, PerformanceEvaluat
 
 
 def year_filter(field_name="year"):
-    return django_filters.NumberFilter(field_name=field_name, label=_("year"))
+    return YearFilter(field_name=field_name, label=_("year"))
 
 
 class FundingSourceFilterSet(SearchFilterSet):

@@ -6,7 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
-from stations.filters import ListedChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
+from stations.filters import (
+    ListedChoiceFilter,
+    SearchFilterSet,
+    StaffChoiceFilter,
+    YearFilter,
+    station_filter,
+)
 from stations.models import Staff
 
 from .choices import (
@@ -178,7 +184,7 @@ class MonthlyReportFilterSet(SearchFilterSet):
     search_fields = ("station__name", "summary")
     station = station_filter()
     status = django_filters.ChoiceFilter(choices=MonthlyReportStatus.choices, label=_("status"))
-    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="month", lookup_expr="year", label=_("year"))
     on_time = django_filters.BooleanFilter(label=_("submitted on time"))
 
     class Meta:

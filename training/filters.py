@@ -3,7 +3,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from stations.filters import ScopedModelChoiceFilter, SearchFilterSet, StaffChoiceFilter, station_filter
+from stations.filters import (
+    ScopedModelChoiceFilter,
+    SearchFilterSet,
+    StaffChoiceFilter,
+    YearFilter,
+    station_filter,
+)
 from stations.models import Staff, Station
 
 from .choices import (
@@ -38,7 +44,7 @@ def _date_range(field):
 class TrainingFilterSet(SearchFilterSet):
     search_fields = ("topic", "location", "content", "expert_trainers__name", "trainers__name")
     since, until = _date_range("held_on")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("year"))
     station = ScopedModelChoiceFilter(queryset=Station.objects.all(), method="filter_station",
                                       label=_("attendees' station"))
     attendee = StaffChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
@@ -69,7 +75,7 @@ class SupervisionFilterSet(SearchFilterSet):
     supervisor_kind = django_filters.ChoiceFilter(choices=ExpertKind.choices, method="filter_kind",
                                                   label=_("supervisor kind"))
     since, until = _date_range("supervised_on")
-    year = django_filters.NumberFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = Supervision
@@ -86,7 +92,7 @@ class StationEvaluationFilterSet(SearchFilterSet):
     station = station_filter()
     scheme = ScopedModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
     since, until = _date_range("evaluated_on")
-    year = django_filters.NumberFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = StationEvaluation
@@ -125,7 +131,7 @@ class EntitlementFilterSet(SearchFilterSet):
 
 class CompetitionEventFilterSet(SearchFilterSet):
     search_fields = ("name", "description")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = CompetitionEvent
@@ -159,7 +165,7 @@ class SubmissionFilterSet(SearchFilterSet):
     station = station_filter()
     award = django_filters.ChoiceFilter(choices=AwardLevel.choices, label=_("award"))
     awarded = django_filters.BooleanFilter(method="filter_awarded", label=_("awarded"))
-    year = django_filters.NumberFilter(field_name="event__held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="event__held_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = Submission

@@ -2,6 +2,7 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ..auth import second_factor_required, token_expired, token_refused_message
 from ..filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
@@ -46,6 +47,9 @@ class StaffViewSet(ScopedModelViewSet):
 class AuthTokenView(ObtainAuthToken):
     """Username and password → the account's API token; never to an account that must use
     the second factor (``stations.auth.SecondFactorTokenAuthentication`` refuses it anyway)."""
+
+    # the API's own parsers (ObtainAuthToken names DRF's): depth and control characters checked
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
