@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "stations.auth.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -162,7 +163,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5                     # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]      # a whole town office shares one IP address
+# Lock a username *at an address*: a whole town office shares one IP address (so not by IP
+# alone), and five bad requests from anywhere must not lock the administrator out for everyone
+# (so not by username alone). Guessing from many addresses is slowed by the per-address
+# throttles (DRF's auth_token rate, nginx's limit_req on the login page and the token endpoint).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -171,7 +176,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_VERBOSE = False
-# Locking by IP would lock a whole town office behind one NAT address: lock by username.
+# (axes.W006 warned about not locking by IP alone; the combination above is deliberate.)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- HTTPS and headers (check --deploy) ---------------------------------------------------
@@ -263,7 +268,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "stations.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "auth_token": "10/min"},
     # every text checked for control characters, JSON depth capped (stations.api.parsers)
     "DEFAULT_PARSER_CLASSES": [
         "stations.api.parsers.JSONParser",
@@ -297,6 +302,9 @@ SPECTACULAR_SETTINGS = {
     # `check --deploy` is about deployment settings; the schema itself is generated and
     # exercised on every operation by tests/trust/test_api_fuzz.py (schemathesis).
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    # The schema describes every endpoint and field: only to logged-in users (the docs page
+    # itself is behind login_required in config/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
@@ -314,6 +322,8 @@ LOGGING = {
 # after ROSTER_PREVIEW_TTL_HOURS (on each new upload and by `manage.py purge_roster_previews`).
 ROSTER_LIMITS = {}
 ROSTER_PREVIEW_TTL_HOURS = 24
+# Activity photos: JPEG, PNG or WebP by content (services.models.validate_photo), at most this size.
+MAX_PHOTO_SIZE = 10 * 1024 * 1024
 # API tokens expire this many hours after they were issued (stations.auth.token_expired); a
 # password change or a disabled account revokes them at once.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 30))

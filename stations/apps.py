@@ -10,8 +10,10 @@ class StationsConfig(AppConfig):
         from django import forms
 
         from . import auth, navigation, roles, signals  # noqa: F401  (registers menu, grants, login log, 2FA)
-        from .validators import no_control_characters
+        from .validators import no_control_characters, text_within_cap
 
         # Every form's text field (and RegexField, TextField's textarea …) refuses control
-        # characters with a message beside the field; the API's parsers do the same.
-        forms.CharField.default_validators = [*forms.CharField.default_validators, no_control_characters]
+        # characters and text over MAX_TEXT with a message beside the field; the API's parsers
+        # do the same.
+        forms.CharField.default_validators = [*forms.CharField.default_validators, no_control_characters,
+                                              text_within_cap]

@@ -332,3 +332,21 @@ class SecondFactorTokenAuthentication(TokenAuthentication):
         if second_factor_required(user):
             raise exceptions.AuthenticationFailed(token_refused_message())
         return user, token
+
+
+NO_STORE_TYPES = ("application/json", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class NoStoreMiddleware:
+    """API answers and xlsx exports hold personal data: no browser or proxy keeps a copy
+    (``Cache-Control: no-store``). Pages are left to Django's defaults; a view that set its
+    own caching for such a response (none does) is overridden."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith(NO_STORE_TYPES) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

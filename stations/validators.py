@@ -22,3 +22,14 @@ def control_character_message(text):
 def no_control_characters(value):
     if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
         raise ValidationError(control_character_message(value), code="control_character")
+
+
+# Free text of any field, form or API, is capped here (50,000 characters); fields that hold a
+# note have their own, smaller max_length (a visit's findings: 5,000).
+MAX_TEXT = 50_000
+
+
+def text_within_cap(value):
+    if isinstance(value, str) and len(value) > MAX_TEXT:
+        raise ValidationError(_("This text is longer than %(max)s characters.") % {"max": f"{MAX_TEXT:,}"},
+                              code="max_text")

@@ -4,6 +4,7 @@ text that comes in is checked once, here, for every endpoint.
 - A control character (U+0000–U+0008, U+000B, U+000C, U+000E–U+001F; tab, new line and carriage
   return are text) is refused with a 400 naming the field: such text cannot be written to an
   .xlsx file, so one such character made every export of the station answer 500.
+- A text longer than ``validators.MAX_TEXT`` (50,000 characters) is refused.
 - JSON nested deeper than ``MAX_DEPTH`` is refused with a 400 (Python's parser would otherwise
   run out of stack on 1,000 levels and answer 500).
 """
@@ -11,7 +12,7 @@ text that comes in is checked once, here, for every endpoint.
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, parsers
 
-from ..validators import CONTROL_CHARACTERS, control_character_message
+from ..validators import CONTROL_CHARACTERS, MAX_TEXT, control_character_message
 
 MAX_DEPTH = 32
 
@@ -27,6 +28,9 @@ def check_text(data):
         if isinstance(value, str):
             if CONTROL_CHARACTERS.search(value):
                 raise exceptions.ValidationError({path or "non_field_errors": [control_character_message(value)]})
+            if len(value) > MAX_TEXT:
+                raise exceptions.ValidationError({path or "non_field_errors": [
+                    _("This text is longer than %(max)s characters.") % {"max": f"{MAX_TEXT:,}"}]})
         elif isinstance(value, dict):
             for key, item in value.items():
                 key = str(key)
