@@ -458,7 +458,7 @@ def read_rows(file):
             width = len(texts)
             rows.append((number, {key: texts[index][:keep] if index < width else "" for index, key, keep in mapping}))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, IndexError, EOFError,
-            NotImplementedError, zlib.error, ElementTree.ParseError) as error:
+            NotImplementedError, RuntimeError, zlib.error, ElementTree.ParseError) as error:  # RuntimeError: an encrypted member
         raise RosterFileError(_("The file is not a readable .xlsx workbook."), code="type") from error
     if not rows:
         raise RosterFileError(_("The roster has no data rows."), code="empty")

@@ -243,3 +243,13 @@ def test_uncommitted_previews_expire_and_are_deleted(web, xiaohe, settings):
         os.utime(folder / name, (old, old))
     call_command("purge_roster_previews")
     assert _preview_files(settings) == []
+
+
+def test_an_encrypted_workbook_gets_a_clear_message(web, xiaohe):
+    data = bytearray(_xlsx(_good_rows(2)).read())
+    entry = data.rfind(b"xl/worksheets/sheet1.xml") - 46  # its central-directory entry
+    assert data[entry:entry + 4] == b"PK\x01\x02"
+    data[entry + 8] |= 1  # "encrypted"
+    page = web(xiaohe).post("/clients/import/", {"file": SimpleUploadedFile("roster.xlsx", bytes(data))})
+    assert page.status_code == 200
+    assert "不是可读取" in " ".join(page.context["form"].errors["file"])
