@@ -176,3 +176,26 @@ def register_person():
             categories=[{"category": Category.SUBSISTENCE_ALLOWANCE, "start_on": datetime.date(2022, 1, 1)}])
 
     return make
+
+
+def test_every_text_field_of_every_form_refuses_control_characters():
+    """The validator is the default of django.forms.CharField from stations.apps on: a form
+    module imported before that (its fields built earlier) would miss it."""
+    import importlib
+    import inspect
+
+    from django import forms
+    from django.urls import get_resolver
+
+    from stations.validators import no_control_characters, text_within_cap
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view and form, as a request does
+    missing = []
+    for app in ["stations", "clients", "services", "training", "funding"]:
+        module = importlib.import_module(f"{app}.forms")
+        for name, form in inspect.getmembers(module, inspect.isclass):
+            if issubclass(form, forms.BaseForm) and form.__module__ == module.__name__:
+                missing += [f"{app}.{name}.{field_name}" for field_name, field in form.base_fields.items()
+                            if isinstance(field, forms.CharField)
+                            and not (no_control_characters in field.validators and text_within_cap in field.validators)]
+    assert missing == []
