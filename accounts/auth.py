@@ -2,6 +2,7 @@
 (SECURITY.md "Accounts and sessions")."""
 
 import base64
+import datetime
 import time
 
 from django import forms
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 from django.http import HttpResponseRedirect, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -304,6 +306,12 @@ def token_refused_message():
              "for integrations.")
 
 
+def token_expired(token):
+    """API tokens live API_TOKEN_TTL_HOURS (default 30 days) from when they were issued."""
+    hours = getattr(settings, "API_TOKEN_TTL_HOURS", 24 * 30)
+    return token.created < timezone.now() - datetime.timedelta(hours=hours)
+
+
 class SecondFactorTokenAuthentication(TokenAuthentication):
     """DRF's token authentication, refused to accounts that must use the second factor."""
 
@@ -315,9 +323,30 @@ class SecondFactorTokenAuthentication(TokenAuthentication):
                 "user__staff__organisation__region", "user__staff__station").get(key=key)
         except model.DoesNotExist:
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        if token_expired(token):
+            token.delete()
+            raise exceptions.AuthenticationFailed(_("The token has expired; ask for a new one."))
         user = token.user
         if not RoleBackend().user_can_authenticate(user):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if second_factor_required(user):
             raise exceptions.AuthenticationFailed(token_refused_message())
         return user, token
+
+
+NO_STORE_TYPES = ("application/json", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class NoStoreMiddleware:
+    """API answers and xlsx exports hold personal data: no browser or proxy keeps a copy
+    (``Cache-Control: no-store``). Pages are left to Django's defaults; a view that set its
+    own caching for such a response (none does) is overridden."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.get("Content-Type", "").startswith(NO_STORE_TYPES) or request.path.startswith("/api/"):
+            response["Cache-Control"] = "no-store, private"
+        return response

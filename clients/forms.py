@@ -8,7 +8,7 @@ from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
 from stations.models import Region, Staff, Station
 
-from . import idnumbers, services
+from . import idnumbers, privacy, services
 from .choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
 from .models import (
     Assessment,
@@ -66,8 +66,9 @@ class ClientForm(OptimisticLockFormMixin, ServiceForm):
             for name in ("category", "subtype", "disability_type", "disability_grade", "registered_on"):
                 del self.fields[name]
             # The full number is not put in the page; leave it empty to keep it.
+            # (the ModelForm's initial data holds the full number: it would fill the field)
             self.fields["id_number"].required = False
-            self.fields["id_number"].initial = ""
+            self.fields["id_number"].initial = self.initial["id_number"] = ""
             self.fields["id_number"].widget.attrs["placeholder"] = idnumbers.mask(self.instance.id_number)
             self.fields["id_number"].help_text = _("Leave empty to keep the registered number.")
 
@@ -80,7 +81,11 @@ class ClientForm(OptimisticLockFormMixin, ServiceForm):
         value = self.cleaned_data.get("id_number")
         if not value and self.instance.pk:
             return self.instance.id_number
-        return idnumbers.normalise(value)
+        number = idnumbers.normalise(value)
+        if (self.instance.pk and number != self.instance.id_number and self.user is not None
+                and not privacy.can_reveal_id(self.user, self.instance)):
+            raise ValidationError(_("Only a role that may see the full ID number may change it."))
+        return number
 
     def clean_phone(self):
         return clean_phone(self.cleaned_data.get("phone"))

@@ -94,12 +94,15 @@ def gender(number: str) -> str:
 
 
 def mask(number: str) -> str:
-    """410621********123X: area code and the last four characters stay readable."""
+    """410621************: only the area code stays readable.
+
+    Birth date, sequence and check character are all hidden: a mask that hid only the birth
+    digits gave the number back to anyone who also saw the birth date (issue 21)."""
     if not number:
         return ""
     if len(number) <= 10:
         return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return number[:6] + "*" * (len(number) - 6)
 
 
 def generate(rng: random.Random, *, born: datetime.date, male: bool, area: str = "410621") -> str:

@@ -131,7 +131,7 @@ class Client(models.Model):
     # full ID number is a logged reveal; every role that may edit a client sees full phones).
     lock_private_fields = ("id_number",)
     # the history card is read by everyone who may open the record: never show these whole
-    history_masked_fields = ("id_number", "phone")
+    history_masked_fields = ("id_number", "phone", "birth_date")  # birth date: eight digits of the number
 
     class Meta:
         ordering = ["-id"]

@@ -1,6 +1,8 @@
 """Field-level privacy of the registry: who sees full ID numbers, phones and disability details.
 
-ID numbers are masked for everybody in lists, exports and the API; the full number is shown
+ID numbers are masked for everybody in lists, exports and the API (only the six-digit area
+code stays; the date of birth is shown only to the roles that may reveal the number, the others
+see the age), so nothing shown lets the number be rebuilt; the full number is shown
 only after an explicit, logged reveal (``client_reveal_id``) by a role that works with the
 person (their station's head and workers, the bureau administrator). Phones are full for
 the same roles, who call people; disability type and grade are shown to them and to the
@@ -53,6 +55,12 @@ def phone_for(user, phone):
 
 def sees_disability(user):
     return _allowed(user, DISABILITY_ROLES)
+
+
+def sees_birth_date(user):
+    """Roles that may reveal the ID number see the date of birth; the others see the age only
+    (the birth date is eight of the number's eighteen characters)."""
+    return _allowed(user, REVEAL_ID_ROLES)
 
 
 def can_reveal_id(user, client):

@@ -6,12 +6,16 @@ commit writes nothing unless every row passes, then writes the whole file in one
 transaction, in bulk. Importing the same file again finds every row unchanged.
 """
 
+import contextlib
 import csv
 import datetime
 import io
+import itertools
 import operator
 import re
+import time
 import zipfile
+import zlib
 from collections import namedtuple
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -20,10 +24,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import NotSupportedError, connections, router, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.validators import CONTROL_CHARACTERS
 from portal.xlsx import Column
 from stations.models import Station
 
@@ -149,11 +154,108 @@ def _cell_text(value):
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
+# --- caps on an uploaded roster (SECURITY.md: "no file, however built, can take more than a
+# bounded amount of memory or time") ---------------------------------------------------------
+# Every cap is checked while the file is read: the zip members are decompressed 16 kB at a time
+# and fed to the XML parser, and nothing larger than one row (or one shared string) is ever
+# held before it has been checked. settings.ROSTER_LIMITS overrides any of them.
+LIMITS = {
+    "max_rows": 100_000,             # data rows of the sheet (README: "at most 100,000 rows")
+    "max_columns": 64,               # the template has 8 columns; a cell right of column BL is refused
+    "max_cells": 3_000_000,          # cells of the sheet, empty ones written out included
+    "max_uncompressed": 256 * 1024 * 1024,  # bytes of all zip members together, counted while inflating
+    "max_string": 32_767,            # characters of one cell's text (Excel's own limit)
+    "max_shared_strings": 1_000_000,  # entries of the shared-string table
+    "max_shared_chars": 20_000_000,  # characters of the shared-string table together
+    "max_row_bytes": 1024 * 1024,    # XML bytes between two row ends (one row, or one shared string)
+}
+_CHUNK = 16 * 1024  # what iterparse reads; larger chunks parse slower
+# What a preview keeps of each field (one character more than the model allows, so that the
+# check can still say "too long"): the preview file of 100,000 rows stays bounded.
+KEEP_CHARS = {"name": 31, "id_number": 40, "category": 40, "subtype": 40, "town": 40, "village": 61,
+              "phone": 40, "address": 201}
 
-def _first_sheet_path(archive):
+
+def limits():
+    return {**LIMITS, **getattr(settings, "ROSTER_LIMITS", {})}
+
+
+def _too_big(message, code="too_big", **params):
+    return RosterFileError(gettext(message) % params if params else gettext(message), code=code)
+
+
+class _Inflated:
+    """A zip member's stream that counts what it inflates: against the member's declared size
+    (a header can lie) and against the budget of the whole archive."""
+
+    def __init__(self, archive, info, budget):
+        if info.file_size > budget["left"]:
+            raise _too_big(gettext_noop("The workbook unpacks to more than %(max)s MB; it cannot be a roster."),
+                           max=limits()["max_uncompressed"] // 1048576)
+        self.stream, self.info, self.budget, self.read_bytes = archive.open(info), info, budget, 0
+
+    def read(self, size=_CHUNK):
+        data = self.stream.read(size)
+        self.read_bytes += len(data)
+        self.budget["left"] -= len(data)
+        if self.read_bytes > self.info.file_size or self.budget["left"] < 0:
+            raise _too_big(gettext_noop("The workbook unpacks to more than %(max)s MB; it cannot be a roster."),
+                           max=limits()["max_uncompressed"] // 1048576)
+        return data
+
+    def close(self):
+        self.stream.close()
+
+
+def _member(archive, name, budget):
     try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        info = archive.getinfo(name)
+    except KeyError:
+        return None
+    return _Inflated(archive, info, budget)
+
+
+def _events(stream, watch, cap):
+    """Lists of (event, element) end events of an XML stream fed 16 kB at a time, one list per
+    chunk. ``watch`` is the tag whose end resets the byte count: more than ``cap`` bytes without
+    one is refused (one row, one shared string, never a whole sheet held as one element)."""
+    parser = ElementTree.XMLPullParser(events=("end",))
+    since = 0
+    try:
+        while True:
+            data = stream.read(_CHUNK)
+            if not data:
+                break
+            parser.feed(data)
+            since += len(data)
+            events = list(parser.read_events())
+            if any(element.tag == watch for _event, element in events):
+                since = 0
+            yield events
+            if since > cap:
+                raise _too_big(gettext_noop("A row or text of the workbook is larger than %(max)s kB (a cell holds "
+                                            "at most 32,767 characters)."), max=cap // 1024)
+        parser.close()
+        yield list(parser.read_events())
+    finally:
+        stream.close()
+
+
+def _first_sheet_path(archive, budget):
+    def read(name):
+        stream = _member(archive, name, budget)
+        if stream is None:
+            raise KeyError(name)
+        with contextlib.closing(stream):
+            return b"".join(iter(lambda: stream.read(_CHUNK), b""))
+
+    try:
+        for name in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if archive.getinfo(name).file_size > 4 * 1024 * 1024:
+                raise _too_big(gettext_noop("The workbook's %(part)s is larger than %(max)s kB."),
+                               part=name, max=4096)
+        workbook = ElementTree.fromstring(read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(read("xl/_rels/workbook.xml.rels"))
         rel_id = workbook.find(f"{_NS}sheets/{_NS}sheet").get(f"{_REL_NS}id")
         target = next(r.get("Target") for r in rels if r.get("Id") == rel_id)
     except (KeyError, AttributeError, StopIteration, ElementTree.ParseError):
@@ -162,15 +264,28 @@ def _first_sheet_path(archive):
     return target if target.startswith("xl/") else f"xl/{target}"
 
 
-def _shared_strings(archive):
-    if "xl/sharedStrings.xml" not in archive.namelist():
+_SI = f"{_NS}si"
+
+
+def _shared_strings(archive, budget, caps):
+    stream = _member(archive, "xl/sharedStrings.xml", budget)
+    if stream is None:
         return []
-    strings = []
-    with archive.open("xl/sharedStrings.xml") as stream:
-        for _event, element in ElementTree.iterparse(stream):
-            if element.tag == f"{_NS}si":
-                strings.append("".join(t.text or "" for t in element.iter(f"{_NS}t")))
-                element.clear()
+    strings, chars = [], 0
+    max_string, max_count, max_chars = caps["max_string"], caps["max_shared_strings"], caps["max_shared_chars"]
+    for _event, element in itertools.chain.from_iterable(_events(stream, _SI, caps["max_row_bytes"])):
+        if element.tag != _SI:
+            continue
+        text = "".join(t.text or "" for t in element.iter(_T))
+        if len(text) > max_string:
+            raise _too_big(gettext_noop("A text of the workbook is longer than %(max)s characters."),
+                           max=f"{max_string:,}")
+        chars += len(text)
+        strings.append(text)
+        if len(strings) > max_count or chars > max_chars:
+            raise _too_big(gettext_noop("The workbook holds more text than a roster of %(rows)s rows can."),
+                           rows=caps["max_rows"])
+        element.clear()  # an empty element stays in the table's: bounded by max_shared_strings
     return strings
 
 
@@ -183,55 +298,127 @@ def _column_index(reference):
     return index - 1
 
 
+def _column_letters(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 _C, _ROW, _V, _T, _IS = f"{_NS}c", f"{_NS}row", f"{_NS}v", f"{_NS}t", f"{_NS}is"
 
 
-def _xlsx_rows(data):
+def _xlsx_rows(data, caps=None):
     """Cell texts of the first sheet, row by row, streamed from the XML.
 
     A roster is plain text and numbers, so reading the sheet XML directly is enough, and
     several times faster than building openpyxl cells (the import must reach thousands of
     rows per second). A cell is read when its element ends; the row's element is then cleared
-    with its cells."""
+    with its cells. Every cap
+    of ``limits()`` is checked as the XML arrives."""
+    caps = caps or limits()
     archive = zipfile.ZipFile(io.BytesIO(data))
-    shared = _shared_strings(archive)
+    budget = {"left": caps["max_uncompressed"]}
+    declared = sum(info.file_size for info in archive.infolist())
+    if declared > caps["max_uncompressed"]:
+        raise _too_big(gettext_noop("The workbook unpacks to more than %(max)s MB; it cannot be a roster."),
+                       max=caps["max_uncompressed"] // 1048576)
+    shared = _shared_strings(archive, budget, caps)
+    sheet = _member(archive, _first_sheet_path(archive, budget), budget)
+    if sheet is None:
+        raise KeyError("sheet")
+    max_columns, max_string, max_cells = caps["max_columns"], caps["max_string"], caps["max_cells"]
+    max_row_elements = caps["max_rows"] + 1000  # the header and some empty rows
     columns = {}  # "AB" -> 27: the column letters of a reference, computed once per column
-    with archive.open(_first_sheet_path(archive)) as stream:
-        row_number, cells = 0, {}
-        for _event, element in ElementTree.iterparse(stream):
-            tag = element.tag
-            if tag == _C:
-                kind = element.get("t")
-                if kind == "inlineStr":
-                    inline = element.find(_IS)
-                    if (inline is not None and len(element) == 1 and len(inline) == 1 and inline[0].tag == _T
-                            and not len(inline[0])):
-                        value = inline[0].text or ""  # <is><t>text</t></is>, the usual shape
-                    else:
-                        value = "".join(t.text or "" for t in element.iter(_T))  # rich text runs
+    row_number, rows_seen, cell_count, cells = 0, 0, 0, {}
+    for _event, element in itertools.chain.from_iterable(_events(sheet, _ROW, caps["max_row_bytes"])):
+        tag = element.tag
+        if tag == _C:
+            kind = element.get("t")
+            if kind == "inlineStr":
+                inline = element.find(_IS)
+                if (inline is not None and len(element) == 1 and len(inline) == 1 and inline[0].tag == _T
+                        and not len(inline[0])):
+                    value = inline[0].text or ""  # <is><t>text</t></is>, the usual shape
                 else:
-                    v = element.find(_V)
-                    value = v.text if v is not None and v.text is not None else ""
-                    if kind == "s" and value:
-                        value = shared[int(value)]
-                    elif kind in (None, "n") and value:
-                        number = float(value)
-                        value = int(number) if number.is_integer() else number
-                reference = element.get("r")
-                if reference:
-                    letters = reference.rstrip("0123456789")
-                    column = columns.get(letters)
-                    if column is None:
-                        column = columns[letters] = _column_index(letters)
-                else:
-                    column = len(cells)
-                cells[column] = value
-            elif tag == _ROW:
-                row_number = int(element.get("r") or row_number + 1)
-                width = max(cells) + 1 if cells else 0
-                yield row_number, [cells.get(i) for i in range(width)]
-                cells = {}
-                element.clear()
+                    value = "".join(t.text or "" for t in element.iter(_T))  # rich text runs
+                if len(value) > max_string:
+                    raise _too_big(gettext_noop("A text of the workbook is longer than %(max)s characters."),
+                                   max=f"{max_string:,}")
+            else:
+                v = element.find(_V)
+                value = v.text if v is not None and v.text is not None else ""
+                if kind == "s" and value:
+                    value = shared[int(value)]
+                elif kind in (None, "n") and value:
+                    if len(value) > 64:
+                        raise ValueError("not a number")
+                    number = float(value)
+                    value = int(number) if number.is_integer() else number
+                elif len(value) > max_string:
+                    raise _too_big(gettext_noop("A text of the workbook is longer than %(max)s characters."),
+                                   max=f"{max_string:,}")
+            reference = element.get("r")
+            if reference:
+                letters = reference.rstrip("0123456789")
+                column = columns.get(letters)
+                if column is None:
+                    if len(letters) > 3:
+                        raise ValueError("not a cell reference")
+                    column = columns[letters] = _column_index(letters)
+            else:
+                column = len(cells)
+            if column >= max_columns:
+                raise _too_big(gettext_noop("The sheet has a cell at column %(column)s; a roster has at most "
+                                            "%(max)s columns (up to column %(last)s)."),
+                               column=_column_letters(column), max=max_columns, last=_column_letters(max_columns - 1))
+            cell_count += 1
+            if cell_count > max_cells:
+                raise _too_big(gettext_noop("The sheet has more than %(max)s cells."), max=max_cells)
+            cells[column] = value
+        elif tag == _ROW:
+            rows_seen += 1
+            if rows_seen > max_row_elements:
+                raise _too_many_rows(caps)
+            row_number = int(element.get("r") or row_number + 1)
+            width = max(cells) + 1 if cells else 0
+            yield row_number, [cells.get(i) for i in range(width)]
+            cells = {}
+            element.clear()  # the emptied row stays in the sheet's element: bounded by the row cap
+
+
+def _too_many_rows(caps):
+    return _too_big(gettext_noop("The roster has more than %(max)s rows; split it into several files."),
+                    code="rows", max=f"{caps['max_rows']:,}")
+
+
+def preview_ttl_seconds():
+    return float(getattr(settings, "ROSTER_PREVIEW_TTL_HOURS", 24)) * 3600
+
+
+def preview_expired(path, now=None):
+    """Whether a stored preview (the uploaded file or its verdicts, which hold full ID numbers)
+    is older than settings.ROSTER_PREVIEW_TTL_HOURS."""
+    try:
+        modified = path.stat().st_mtime
+    except FileNotFoundError:
+        return True
+    return (now or time.time()) - modified > preview_ttl_seconds()
+
+
+def purge_previews(folder, *, everything=False):
+    """Deletes the uploaded rosters and verdict files of ``folder`` that were never committed and
+    are older than the time-to-live (all of them with ``everything``); returns how many."""
+    now, removed = time.time(), 0
+    if not folder.exists():
+        return 0
+    for path in folder.iterdir():
+        if path.suffix in (".xlsx", ".json", ".tmp") and (everything or preview_expired(path, now)):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def read_rows(file):
@@ -246,23 +433,32 @@ def read_rows(file):
             % {"size": round(size / 1048576, 1), "max": settings.MAX_UPLOAD_SIZE // 1048576}, code="size")
     if size == 0:
         raise RosterFileError(_("The file is empty."), code="empty")
-    data = file.read()
+    caps = limits()
+    data = file.read(settings.MAX_UPLOAD_SIZE + 1)
+    if len(data) > settings.MAX_UPLOAD_SIZE:
+        raise RosterFileError(
+            gettext("The file is too big (%(size)s MB; at most %(max)s MB).")
+            % {"size": round(len(data) / 1048576, 1), "max": settings.MAX_UPLOAD_SIZE // 1048576}, code="size")
     rows = []
     mapping = None
+    max_rows = caps["max_rows"]
     try:
-        for number, raw in _xlsx_rows(data):
+        for number, raw in _xlsx_rows(data, caps):
             texts = [value.strip() if type(value) is str else _cell_text(value) for value in raw]
             if not any(texts):
                 continue
             if mapping is None:
                 mapping = _header_mapping(texts)
                 if mapping is not None:
-                    mapping = list(mapping.items())
+                    mapping = [(index, key, KEEP_CHARS[key]) for index, key in mapping.items()]
                     continue  # the header row
-                mapping = list(enumerate(FIELDS))
+                mapping = [(index, key, KEEP_CHARS[key]) for index, key in enumerate(FIELDS)]
+            if len(rows) >= max_rows:
+                raise _too_many_rows(caps)
             width = len(texts)
-            rows.append((number, {key: texts[index] if index < width else "" for index, key in mapping}))
-    except (zipfile.BadZipFile, KeyError, ValueError, IndexError, ElementTree.ParseError) as error:
+            rows.append((number, {key: texts[index][:keep] if index < width else "" for index, key, keep in mapping}))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, ValueError, IndexError, EOFError,
+            NotImplementedError, RuntimeError, zlib.error, ElementTree.ParseError) as error:  # RuntimeError: an encrypted member
         raise RosterFileError(_("The file is not a readable .xlsx workbook."), code="type") from error
     if not rows:
         raise RosterFileError(_("The roster has no data rows."), code="empty")
@@ -354,6 +550,11 @@ def _check_row(verdict, context, seen):
         errors.append(gettext("The phone number may contain digits and dashes only."))
     if len(values.get("name", "")) > 30:
         errors.append(gettext("The name is longer than 30 characters."))
+    if any(CONTROL_CHARACTERS.search(text) for text in values.values() if text):
+        errors.append(gettext("A cell holds a control character; remove it."))
+    for key, most in (("village", 60), ("address", 200)):
+        if len(values.get(key, "")) > most:
+            errors.append(gettext("%(field)s: at most %(max)s characters.") % {"field": CHANGE_LABELS[key], "max": most})
     verdict.parsed = {"id_number": number, "station": station, "category": category, "subtype": subtype or "",
                       "disability_type": disability_type, "disability_grade": grade}
 

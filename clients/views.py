@@ -77,7 +77,8 @@ def current_memberships():
 def client_export_columns(user):
     return [
         Column(_("full name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
-        Column(_("gender"), "get_gender_display", 6), Column(_("date of birth"), "birth_date", 12),
+        Column(_("gender"), "get_gender_display", 6),
+        Column(_("date of birth"), "birth_date", 12) if privacy.sees_birth_date(user) else Column(_("age"), "age", 6),
         Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
         Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),
         Column(_("categories"), lambda c: "、".join(m.get_category_display() for m in c.current_categories), 22),
@@ -132,6 +133,7 @@ class ClientDetailView(ObjectDetailView):
             members=list(client.household.members.exclude(pk=client.pk)) if client.household_id else [],
             timeline=timeline_for(client, user),
             can_reveal=privacy.can_reveal_id(user, client),
+            sees_birth_date=privacy.sees_birth_date(user),
             revealed_id=kwargs.get("revealed_id"),
             sees_disability=privacy.sees_disability(user),
             phone=privacy.phone_for(user, client.phone),
@@ -476,6 +478,10 @@ class RosterImportMixin(ObjectPermissionMixin):
         base = _import_dir() / f"{self.request.user.pk}-{token}"
         if not base.with_suffix(".xlsx").exists():
             raise Http404
+        if roster.preview_expired(base.with_suffix(".xlsx")):  # uncommitted previews expire
+            base.with_suffix(".xlsx").unlink(missing_ok=True)
+            base.with_suffix(".json").unlink(missing_ok=True)
+            raise Http404
         return base
 
 
@@ -483,8 +489,9 @@ class _StoredFile:
     def __init__(self, path):
         self.path, self.name, self.size = path, path.name, path.stat().st_size
 
-    def read(self):
-        return self.path.read_bytes()
+    def read(self, size=-1):
+        with self.path.open("rb") as stream:
+            return stream.read(size)
 
 
 class RosterImportView(RosterImportMixin, TemplateView):
@@ -498,6 +505,7 @@ class RosterImportView(RosterImportMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
+        roster.purge_previews(_import_dir())  # every upload clears the expired previews first
         try:
             result = services.roster_import(user=request.user, file=upload, commit=False)
         except ValidationError as error:

@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "accounts.auth.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -165,7 +166,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5                     # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]      # a whole town office shares one IP address
+# Lock a username *at an address*: a whole town office shares one IP address (so not by IP
+# alone), and five bad requests from anywhere must not lock the administrator out for everyone
+# (so not by username alone). Guessing from many addresses is slowed by the per-address
+# throttles (DRF's auth_token rate, nginx's limit_req on the login page and the token endpoint).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
@@ -174,7 +179,7 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
 AXES_VERBOSE = False
-# Locking by IP would lock a whole town office behind one NAT address: lock by username.
+# (axes.W006 warned about not locking by IP alone; the combination above is deliberate.)
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- HTTPS and headers (check --deploy) ---------------------------------------------------
@@ -266,7 +271,13 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "portal.api.exceptions.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "auth_token": "10/min"},
+    # every text checked for control characters, JSON depth capped (portal.api.parsers)
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.JSONParser",
+        "portal.api.parsers.FormParser",
+        "portal.api.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "社工站管理平台 API",
@@ -298,6 +309,9 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.version_required_on_update",  # the one optimistic lock: PUT/PATCH need `version`
     ],
+    # The schema describes every endpoint and field: only to logged-in users (the docs page
+    # itself is behind login_required in config/urls.py).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 LOGGING = {
@@ -308,3 +322,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
 }
+
+# --- Uploads and tokens (issue 21) --------------------------------------------------------
+# The roster import's caps (clients.roster.LIMITS; README: at most 100,000 rows a file), any
+# of which this dict overrides; uncommitted import previews (full ID numbers) are deleted
+# after ROSTER_PREVIEW_TTL_HOURS (on each new upload and by `manage.py purge_roster_previews`).
+ROSTER_LIMITS = {}
+ROSTER_PREVIEW_TTL_HOURS = 24
+# Activity photos: JPEG, PNG or WebP by content (services.models.validate_photo), at most this size.
+MAX_PHOTO_SIZE = 10 * 1024 * 1024
+# API tokens expire this many hours after they were issued (accounts.auth.token_expired); a
+# password change or a disabled account revokes them at once.
+API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 30))

@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import ScopedModelChoiceFilter, SearchFilterSet
+from portal.filters import ScopedModelChoiceFilter, SearchFilterSet, YearFilter
 from stations.choices import OrganisationKind
 from stations.filters import station_filter
 from stations.models import Organisation
@@ -11,7 +11,7 @@ from .models import Contract, FundingSource, IndicatorSystem, PerformanceEvaluat
 
 
 def year_filter(field_name="year"):
-    return django_filters.NumberFilter(field_name=field_name, label=_("year"))
+    return YearFilter(field_name=field_name, label=_("year"))
 
 
 class FundingSourceFilterSet(SearchFilterSet):

@@ -344,15 +344,22 @@ def evaluation_record(*, contract, system, stage, evaluated_on, evaluator, findi
 
 # --- Achievement --------------------------------------------------------------------------
 
-def contract_achievement(contract):
+def contract_achievement(contract, user=None):
     """[(target, achieved, percent)] for each target: achieved counted by ``reports.figures``
-    (the one counting engine) over the covered stations and the contract period."""
+    (the one counting engine) over the covered stations and the contract period. With ``user``
+    only the covered stations of their scope count: a station's worker reading a contract of
+    six stations sees their own station's figures, not the others'."""
     from reports import figures
 
     targets = list(contract.targets.all())
     if not targets:
         return []
-    station_ids = [s.pk for s in contract.stations.all()]
+    station_ids = [s.pk for s in contract.stations.all()]  # (prefetched by the dashboard)
+    if user is not None:
+        from portal.scoping import scope_for
+
+        scope = scope_for(user)
+        station_ids = [pk for pk in station_ids if scope.allows_station(pk)]
     result = figures.compute(station_ids=station_ids, start=contract.start_on, end=contract.end_on)
     rows = []
     for target in targets:

@@ -117,7 +117,7 @@ class ContractDetailView(ObjectDetailView):
         context.update(
             stations=contract.stations.select_related("town"),
             fundings=contract.fundings.select_related("source"),
-            achievement=services.contract_achievement(contract),
+            achievement=services.contract_achievement(contract, user=user),
             instalments=instalments,
             scheduled=sum((i.amount for i in instalments), services.ZERO),
             evaluations=contract.evaluations.select_related("system"),

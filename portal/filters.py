@@ -9,6 +9,29 @@ from django.utils.translation import gettext_lazy as _
 
 from .html import text
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class YearField(forms.IntegerField):
+    """A calendar year the database can hold: 0, -1, 10000 or 99999999999 is a field error
+    (a 400 in the API, a message beside the filter on a page), never a 500."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(**kwargs)
+
+    def clean_or_none(self, value):
+        """The year, or None when ``value`` is empty or not a year."""
+        try:
+            return self.clean(value)
+        except forms.ValidationError:
+            return None
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
 
 class ScopedModelChoiceFilter(django_filters.ModelChoiceFilter):
     """A dropdown filter offering only the records the requesting user may see."""

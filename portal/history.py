@@ -48,10 +48,11 @@ TYPE_LABELS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 
 def mask(value):
-    """``410621199001011234`` → ``410621********1234``; short values are hidden whole."""
+    """``410621199001011234`` → ``410621************`` (only an ID number's area code, nothing
+    to rebuild it from); short values are hidden whole."""
     text = str(value)
     if len(text) >= 12:
-        return text[:6] + "*" * (len(text) - 10) + text[-4:]
+        return text[:6] + "*" * (len(text) - 6)
     return "****" if text else ""
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect, HttpResponseServerError
+from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -337,8 +337,32 @@ def action_switch(kwarg="what", **views):
 
 # --- Error pages (config/urls.py's handler400/403/404/500) ----------------------------------
 
+def wants_json(request):
+    """API callers get JSON errors: a path under /api/ (but not the HTML docs page), or an
+    Accept header asking for JSON and not for HTML."""
+    if request.path.startswith("/api/") and not request.path.startswith("/api/docs/"):
+        return True
+    accept = request.META.get("HTTP_ACCEPT", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+ERROR_DETAILS = {
+    400: _("Bad request."),
+    403: _("You do not have permission to perform this action."),
+    404: _("Not found."),
+    500: _("A server error occurred. It has been logged; please try again later."),
+}
+
+
+def _json_error(status):
+    # DRF's error shape: {"detail": "..."}
+    return JsonResponse({"detail": str(ERROR_DETAILS[status])}, status=status)
+
+
 def _error_page(template, status):
     def view(request, exception=None):
+        if wants_json(request):
+            return _json_error(status)
         return render(request, template, status=status)
 
     return view
@@ -350,6 +374,8 @@ page_not_found = _error_page("errors/404.html", 404)
 
 
 def server_error(request):
+    if wants_json(request):
+        return _json_error(500)
     # No context processors: the failure may be in one of them.
     from django.template import loader
 

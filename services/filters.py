@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
-from portal.filters import ListedChoiceFilter, SearchFilterSet
+from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
 from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff
 
@@ -179,7 +179,7 @@ class MonthlyReportFilterSet(SearchFilterSet):
     search_fields = ("station__name", "summary")
     station = station_filter()
     status = django_filters.ChoiceFilter(choices=MonthlyReportStatus.choices, label=_("status"))
-    year = django_filters.NumberFilter(field_name="month", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="month", lookup_expr="year", label=_("year"))
     on_time = django_filters.BooleanFilter(label=_("submitted on time"))
 
     class Meta:

@@ -39,7 +39,11 @@ class ClientPicker(forms.SelectMultiple):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        ids = [getattr(v, "pk", v) for v in (value or [])]
+        if value is None or value == "":
+            value = []
+        elif not isinstance(value, list | tuple):
+            value = [value]  # one client (SingleClientPicker): a bound disabled field gives its id as is
+        ids = [getattr(v, "pk", v) for v in value]
         ids = [int(v) for v in ids if str(v).isdigit()]
         queryset = self.choices.queryset if hasattr(self.choices, "queryset") else Client.objects.none()
         context["picked"] = list(queryset.filter(pk__in=ids).select_related("station")) if ids else []

@@ -122,8 +122,9 @@ class Visit(models.Model):
     visited_on = models.DateField(_("visit date"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.HOME_VISIT)
     workers = models.ManyToManyField(Staff, verbose_name=_("workers"), related_name="visits", blank=True)
-    findings = models.TextField(_("what was found"), blank=True)
-    needs = models.TextField(_("needs"), blank=True)
+    # capped at input (forms and the API take max_length from here): a visit note, not a book
+    findings = models.TextField(_("what was found"), max_length=5000, blank=True)
+    needs = models.TextField(_("needs"), max_length=5000, blank=True)
     risk_level = models.CharField(_("risk update"), max_length=8, choices=RiskLevel.choices, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="visits", blank=True)
@@ -356,6 +357,26 @@ class Activity(models.Model):
         return reverse("services:activity_detail", args=[self.pk])
 
 
+PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG; WebP: RIFF....WEBP
+
+
+def validate_photo(upload):
+    """A photo is a JPEG, PNG or WebP image by its content, not only its name (an HTML or SVG
+    page renamed .png is refused), and at most settings.MAX_PHOTO_SIZE bytes (10 MB). Checked
+    by its first bytes: Pillow is not a dependency of the portal."""
+    limit = getattr(settings, "MAX_PHOTO_SIZE", 10 * 1024 * 1024)
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ValidationError(_("The photo is too big (at most %(max)s MB).") % {"max": round(limit / 1048576, 1)},
+                              code="photo_size")
+    position = upload.tell() if hasattr(upload, "tell") else 0
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(position)
+    if not (head.startswith(PHOTO_SIGNATURES) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP")):
+        raise ValidationError(_("This file is not a JPEG, PNG or WebP image."), code="photo_type")
+
+
 class ActivityPhoto(models.Model):
     """A photo of a community activity."""
 
@@ -364,7 +385,7 @@ class ActivityPhoto(models.Model):
 
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos")
     file = models.FileField(_("photo"), upload_to="activities/%Y/%m/",
-                            validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])])
+                            validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_photo])
     caption = models.CharField(_("caption"), max_length=100, blank=True)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from clients.models import Client
+from portal.filters import YearField
 from portal.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -541,10 +542,8 @@ class MonthlyReportListView(ServiceListView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        try:
-            year = int(self.request.GET.get("year") or today.year)
-        except ValueError:
-            year = today.year
+        # the filter form has already said what is wrong with a bad year; the table shows this one
+        year = YearField(required=False).clean_or_none(self.request.GET.get("year")) or today.year
         months = [datetime.date(year, m, 1) for m in range(1, 13) if datetime.date(year, m, 1) < month_start(today)]
         stations = list(Station.objects.visible_to(user).select_related("town"))
         reports = {(r.station_id, r.month): r for r in MonthlyReport.objects.visible_to(user).filter(month__year=year)}

@@ -45,6 +45,20 @@ class OrganisationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm
         model = Organisation
         fields = ["name", "short_name", "kind", "region", "credit_code", "contact", "phone", "address", "is_active"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current_region_id = self.instance.region_id if self.instance.pk else None
+        if self.user is not None:
+            self.fields["region"].queryset = services.governed_regions(self.user)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.user is not None:
+            for name, message in services.reach_errors(self.user, region=cleaned.get("region"),
+                                                       current_region_id=self.current_region_id).items():
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
+
     def clean_credit_code(self):
         code = self.cleaned_data["credit_code"].strip().upper()
         if code and len(code) != 18:
@@ -103,6 +117,11 @@ class StaffForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
             self.add_error("station", _("Station heads and social workers must belong to a station."))
         if role and role not in STATION_ROLES and station:
             self.add_error("station", _("Only station heads and social workers belong to a station."))
+        if self.user is not None:
+            for name, message in services.reach_errors(self.user, organisation=cleaned.get("organisation"),
+                                                       role=role).items():
+                if name not in self._errors:
+                    self.add_error(name, message)
         password = cleaned.get("password")
         if password:
             from django.contrib.auth import get_user_model, password_validation

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -229,7 +231,9 @@ class Staff(models.Model):
             raise ValidationError({"station": _("Station heads and social workers must belong to a station.")})
         if self.role not in STATION_ROLES and self.station_id:
             raise ValidationError({"station": _("Only station heads and social workers belong to a station.")})
-        if self.active_to and self.active_from and self.active_to < self.active_from:
+        # An end the day before the start is a post withdrawn before its first day (an account
+        # created and disabled the same day): never active.
+        if self.active_to and self.active_from and self.active_to < self.active_from - datetime.timedelta(days=1):
             raise ValidationError({"active_to": _("The end date cannot be before the start date.")})
 
     @property

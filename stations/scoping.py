@@ -7,7 +7,7 @@ the counties under their region. Everybody else sees nothing (deny by default).
 
 from django.db import connection
 
-from portal.scoping import NOTHING, Scope
+from portal.scoping import NOTHING, Scope, scope_for
 
 from .choices import STATION_ROLES, RegionLevel, Role
 
@@ -77,3 +77,12 @@ def regions_above(scope):
     return Region.objects.filter(
         Q(pk__in=counties.values("pk")) | Q(pk__in=counties.values("parent")) | Q(pk__in=counties.values("parent__parent"))
     ).values("pk")
+
+
+def governed_county_ids(user):
+    """The counties whose organisations and staff ``user`` administers: the counties of their
+    scope (a county bureau administrator: their county); ``None`` for a superuser (all)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    scope = scope_for(user)
+    return frozenset() if scope.county_ids is None else scope.county_ids

@@ -3,12 +3,50 @@
 from django.contrib.auth import get_user_model, password_validation
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from portal.locking import check_not_changed_since
 
-from .choices import Role
-from .models import Organisation, Staff, Station
+from .choices import STATION_ROLES, Role
+from .models import Organisation, Region, Staff, Station
+from .scoping import governed_county_ids
+
+# --- What an administrator governs -------------------------------------------------------
+# A county bureau administrator governs their county: organisations they create or edit sit in
+# it, and staff whose reach comes from their organisation (every role but the station ones,
+# whose scope is their station) belong to an organisation of it. Otherwise a PATCH of the
+# bureau's region to the city, or a new "bureau staff" account in a city-level provider, would
+# give a county user the whole city.
+
+def governed_regions(user):
+    """The regions an organisation of ``user``'s making may sit in (superuser: all)."""
+    counties = governed_county_ids(user)
+    regions = Region.objects.all()
+    return regions if counties is None else regions.filter(pk__in=sorted(counties))
+
+
+def reach_errors(user, *, region=None, current_region_id=None, organisation=None, role=None):
+    """{field: message} for each thing outside what ``user`` governs (empty when all is within):
+    an organisation's new ``region`` or its ``current_region_id`` (editing a body above the
+    county), a staff member's ``organisation`` for a ``role`` that takes its reach from it."""
+    counties = governed_county_ids(user)
+    if counties is None:
+        return {}
+    errors = {}
+    if current_region_id is not None and current_region_id not in counties:
+        errors["region"] = _("This organisation is registered above or outside your county; "
+                             "the administrator of its region edits it.")
+    elif region is not None and region.pk not in counties:
+        errors["region"] = _("Choose your own county: an organisation you manage cannot sit above or outside it.")
+    if organisation is not None and role and role not in STATION_ROLES and organisation.region_id not in counties:
+        errors["organisation"] = _("Only station heads and social workers may belong to an organisation "
+                                   "outside your county; choose an organisation of your county.")
+    if role == Role.CITY_VIEWER:
+        errors["role"] = _("Only a superuser gives the city viewer role.")
+    return errors
+
+
 
 
 @transaction.atomic
@@ -43,7 +81,8 @@ def staff_update(*, staff, expected=None, **fields):
     user = staff.user
     user.first_name = staff.name
     user.is_staff = staff.role == Role.BUREAU_ADMIN
-    user.is_active = staff.active_to is None or staff.active_to >= timezone.localdate()
+    # ended, or withdrawn before its first day (active_to the day before active_from): disabled
+    user.is_active = staff.active_to is None or timezone.localdate() <= staff.active_to >= staff.active_from
     user.save(update_fields=["first_name", "is_staff", "is_active"])
     if not user.is_active:
         Token.objects.filter(user=user).delete()
@@ -51,14 +90,19 @@ def staff_update(*, staff, expected=None, **fields):
 
 
 def staff_deactivate(*, staff, on=None):
-    """Disable an account: its sessions and API token stop working at once."""
-    return staff_update(staff=staff, active_to=on or timezone.localdate() - timezone.timedelta(days=1))
+    """Disable an account: its sessions and API token stop working at once.
+
+    The post's last day is yesterday (``on``); an account whose first day is today or later
+    ends the day before it (never active), rather than before its own start."""
+    last_day = on or timezone.localdate() - timezone.timedelta(days=1)
+    last_day = max(last_day, staff.active_from - timezone.timedelta(days=1))
+    return staff_update(staff=staff, active_to=last_day)
 
 
 def staff_set_password(*, staff, password):
     password_validation.validate_password(password, staff.user)
     staff.user.set_password(password)
-    staff.user.save(update_fields=["password"])
+    staff.user.save(update_fields=["password"])  # the API token goes with it (signals.password_changed)
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import ScopedModelChoiceFilter, SearchFilterSet
+from portal.filters import ScopedModelChoiceFilter, SearchFilterSet, YearFilter
 from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff, Station
 
@@ -39,7 +39,7 @@ def _date_range(field):
 class TrainingFilterSet(SearchFilterSet):
     search_fields = ("topic", "location", "content", "expert_trainers__name", "trainers__name")
     since, until = _date_range("held_on")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("year"))
     station = ScopedModelChoiceFilter(queryset=Station.objects.all(), method="filter_station",
                                       label=_("attendees' station"))
     attendee = StaffChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
@@ -70,7 +70,7 @@ class SupervisionFilterSet(SearchFilterSet):
     supervisor_kind = django_filters.ChoiceFilter(choices=ExpertKind.choices, method="filter_kind",
                                                   label=_("supervisor kind"))
     since, until = _date_range("supervised_on")
-    year = django_filters.NumberFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = Supervision
@@ -87,7 +87,7 @@ class StationEvaluationFilterSet(SearchFilterSet):
     station = station_filter()
     scheme = ScopedModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
     since, until = _date_range("evaluated_on")
-    year = django_filters.NumberFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = StationEvaluation
@@ -126,7 +126,7 @@ class EntitlementFilterSet(SearchFilterSet):
 
 class CompetitionEventFilterSet(SearchFilterSet):
     search_fields = ("name", "description")
-    year = django_filters.NumberFilter(field_name="held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="held_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = CompetitionEvent
@@ -160,7 +160,7 @@ class SubmissionFilterSet(SearchFilterSet):
     station = station_filter()
     award = django_filters.ChoiceFilter(choices=AwardLevel.choices, label=_("award"))
     awarded = django_filters.BooleanFilter(method="filter_awarded", label=_("awarded"))
-    year = django_filters.NumberFilter(field_name="event__held_on", lookup_expr="year", label=_("year"))
+    year = YearFilter(field_name="event__held_on", lookup_expr="year", label=_("year"))
 
     class Meta:
         model = Submission

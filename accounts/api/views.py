@@ -2,13 +2,27 @@ from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle
 
-from ..auth import second_factor_required, token_refused_message
+from ..auth import second_factor_required, token_expired, token_refused_message
+
+
+class AuthTokenThrottle(AnonRateThrottle):
+    """Token requests per client address (``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["auth_token"]``):
+    password guessing through the API is slowed per address, while the lockout (django-axes)
+    counts failures per username *and* address, so nobody locks an account out for everyone."""
+
+    scope = "auth_token"
 
 
 class AuthTokenView(ObtainAuthToken):
     """Username and password → the account's API token; never to an account that must use
     the second factor (``accounts.auth.SecondFactorTokenAuthentication`` refuses it anyway)."""
+
+    # the API's own parsers (ObtainAuthToken names DRF's): depth and control characters checked
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
+    throttle_classes = [AuthTokenThrottle]
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -17,4 +31,7 @@ class AuthTokenView(ObtainAuthToken):
         if second_factor_required(user):
             raise exceptions.PermissionDenied(token_refused_message())
         token, _created = Token.objects.get_or_create(user=user)
+        if token_expired(token):  # an expired token is replaced by a new one
+            token.delete()
+            token = Token.objects.create(user=user)
         return Response({"token": token.key})

@@ -73,6 +73,8 @@ class ClientSerializer(VersionedModelSerializer):
         user = self.context["request"].user
         data["id_number"] = privacy.mask_id(instance.id_number)
         data["phone"] = privacy.phone_for(user, instance.phone)
+        if not privacy.sees_birth_date(user):
+            data["birth_date"] = None  # with the area code it would narrow the number down: age only
         return data
 
     def validate_id_number(self, value):

@@ -102,7 +102,7 @@ class ContractViewSet(ScopedModelViewSet):
         contract = self.get_object()
         return Response([
             {"kind": target.kind, "target": target.value, "achieved": achieved, "percent": percent}
-            for target, achieved, percent in services.contract_achievement(contract)
+            for target, achieved, percent in services.contract_achievement(contract, user=request.user)
         ])
 
 

@@ -1,7 +1,19 @@
 """The base of every API viewset: scoped queryset, shared filterset, no hard deletes."""
 
 from django.db import transaction
-from rest_framework import viewsets
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, viewsets
+
+
+def request_object(request):
+    """The request body of an action that reads named values: it must be an object (a JSON
+    list, string or number answers 400 saying so, instead of failing on ``.get``)."""
+    data = request.data
+    if not isinstance(data, dict):
+        raise exceptions.ValidationError({"non_field_errors": [
+            _('Send a JSON object, e.g. {"name": "value"}; this body is a %(kind)s.') % {
+                "kind": type(data).__name__}]})
+    return data
 
 
 class ScopedModelViewSet(viewsets.ModelViewSet):

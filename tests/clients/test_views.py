@@ -103,7 +103,7 @@ def test_edit_form_carries_the_lock_and_shows_a_conflict(web, xiaohe, xiaohe_cli
 def test_lists_mask_id_numbers_and_phones(web, bureau, xiaohe_client):
     page = web(bureau).get("/clients/").content.decode()
     assert xiaohe_client.id_number not in page
-    assert xiaohe_client.id_number[:6] + "********" + xiaohe_client.id_number[-4:] in page
+    assert xiaohe_client.id_number[:6] + "*" * 12 in page
     assert "138****1234" in page and "13812341234" not in page
 
 
@@ -114,7 +114,7 @@ def test_export_masks_id_numbers(web, xiaohe, xiaohe_client):
 
     response = web(xiaohe).get("/clients/", {"export": "xlsx"})
     row = next(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
-    assert row[1] == xiaohe_client.id_number[:6] + "********" + xiaohe_client.id_number[-4:]
+    assert row[1] == xiaohe_client.id_number[:6] + "*" * 12
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT, username="xiaohe").exists()
 
 
