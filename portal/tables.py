@@ -131,9 +131,10 @@ class Table:
     extra_fields = ()          # fields read beside the columns' (e.g. a foreign key the link needs)
     exportable = True          # False: the list has no ?export=xlsx
 
-    def __init__(self, rows=(), *, user=None):
+    def __init__(self, rows=(), *, user=None, **context):
         self.rows = rows
         self.user = user
+        self.context = context  # what a table's get_columns needs beside the user (e.g. the page's campaign)
 
     def get_columns(self):
         return self.columns

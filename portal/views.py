@@ -127,8 +127,12 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_bound else queryset
 
+    def get_table_context(self):
+        """More keyword arguments for the table (``Table.context``)."""
+        return {}
+
     def get_table(self, rows=()):
-        return self.table_class(rows, user=self.request.user)
+        return self.table_class(rows, user=self.request.user, **self.get_table_context())
 
     @property
     def export_columns(self):
