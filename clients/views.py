@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 from accounts.models import AccessLog
 from accounts.services import access_log_record
 from portal.views import ObjectDetailView, ObjectEditView, ObjectListView, ObjectPermissionMixin
-from portal.xlsx import Column, list_workbook, xlsx_response
+from portal.xlsx import list_workbook, xlsx_response
 
 from . import privacy, roster, services
 from .filters import (
@@ -52,6 +52,14 @@ from .models import (
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
+)
+from .tables import (
+    ClientTable,
+    HouseholdTable,
+    ScreeningCampaignTable,
+    ScreeningStationTable,
+    VisitIntervalTable,
+    WorklistTable,
 )
 from .timeline import timeline_for
 
@@ -89,30 +97,12 @@ class ServiceFormMixin:
         return HttpResponseRedirect(self.get_success_url())
 
 
-def client_export_columns(user):
-    return [
-        Column(_("full name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
-        Column(_("gender"), "get_gender_display", 6), Column(_("date of birth"), "birth_date", 12),
-        Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
-        Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),
-        Column(_("categories"), lambda c: "、".join(m.get_category_display() for m in c.current_categories), 22),
-        Column(_("risk level"), "get_risk_level_display", 10), Column(_("status"), "get_status_display", 8),
-        Column(_("registration date"), "registered_on", 12), Column(_("last visit"), "last_visit_on", 12),
-        Column(_("next visit due"), "next_visit_due", 12), Column(_("responsible worker"), "worker.name", 10),
-    ]
-
-
 class ClientListView(ObjectListView):
     queryset = Client.objects.select_related("station", "worker").prefetch_related(current_memberships())
     filterset_class = ClientFilterSet
     template_name = "clients/client_list.html"
     export_title = _("clients")
-    page_fields = ("name", "id_number", "birth_date", "phone", "risk_level", "status", "next_visit_due", "station",
-                   "worker", "station__short_name", "worker__name")
-
-    @property
-    def export_columns(self):
-        return client_export_columns(self.request.user)
+    table_class = ClientTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -270,14 +260,11 @@ class WorklistView(ObjectListView):
     filterset_class = WorklistFilterSet
     template_name = "clients/worklist.html"
     export_title = _("visit worklist")
+    table_class = WorklistTable
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
         return self.queryset.visible_to(self.request.user).due_by(soon).order_by("next_visit_due", "pk")
-
-    @property
-    def export_columns(self):
-        return client_export_columns(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -301,12 +288,7 @@ class HouseholdListView(ObjectListView):
         Prefetch("members", queryset=Client.objects.filter(relationship="head"), to_attr="heads")).order_by("-id")
     filterset_class = HouseholdFilterSet
     template_name = "clients/household_list.html"
-    export_columns = [
-        Column(_("head of household"), lambda h: h.heads[0].name if h.heads else "", 12),
-        Column(_("station"), "station.short_name"), Column(_("village / community"), "village", 14),
-        Column(_("address"), "address", 28), Column(_("members"), "member_count", 8),
-        Column(_("family in distress"), lambda h: gettext("yes") if h.in_distress else gettext("no"), 10),
-    ]
+    table_class = HouseholdTable
 
 
 class HouseholdDetailView(ObjectDetailView):
@@ -353,6 +335,7 @@ class HouseholdMemberAddView(ObjectPermissionMixin, View):
 class VisitIntervalListView(ObjectListView):
     queryset = VisitInterval.objects.select_related("county").order_by("county__code", "risk_level", "category")
     template_name = "clients/visitinterval_list.html"
+    table_class = VisitIntervalTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -376,6 +359,7 @@ class ScreeningCampaignListView(ObjectListView):
         station_count=Count("stations", distinct=True)).order_by("-start_on", "-id")
     filterset_class = ScreeningCampaignFilterSet
     template_name = "clients/screeningcampaign_list.html"
+    table_class = ScreeningCampaignTable
 
 
 def campaign_progress(campaign, user):
@@ -425,6 +409,10 @@ class ScreeningStationView(ObjectListView):
 
     queryset = Client.objects.select_related("station")
     template_name = "clients/screening_station.html"
+    table_class = ScreeningStationTable
+
+    def get_table_context(self):
+        return {"campaign": self.campaign}
 
     def get_model(self):
         return ScreeningRecord

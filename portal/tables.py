@@ -15,7 +15,8 @@ A column reads its value by an attribute path (``"station.short_name"``,
 ``user=True``). The page writes it escaped (``portal.html.text``), ``—`` when empty; ``link``
 makes it a link (``DETAIL`` for ``get_absolute_url``, a URL name with ``arg`` the accessor of
 its argument, or a callable giving the URL); ``html`` (a callable giving safe HTML) writes a
-special cell such as a badge; ``note`` adds a small grey line under the value; ``phone=False``
+special cell such as a badge; ``note`` adds a small grey line under the value; ``format`` shapes the value for the page only
+(e.g. an amount as 1,200.00 while the workbook keeps the number); ``phone=False``
 hides the column below ``md`` (``d-none d-md-table-cell``), ``wide=True`` below ``lg``.
 ``fields`` are the model fields the cell reads (``()``: none beyond the primary key): when
 every page column declares them, the page loads only those (``QuerySet.only``). ``export`` is the workbook's value (the cell's by default;
@@ -69,13 +70,13 @@ class Col:
     """One column of a ``Table`` (see the module's docstring)."""
 
     def __init__(self, header, value=None, *, link=None, arg="pk", link_class="fw-semibold", html=None, note=None,
-                 note_class="", phone=True, wide=False, end=False, classes="", fields=None, export=True,
+                 note_class="", phone=True, wide=False, end=False, classes="", fields=None, export=True, format=None,
                  export_header=None, page=True, width=14, empty="—", user=False, values=None, convert=None,
                  background=False):
         self.header = header
         self.accessor = value
         self.link, self.arg, self.link_class = link, arg, link_class
-        self.html, self.note, self.note_class = html, note, note_class
+        self.html, self.note, self.note_class, self.format = html, note, note_class, format
         self.fields = None if fields is None else tuple(fields)
         self.export, self.export_header, self.page, self.width = export, export_header, page, width
         self.empty, self.user = empty, user
@@ -99,6 +100,11 @@ class Col:
     def bind(self, user):
         """(value, url, html, note) readers for one user, each a callable(row) or None."""
         value = self._reader(self.accessor, user)
+        if self.format is not None:
+            read, shape = value, self.format
+
+            def value(row):
+                return shape(read(row))
         html = None if self.html is None else self._reader(self.html, user)
         note = None if self.note is None else self._reader(self.note, user)
         link = self.link
