@@ -136,6 +136,7 @@ class Table:
     classes = ""               # more classes on <table>, e.g. "table-sm"
     extra_fields = ()          # fields read beside the columns' (e.g. a foreign key the link needs)
     exportable = True          # False: the list has no ?export=xlsx
+    row_class = None           # a method (self, row) giving the classes of a row's <tr>, e.g. "table-danger"
 
     def __init__(self, rows=(), *, user=None, **context):
         self.rows = rows
@@ -200,8 +201,8 @@ class Table:
         return [(column.header, column.th_class) for column in self.page_columns()]
 
     def cells(self):
-        """Per row, per page column: (td class, text, url, link class, html, note). For the
-        reference template; the page uses ``render``."""
+        """Per row its class and, per page column, the cell's parts. For the reference
+        template; the page uses ``render``."""
         bound = [(column, *column.bind(self.user)) for column in self.page_columns()]
         result = []
         for row in self.rows:
@@ -213,7 +214,7 @@ class Table:
                     "url": url(row) if url is not None else None, "link_class": column.link_class,
                     "note": display(note(row)) if note is not None else None, "note_class": column.note_class,
                 })
-            result.append(cells)
+            result.append({"class": self.row_class(row) if self.row_class else None, "cells": cells})
         return result
 
     def render(self):
@@ -230,6 +231,7 @@ class Table:
                 else '<div class="small text-body-secondary">'
             parts.append((td, value, url, html, note, empty, link_open, note_open))
         body = []
+        row_class = self.row_class
         for row in self.rows:
             cells = []
             for td, value, url, html, note, empty, link_open, note_open in parts:
@@ -248,7 +250,9 @@ class Table:
                     if shown is not None:
                         content = f"{content}{note_open}{text(shown)}</div>"
                 cells.append(f"{td}{content}</td>")
-            body.append(f"<tr>{''.join(cells)}</tr>")
+            classes = row_class(row) if row_class is not None else None
+            tr = f'<tr class="{text(classes)}">' if classes else "<tr>"
+            body.append(f"{tr}{''.join(cells)}</tr>")
         if not body:
             body.append(f'<tr><td colspan="{len(columns)}" class="text-center text-body-secondary py-4">'
                         f"{text(self.empty_text)}</td></tr>")
