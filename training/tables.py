@@ -258,3 +258,35 @@ class SubmissionTable(Table):
         Col(_("Average"), "score", end=True, classes="fw-semibold", export_header=_("average score"), width=10),
         Col(_("Award"), "get_award_display", html=_award, export_header=_("award"), width=12),
     ]
+
+
+def _progress_status(row):
+    if row.required is None:
+        return _badge("secondary", gettext("No certificate"))
+    if row.is_behind:
+        return _badge("danger", gettext("Behind"))
+    return _badge("info", gettext("Keeping pace")) if row.gap else _badge("success", gettext("Met"))
+
+
+class ProgressTable(Table):
+    """Every worker in scope against their hours requirement (rows: ``services.HoursProgress``)."""
+
+    empty_text = _("No workers match.")
+    columns = [
+        Col(_("Name"), "staff.name", link="training:worker_training", arg="staff.pk", export_header=_("worker")),
+        Col(_("station"), "staff.station.name", page=False, width=20),
+        Col(_("Station"), "staff.station.short_name", export=False),
+        Col(_("Certificate"), "level_label", export_header=_("certificate"), width=16),
+        Col(_("Registration period"),
+            lambda r: f"{r.period_start:%Y-%m-%d} – {r.period_end:%Y-%m-%d}" if r.required else None,
+            classes="small", export=False),
+        Col(_("period from"), "period_start", page=False, width=12),
+        Col(_("period to"), "period_end", page=False, width=12),
+        Col(_("Hours"), "hours", end=True, export_header=_("hours"), width=8),
+        Col(_("Required"), lambda r: r.required or None, end=True, export="required", export_header=_("required"),
+            width=8),
+        Col(_("Gap"), "gap", end=True, export_header=_("gap"), width=8),
+        Col(_("expected by now"), "expected", page=False, width=10),
+        Col(_("behind"), lambda r: gettext("yes") if r.is_behind else "", page=False),
+        Col(_("Status"), html=_progress_status, export=False),
+    ]

@@ -20,7 +20,7 @@ from portal.views import (
     ObjectPermissionMixin,
     permission_name,
 )
-from portal.xlsx import Column, list_workbook, xlsx_response
+from portal.xlsx import list_workbook, xlsx_response
 from stations.models import Staff, Station
 
 from . import services
@@ -65,6 +65,7 @@ from .tables import (
     CompetitionTable,
     EntitlementTable,
     PolicyTable,
+    ProgressTable,
     RectificationTable,
     SchemeTable,
     StationEvaluationTable,
@@ -157,13 +158,6 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
 
     queryset = Training.objects.all()
     template_name = "training/progress.html"
-    export_columns = [
-        Column(_("worker"), lambda p: p.staff.name), Column(_("station"), lambda p: p.staff.station.name, 20),
-        Column(_("certificate"), "level_label", 16), Column(_("period from"), "period_start", 12),
-        Column(_("period to"), "period_end", 12), Column(_("hours"), "hours", 8), Column(_("required"), "required", 8),
-        Column(_("gap"), "gap", 8), Column(_("expected by now"), "expected", 10),
-        Column(_("behind"), lambda p: str(_("yes")) if p.is_behind else ""),
-    ]
 
     def get_rows(self):
         station = None
@@ -188,7 +182,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
             title = str(_("Training hours"))
             access_log_record(request=request, action=AccessLog.Action.EXPORT,
                               object_repr=f"{title} {request.GET.urlencode()}"[:200])
-            wb = list_workbook(title, self.export_columns, self.get_rows())
+            wb = list_workbook(title, ProgressTable(user=request.user).export_columns(), self.get_rows())
             return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
         return super().get(request, *args, **kwargs)
 
@@ -197,7 +191,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
         rows = self.get_rows()
         query = self.request.GET.copy()
         query.pop("export", None)
-        context.update(rows=rows, stations=self.stations, station=self.station, behind_only=self.request.GET.get("behind") == "1",
+        context.update(rows=rows, table=ProgressTable(rows, user=self.request.user), stations=self.stations, station=self.station, behind_only=self.request.GET.get("behind") == "1",
                        behind_count=sum(r.is_behind for r in rows), querystring=query.urlencode(),
                        requirements=services.REQUIRED_HOURS)
         return context
