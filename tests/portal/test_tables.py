@@ -172,3 +172,36 @@ def test_a_list_page_and_its_export_have_the_declared_columns_in_order(web, admi
     on_page = [shown.index(str(c.header)) for c in both]
     in_sheet = [header_row.index(str(c.export_header or c.header)) for c in both]
     assert on_page == sorted(on_page) and in_sheet == sorted(in_sheet)
+
+
+PAGE_ONLY_LISTS = ["clients:visitinterval_list", "clients:screeningcampaign_list", "training:competition_list",
+                   "funding:indicatorsystem_list"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", PAGE_ONLY_LISTS)
+def test_lists_without_an_export_render_their_table_and_offer_none(web, admin_user, name):
+    from django.urls import reverse
+
+    page = web(admin_user).get(reverse(name))
+    assert page.status_code == 200 and '<thead class="table-light">' in page.content.decode()
+    assert page.context["has_export"] is False
+
+
+@pytest.mark.django_db
+def test_the_screening_page_of_a_station_renders_its_table(web, xiaohe, station_xiaohe):
+    from clients.models import Client, ScreeningCampaign, ScreeningRecord
+
+    found, waiting = (Client.objects.create(station=station_xiaohe, name=name, id_number=f"41062119600517{i:03d}1",
+                                            registered_on=datetime.date(2024, 1, 2))
+                      for i, name in enumerate(["王建华", "李<小>梅"]))
+    campaign = ScreeningCampaign.objects.create(county=station_xiaohe.county, name="2024 排查",
+                                                start_on=datetime.date(2024, 1, 1), end_on=datetime.date(2024, 12, 31))
+    campaign.stations.add(station_xiaohe)
+    ScreeningRecord.objects.create(campaign=campaign, client=found, screened_on=datetime.date(2024, 3, 4),
+                                   result="found", risk_level="high")
+    page = web(xiaohe).get(f"/clients/screening/{campaign.pk}/stations/{station_xiaohe.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "李&lt;小&gt;梅" in html and "2024-03-04" in html and 'class="badge text-bg-danger"' in html
+    assert f"/clients/screening/{campaign.pk}/clients/{waiting.pk}/" in html
