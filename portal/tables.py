@@ -17,7 +17,8 @@ makes it a link (``DETAIL`` for ``get_absolute_url``, a URL name with ``arg`` th
 its argument, or a callable giving the URL); ``html`` (a callable giving safe HTML) writes a
 special cell such as a badge; ``note`` adds a small grey line under the value; ``format`` shapes the value for the page only
 (e.g. an amount as 1,200.00 while the workbook keeps the number); ``phone=False``
-hides the column below ``md`` (``d-none d-md-table-cell``), ``wide=True`` below ``lg``.
+hides the column below ``md`` (``d-none d-md-table-cell``), ``wide=True`` below ``lg``;
+``title`` gives the cell a tooltip.
 ``fields`` are the model fields the cell reads (``()``: none beyond the primary key): when
 every page column declares them, the page loads only those (``QuerySet.only``). ``export`` is the workbook's value (the cell's by default;
 ``False`` for page-only columns), ``page=False`` an export-only column. ``values`` (a
@@ -96,7 +97,7 @@ class Col:
     def __init__(self, header, value=None, *, link=None, arg="pk", link_class="fw-semibold", html=None, note=None,
                  note_class="", phone=True, wide=False, end=False, classes="", fields=None, export=True, format=None,
                  export_header=None, page=True, width=14, empty="—", user=False, values=None, convert=None,
-                 background=False):
+                 background=False, title=None):
         self.header = header
         self.accessor = value
         self.link, self.arg, self.link_class = link, arg, link_class
@@ -105,6 +106,7 @@ class Col:
         self.export, self.export_header, self.page, self.width = export, export_header, page, width
         self.empty, self.user = empty, user
         self.values, self.convert, self.background = values, convert, background
+        self.title = title
         visibility = HIDE["lg"] if wide else ("" if phone else HIDE["md"])
         self.th_class = " ".join(part for part in (visibility, "text-end" if end else "") if part)
         self.td_class = " ".join(part for part in (visibility, classes, "text-end" if end else "") if part)
@@ -141,6 +143,10 @@ class Col:
             def url(row):
                 return reverse(link, args=[arg(row)])
         return value, url, html, note
+
+    def title_reader(self):
+        """The reader of the cell's ``title`` attribute (a tooltip), or None."""
+        return None if self.title is None else self._reader(self.title, None)
 
     def export_column(self, user):
         """This column as a ``portal.xlsx.Column``, or None when the workbook leaves it out."""
@@ -233,7 +239,9 @@ class Table:
             cells = []
             for column, value, url, html, note in bound:
                 shown = html(row) if html is not None else display(value(row))
+                title = column.title_reader()
                 cells.append({
+                    "title": title(row) if title is not None else None,
                     "class": column.td_class, "text": column.empty if shown is None else shown,
                     "url": url(row) if url is not None else None, "link_class": column.link_class,
                     "note": display(note(row)) if note is not None else None, "note_class": column.note_class,
@@ -248,17 +256,17 @@ class Table:
         parts = []
         for column in columns:
             value, url, html, note = column.bind(self.user)
-            td = f'<td class="{column.td_class}">' if column.td_class else "<td>"
+            td = f'<td class="{column.td_class}"' if column.td_class else "<td"
             empty = text(column.empty)
             link_open = f' class="{column.link_class}">' if column.link_class else ">"
             note_open = f'<div class="small text-body-secondary {column.note_class}">' if column.note_class \
                 else '<div class="small text-body-secondary">'
-            parts.append((td, value, url, html, note, empty, link_open, note_open))
+            parts.append((td, column.title_reader(), value, url, html, note, empty, link_open, note_open))
         body = []
         row_class = self.row_class
         for row in self.rows:
             cells = []
-            for td, value, url, html, note, empty, link_open, note_open in parts:
+            for td, title, value, url, html, note, empty, link_open, note_open in parts:
                 if html is not None:
                     shown = html(row)
                     content = empty if shown is None else _text(shown)
@@ -273,7 +281,10 @@ class Table:
                     shown = display(note(row))
                     if shown is not None:
                         content = f"{content}{note_open}{_text(shown)}</div>"
-                cells.append(f"{td}{content}</td>")
+                if title is None:
+                    cells.append(f"{td}>{content}</td>")
+                else:
+                    cells.append(f'{td} title="{_text(title(row))}">{content}</td>')
             classes = row_class(row) if row_class is not None else None
             tr = f'<tr class="{text(classes)}">' if classes else "<tr>"
             body.append(f"{tr}{''.join(cells)}</tr>")

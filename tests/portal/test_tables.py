@@ -29,7 +29,7 @@ class SampleTable(Table):
     columns = [
         Col(gettext_lazy("Station"), "name", link=DETAIL, note=lambda r: r.note, note_class="d-md-none"),
         Col("ID <&>", "code", classes="text-nowrap font-monospace small", link=lambda r: r.url, link_class=""),
-        Col(gettext_lazy("Age"), "age", phone=False, end=True),
+        Col(gettext_lazy("Age"), "age", phone=False, end=True, title=lambda r: r.note or ""),
         Col("wide", lambda r: r.lazy, wide=True),
         Col("badge", "name", html=_badge),
         Col("when", "when", empty=gettext_lazy("never")),
@@ -69,6 +69,7 @@ def test_the_fast_renderer_writes_what_the_template_writes():
     assert '<span class="badge text-bg-info">' in fast  # a fragment's own HTML is kept
     assert '<tr class="table-danger">' in fast and "2024-05-06 15:08" in fast  # local time
     assert "1,234.50" in fast and "export only" not in fast
+    assert 'title="&lt;note&gt; &amp; &#x27;q&#x27;">42</td>' in fast
 
 
 def test_the_empty_table_has_its_no_records_row():
@@ -80,7 +81,7 @@ def test_the_empty_table_has_its_no_records_row():
 def test_a_column_hidden_on_phones_gets_the_class_on_its_header_and_cells():
     html = SampleTable(_rows()).render()
     assert '<th class="d-none d-md-table-cell text-end">' in html
-    assert html.count('<td class="d-none d-md-table-cell text-end">') == 3
+    assert html.count('<td class="d-none d-md-table-cell text-end" title=') == 3
     assert '<th class="d-none d-lg-table-cell">wide</th>' in html
 
 
