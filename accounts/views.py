@@ -1,13 +1,12 @@
 from django.db.models import Q
-from django.utils.translation import gettext_lazy as _
 
 from portal.scoping import scope_for
 from portal.views import ObjectListView
-from portal.xlsx import Column
 from stations.models import Staff
 
 from .filters import AccessLogFilterSet
 from .models import AccessLog
+from .tables import AccessLogTable
 
 
 class AccessLogListView(ObjectListView):
@@ -16,12 +15,7 @@ class AccessLogListView(ObjectListView):
     queryset = AccessLog.objects.all()
     filterset_class = AccessLogFilterSet
     template_name = "accounts/accesslog_list.html"
-    export_columns = [
-        Column(_("time"), "at", 20), Column(_("username"), "username"), Column(_("role"), "role"),
-        Column(_("action"), "get_action_display"), Column(_("record type"), "object_type", 18),
-        Column(_("record"), "object_id"), Column(_("description"), "object_repr", 40), Column(_("result"), "result"),
-        Column(_("IP address"), "ip"),
-    ]
+    table_class = AccessLogTable
 
     def get_base_queryset(self):
         # The log is not station data: the permission alone (auditor, bureau admin) decides.

@@ -29,7 +29,7 @@ from portal.views import (
     ObjectListView,
     ObjectPermissionMixin,
 )
-from portal.xlsx import Column, list_workbook, xlsx_response
+from portal.xlsx import list_workbook, xlsx_response
 
 from . import privacy, roster, services
 from .filters import (
@@ -61,6 +61,14 @@ from .models import (
     ScreeningRecord,
     VisitInterval,
 )
+from .tables import (
+    ClientTable,
+    HouseholdTable,
+    ScreeningCampaignTable,
+    ScreeningStationTable,
+    VisitIntervalTable,
+    WorklistTable,
+)
 from .timeline import timeline_for
 
 
@@ -74,18 +82,6 @@ def current_memberships():
     )
 
 
-def client_export_columns(user):
-    return [
-        Column(_("full name"), "name", 10), Column(_("ID number"), lambda c: privacy.mask_id(c.id_number), 22),
-        Column(_("gender"), "get_gender_display", 6),
-        Column(_("date of birth"), "birth_date", 12) if privacy.sees_birth_date(user) else Column(_("age"), "age", 6),
-        Column(_("station"), "station.short_name", 10), Column(_("village / community"), "village", 14),
-        Column(_("phone"), lambda c: privacy.phone_for(user, c.phone), 14),
-        Column(_("categories"), lambda c: "、".join(m.get_category_display() for m in c.current_categories), 22),
-        Column(_("risk level"), "get_risk_level_display", 10), Column(_("status"), "get_status_display", 8),
-        Column(_("registration date"), "registered_on", 12), Column(_("last visit"), "last_visit_on", 12),
-        Column(_("next visit due"), "next_visit_due", 12), Column(_("responsible worker"), "worker.name", 10),
-    ]
 
 
 class ClientListView(ObjectListView):
@@ -93,12 +89,7 @@ class ClientListView(ObjectListView):
     filterset_class = ClientFilterSet
     template_name = "clients/client_list.html"
     export_title = _("clients")
-    page_fields = ("name", "id_number", "birth_date", "phone", "risk_level", "status", "next_visit_due", "station",
-                   "worker", "station__short_name", "worker__name")
-
-    @property
-    def export_columns(self):
-        return client_export_columns(self.request.user)
+    table_class = ClientTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -252,14 +243,11 @@ class WorklistView(ObjectListView):
     filterset_class = WorklistFilterSet
     template_name = "clients/worklist.html"
     export_title = _("visit worklist")
+    table_class = WorklistTable
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
         return self.queryset.visible_to(self.request.user).due_by(soon).order_by("next_visit_due", "pk")
-
-    @property
-    def export_columns(self):
-        return client_export_columns(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -283,12 +271,7 @@ class HouseholdListView(ObjectListView):
         Prefetch("members", queryset=Client.objects.filter(relationship="head"), to_attr="heads")).order_by("-id")
     filterset_class = HouseholdFilterSet
     template_name = "clients/household_list.html"
-    export_columns = [
-        Column(_("head of household"), lambda h: h.heads[0].name if h.heads else "", 12),
-        Column(_("station"), "station.short_name"), Column(_("village / community"), "village", 14),
-        Column(_("address"), "address", 28), Column(_("members"), "member_count", 8),
-        Column(_("family in distress"), lambda h: gettext("yes") if h.in_distress else gettext("no"), 10),
-    ]
+    table_class = HouseholdTable
 
 
 class HouseholdDetailView(ObjectDetailView):
@@ -327,6 +310,7 @@ class HouseholdMemberAddView(ObjectActionView):
 class VisitIntervalListView(ObjectListView):
     queryset = VisitInterval.objects.select_related("county").order_by("county__code", "risk_level", "category")
     template_name = "clients/visitinterval_list.html"
+    table_class = VisitIntervalTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -350,6 +334,7 @@ class ScreeningCampaignListView(ObjectListView):
         station_count=Count("stations", distinct=True)).order_by("-start_on", "-id")
     filterset_class = ScreeningCampaignFilterSet
     template_name = "clients/screeningcampaign_list.html"
+    table_class = ScreeningCampaignTable
 
 
 def campaign_progress(campaign, user):
@@ -399,6 +384,10 @@ class ScreeningStationView(ObjectListView):
 
     queryset = Client.objects.select_related("station")
     template_name = "clients/screening_station.html"
+    table_class = ScreeningStationTable
+
+    def get_table_context(self):
+        return {"campaign": self.campaign}
 
     def get_model(self):
         return ScreeningRecord

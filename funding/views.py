@@ -4,7 +4,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 from portal.scoping import visible_or_404
@@ -16,7 +15,6 @@ from portal.views import (
     ObjectPermissionMixin,
     permission_name,
 )
-from portal.xlsx import Column
 
 from . import exports, services
 from .choices import InstalmentStatus
@@ -49,6 +47,7 @@ from .models import (
     PaymentInstalment,
     PerformanceEvaluation,
 )
+from .tables import ContractTable, FundingSourceTable, IndicatorSystemTable, PerformanceEvaluationTable
 
 # --- Funding sources ------------------------------------------------------------------------
 
@@ -56,13 +55,7 @@ class FundingSourceListView(ObjectListView):
     queryset = FundingSource.objects.select_related("region").with_execution()
     filterset_class = FundingSourceFilterSet
     template_name = "funding/fundingsource_list.html"
-    export_columns = [
-        Column(_("year"), "year", 8), Column(_("region"), "region.name"), Column(_("name"), "name", 30),
-        Column(_("source type"), "get_source_type_display", 26), Column(_("base amount"), "base_amount", 16),
-        Column(_("share rule"), "rule_display"), Column(_("available for purchased services"), "available_amount", 18),
-        Column(_("contracted"), "contracted_amount", 16), Column(_("paid"), "paid_amount", 16),
-        Column(_("allocation document"), "document", 24),
-    ]
+    table_class = FundingSourceTable
 
 
 class FundingSourceDetailView(ObjectDetailView):
@@ -86,10 +79,6 @@ class FundingSourceEditView(ObjectEditView):
 
 # --- Contracts ------------------------------------------------------------------------------
 
-def _station_names(contract):
-    return "、".join(s.short_name for s in contract.stations.all())
-
-
 class ContractListView(ObjectListView):
     queryset = (
         Contract.objects.select_related("contractor", "county").prefetch_related("stations").with_money()
@@ -97,13 +86,7 @@ class ContractListView(ObjectListView):
     )
     filterset_class = ContractFilterSet
     template_name = "funding/contract_list.html"
-    export_columns = [
-        Column(_("contract number"), "code", 18), Column(_("project name"), "name", 34), Column(_("year"), "year", 8),
-        Column(_("contractor"), "contractor.name", 28), Column(_("stations covered"), _station_names, 40),
-        Column(_("contract amount"), "amount", 16), Column(_("funded"), "funded_amount", 16),
-        Column(_("paid"), "paid_amount", 16), Column(pgettext_lazy("funding", "period from"), "start_on", 12),
-        Column(_("period until"), "end_on", 12), Column(_("status"), "get_status_display", 10),
-    ]
+    table_class = ContractTable
 
 
 class ContractDetailView(ObjectDetailView):
@@ -247,6 +230,7 @@ class IndicatorSystemListView(ObjectListView):
     ).order_by("-year", "name")
     filterset_class = IndicatorSystemFilterSet
     template_name = "funding/indicatorsystem_list.html"
+    table_class = IndicatorSystemTable
 
 
 class IndicatorSystemDetailView(ObjectDetailView):
@@ -308,13 +292,7 @@ class PerformanceEvaluationListView(ObjectListView):
     queryset = PerformanceEvaluation.objects.select_related("contract__contractor", "system")
     filterset_class = PerformanceEvaluationFilterSet
     template_name = "funding/evaluation_list.html"
-    export_columns = [
-        Column(_("contract number"), "contract.code", 18), Column(_("project name"), "contract.name", 34),
-        Column(_("contractor"), "contract.contractor.name", 28), Column(_("stage"), "get_stage_display", 10),
-        Column(pgettext_lazy("funding", "evaluation date"), "evaluated_on", 12), Column(_("evaluator"), "evaluator", 24),
-        Column(_("total score"), "total"), Column(_("maximum total"), "max_total"), Column(_("score (%)"), "percentage"),
-        Column(_("grade"), "get_grade_display", 10), Column(pgettext_lazy("funding", "findings"), "findings", 50),
-    ]
+    table_class = PerformanceEvaluationTable
 
 
 class PerformanceEvaluationDetailView(ObjectDetailView):

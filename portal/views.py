@@ -1,8 +1,8 @@
 """Shared views every app declares its pages with (NetBox's generic views, scaled down).
 
 A page names its ``queryset``, ``filterset_class``, ``form_class``, ``template_name`` and,
-for lists, ``export_columns``; scoping, permissions, filtering, pagination and export
-happen here once.
+for lists, ``table_class`` (a ``portal.tables.Table``: the page's table and its export);
+scoping, permissions, filtering, pagination and export happen here once.
 """
 
 from django.contrib import messages
@@ -110,7 +110,7 @@ class CappedCountPaginator(Paginator):
 
 class ObjectListView(ObjectPermissionMixin, generic.ListView):
     filterset_class = None
-    export_columns = None
+    table_class = None  # a portal.tables.Table: the page's <table>, the ?export=xlsx columns, the .only() fields
     export_title = None
     paginate_by = 50
     paginator_class = CappedCountPaginator
@@ -130,17 +130,27 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
         return self.filterset.qs if self.filterset.is_bound else queryset
 
+    def get_table_context(self):
+        """More keyword arguments for the table (``Table.context``)."""
+        return {}
+
+    def get_table(self, rows=()):
+        return self.table_class(rows, user=self.request.user, **self.get_table_context())
+
+    @property
+    def export_columns(self):
+        return self.get_table().export_columns() if self.table_class is not None else None
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.export_columns:
             return self.export()
         return super().get(request, *args, **kwargs)
 
-    # The columns the page's table reads (``QuerySet.only``); the export reads every field.
-    page_fields = None
-
     def paginate_queryset(self, queryset, page_size):
-        if self.page_fields:
-            queryset = queryset.only(*self.page_fields)
+        # The fields the table's columns read (``QuerySet.only``); the export reads every field.
+        fields = self.get_table().only_fields() if self.table_class is not None else None
+        if fields:
+            queryset = queryset.only(*fields)
         return super().paginate_queryset(queryset, page_size)
 
     # Related rows only the export's columns read (``prefetch_related`` lookups).
@@ -161,6 +171,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filterset=self.filterset, querystring=query.urlencode(), has_export=bool(self.export_columns))
+        if self.table_class is not None:
+            context["table"] = self.get_table(context["object_list"])
         return context
 
 

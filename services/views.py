@@ -71,29 +71,30 @@ from .models import (
     tags_listed_prefetch,
     workers_listed_prefetch,
 )
-
-
-def names(items):
-    return "、".join(str(item) for item in items)
+from .tables import (
+    ActivityTable,
+    CampaignTagTable,
+    CaseTable,
+    DispatchTable,
+    GroupTable,
+    MonthlyReportTable,
+    ReferralTable,
+    ResourceLinkTable,
+    VisitTable,
+    names,
+)
 
 
 class ServiceListView(ObjectListView):
-    """A list whose table shows ``columns`` (the first links to the record) and exports
-    them, plus ``extra_export_columns``."""
+    """A list whose ``table_class`` (services/tables.py) gives the page's table and its export."""
 
     template_name = "services/object_list.html"
-    columns: list = []
-    extra_export_columns: list = []
     add_url_name = None
     title = None
 
-    @property
-    def export_columns(self):
-        return self.columns + self.extra_export_columns
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(columns=self.columns, title=self.title or self.get_model()._meta.verbose_name_plural,
+        context.update(title=self.title or self.get_model()._meta.verbose_name_plural,
                        add_url=reverse(self.add_url_name) if self.add_url_name and context["can_add"] else None)
         return context
 
@@ -117,31 +118,19 @@ class ServiceDetailView(ObjectDetailView):
 
 # ---------------------------------------------------------------------------- visits
 
-VISIT_COLUMNS = [
-    Column(_("visit date"), "visited_on", 12), Column(_("client"), "client.name"),
-    Column(_("station"), "station.short_name"), Column(_("kind"), "get_kind_display"),
-    Column(_("workers"), lambda v: names(v.workers_listed()), 16),
-    Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on", 12),
-]
 
 
 class VisitListView(ServiceListView):
     queryset = Visit.objects.for_listing(tags=False)  # the page shows no tags; the export adds them
     export_prefetch = (tags_listed_prefetch(), workers_listed_prefetch())
     filterset_class = VisitFilterSet
-    columns = VISIT_COLUMNS
-    page_fields = ("visited_on", "kind", "risk_level", "follow_up_on", "station", "client", "station__short_name",
-                   "client__name")
-    extra_export_columns = [
-        Column(_("village / community"), "client.village"), Column(_("what was found"), "findings", 40),
-        Column(_("needs"), "needs", 30), Column(_("campaign tags"), lambda v: names(v.tags_listed()), 16),
-    ]
+    table_class = VisitTable
     add_url_name = "services:visit_add"
 
 
 class VisitDetailView(ServiceDetailView):
     queryset = Visit.objects.select_related("client", "station", "created_by").prefetch_related("workers", "tags")
-    rows = VISIT_COLUMNS[:-2] + [
+    rows = VisitTable.shown()[:-2] + [
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
@@ -192,20 +181,12 @@ class ClientSearchView(LoginRequiredMixin, View):
 
 # ---------------------------------------------------------------------------- resource links
 
-RESOURCE_COLUMNS = [
-    Column(_("description"), "description", 30), Column(_("date"), "linked_on", 12),
-    Column(_("station"), "station.short_name"), Column(_("kind"), "get_kind_display"),
-    Column(_("value (yuan)"), "value", 12), Column(_("source"), "source_name", 20),
-    Column(_("client"), "client.name"),
-]
 
 
 class ResourceLinkListView(ServiceListView):
     queryset = ResourceLink.objects.select_related("station", "client")
     filterset_class = ResourceLinkFilterSet
-    columns = RESOURCE_COLUMNS
-    extra_export_columns = [Column(_("source kind"), "get_source_kind_display"), Column(_("case"), "case_id"),
-                            Column(_("activity"), "activity_id")]
+    table_class = ResourceLinkTable
     add_url_name = "services:resourcelink_add"
 
     def get_context_data(self, **kwargs):
@@ -216,7 +197,7 @@ class ResourceLinkListView(ServiceListView):
 
 class ResourceLinkDetailView(ServiceDetailView):
     queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
-    rows = RESOURCE_COLUMNS + [
+    rows = ResourceLinkTable.shown() + [
         Column(_("source kind"), "get_source_kind_display"), Column(_("visit"), "visit"),
         Column(_("case"), "case"), Column(_("activity"), "activity"),
     ]
@@ -237,26 +218,19 @@ class ResourceLinkEditView(ServiceEditView):
 
 # ---------------------------------------------------------------------------- cases
 
-CASE_COLUMNS = [
-    Column(_("title"), "title", 24), Column(_("intake date"), "intake_on", 12),
-    Column(_("station"), "station.short_name"), Column(_("stage"), "get_stage_display"),
-    Column(_("case manager"), "manager.name"), Column(_("clients"), lambda c: names(c.clients.all()), 16),
-    Column(_("closing date"), "closed_on", 12),
-]
 
 
 class CaseListView(ServiceListView):
     queryset = Case.objects.select_related("station", "manager").prefetch_related("clients")
     filterset_class = CaseFilterSet
-    columns = CASE_COLUMNS
-    extra_export_columns = [Column(_("goals"), "goals", 40), Column(_("closure reason"), "get_closure_reason_display")]
+    table_class = CaseTable
     add_url_name = "services:case_add"
 
 
 class CaseDetailView(ServiceDetailView):
     queryset = Case.objects.select_related("station", "manager").prefetch_related("clients")
     template_name = "services/case_detail.html"
-    rows = CASE_COLUMNS + [
+    rows = CaseTable.shown() + [
         Column(_("presenting problem"), "problem"), Column(_("goals"), "goals"),
         Column(_("closure reason"), "get_closure_reason_display"), Column(_("closure summary"), "closure_note"),
     ]
@@ -309,12 +283,6 @@ class CaseNoteView(CaseFormActionView):
 
 # ---------------------------------------------------------------------------- groups
 
-GROUP_COLUMNS = [
-    Column(_("theme"), "theme", 24), Column(_("start date"), "created_on", 12),
-    Column(_("station"), "station.short_name"), Column(_("group leader"), "leader.name"),
-    Column(_("members"), "member_count"), Column(_("sessions"), "session_count"),
-    Column(_("attendance"), "attendance_total"),
-]
 
 
 class GroupListView(ServiceListView):
@@ -326,8 +294,7 @@ class GroupListView(ServiceListView):
             .annotate(total=Sum("attendance_count")).values("total"), output_field=IntegerField()),
     ).order_by("-created_on", "-id")
     filterset_class = GroupFilterSet
-    columns = GROUP_COLUMNS
-    extra_export_columns = [Column(_("first session"), "first_session_on", 12), Column(_("goals"), "goals", 40)]
+    table_class = GroupTable
     add_url_name = "services:group_add"
 
 
@@ -373,18 +340,12 @@ class GroupSessionAddView(ObjectActionView):
 
 # ---------------------------------------------------------------------------- activities
 
-ACTIVITY_COLUMNS = [
-    Column(_("title"), "title", 24), Column(_("date"), "held_on", 12), Column(_("station"), "station.short_name"),
-    Column(_("kind"), "get_kind_display"), Column(_("participants"), "participant_count"),
-    Column(_("campaign tags"), lambda a: names(a.tags.all()), 16),
-]
 
 
 class ActivityListView(ServiceListView):
     queryset = Activity.objects.select_related("station").prefetch_related("tags")
     filterset_class = ActivityFilterSet
-    columns = ACTIVITY_COLUMNS
-    extra_export_columns = [Column(_("location"), "location", 20), Column(_("highlight"), "highlight", 40)]
+    table_class = ActivityTable
     add_url_name = "services:activity_add"
 
 
@@ -392,7 +353,7 @@ class ActivityDetailView(ServiceDetailView):
     queryset = Activity.objects.select_related("station").prefetch_related("tags", "participants", "workers",
                                                                             "photos")
     template_name = "services/activity_detail.html"
-    rows = ACTIVITY_COLUMNS + [
+    rows = ActivityTable.shown() + [
         Column(_("location"), "location"), Column(_("workers"), lambda a: names(a.workers.all())),
         Column(_("registered participants"), lambda a: names(a.participants.all())),
         Column(_("highlight"), "highlight"),
@@ -408,24 +369,18 @@ class ActivityEditView(ServiceEditView):
 
 # ---------------------------------------------------------------------------- referrals
 
-REFERRAL_COLUMNS = [
-    Column(_("client"), "client.name"), Column(_("referral date"), "referred_on", 12),
-    Column(_("station"), "station.short_name"), Column(_("referred to"), "to_organisation", 20),
-    Column(_("status"), "get_status_display"), Column(_("resolution date"), "resolved_on", 12),
-]
 
 
 class ReferralListView(ServiceListView):
     queryset = Referral.objects.select_related("station", "client")
     filterset_class = ReferralFilterSet
-    columns = REFERRAL_COLUMNS
-    extra_export_columns = [Column(_("reason"), "reason", 40), Column(_("outcome"), "outcome", 40)]
+    table_class = ReferralTable
     add_url_name = "services:referral_add"
 
 
 class ReferralDetailView(ServiceDetailView):
     queryset = Referral.objects.select_related("station", "client", "case")
-    rows = REFERRAL_COLUMNS + [Column(_("case"), "case"), Column(_("reason"), "reason"),
+    rows = ReferralTable.shown() + [Column(_("case"), "case"), Column(_("reason"), "reason"),
                                Column(_("outcome"), "outcome")]
     edit_url_name = "services:referral_edit"
 
@@ -437,21 +392,12 @@ class ReferralEditView(ServiceEditView):
 
 # ---------------------------------------------------------------------------- dispatch
 
-DISPATCH_COLUMNS = [
-    Column(_("task"), "title", 24), Column(_("dispatch date"), "sent_on", 12),
-    Column(_("station"), "station.short_name"), Column(_("dispatched by"), "issued_by.short_name"),
-    Column(_("deadline"), "deadline", 12), Column(_("status"), "get_status_display"),
-    Column(_("overdue"), lambda d: gettext("overdue") if d.is_overdue else ""),
-    Column(_("reported back on"), "reported_on", 12),
-]
 
 
 class DispatchListView(ServiceListView):
     queryset = Dispatch.objects.select_related("station", "issued_by")
     filterset_class = DispatchFilterSet
-    columns = DISPATCH_COLUMNS
-    extra_export_columns = [Column(_("source"), "get_source_display"), Column(_("details"), "description", 40),
-                            Column(_("report back"), "report", 40)]
+    table_class = DispatchTable
     add_url_name = "services:dispatch_add"
     template_name = "services/dispatch_list.html"
 
@@ -464,7 +410,7 @@ class DispatchListView(ServiceListView):
 class DispatchDetailView(ServiceDetailView):
     queryset = Dispatch.objects.select_related("station", "issued_by", "accepted_by", "client")
     template_name = "services/dispatch_detail.html"
-    rows = DISPATCH_COLUMNS + [
+    rows = DispatchTable.shown() + [
         Column(_("source"), "get_source_display"), Column(_("details"), "description"),
         Column(_("client"), "client"), Column(_("accepted on"), "accepted_on"),
         Column(_("accepted by"), "accepted_by"), Column(_("report back"), "report"),
@@ -521,13 +467,6 @@ class DispatchCloseView(DispatchActionView):
 
 # ---------------------------------------------------------------------------- monthly reports
 
-MONTHLY_COLUMNS = [
-    Column(_("month"), lambda r: f"{r.month:%Y-%m}", 10), Column(_("station"), "station.short_name"),
-    Column(_("status"), "get_status_display"), Column(_("submitted at"), "submitted_at", 18),
-    Column(_("submitted on time"), lambda r: "" if r.on_time is None else (gettext("yes") if r.on_time
-                                                                             else gettext("no"))),
-    Column(_("latest comment"), "comment", 30),
-]
 
 
 class MonthlyReportListView(ServiceListView):
@@ -535,7 +474,7 @@ class MonthlyReportListView(ServiceListView):
 
     queryset = MonthlyReport.objects.select_related("station")
     filterset_class = MonthlyReportFilterSet
-    columns = MONTHLY_COLUMNS
+    table_class = MonthlyReportTable
     template_name = "services/monthlyreport_list.html"
 
     def get_context_data(self, **kwargs):
@@ -582,7 +521,7 @@ class MonthlyReportSubmitView(LoginRequiredMixin, View):
 class MonthlyReportDetailView(ServiceDetailView):
     queryset = MonthlyReport.objects.select_related("station", "submitted_by")
     template_name = "services/monthlyreport_detail.html"
-    rows = MONTHLY_COLUMNS + [Column(_("deadline"), "deadline"), Column(_("work summary"), "summary")]
+    rows = MonthlyReportTable.shown() + [Column(_("deadline"), "deadline"), Column(_("work summary"), "summary")]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -639,8 +578,7 @@ class MonthlyReportReopenView(MonthlyReportActionView):
 
 class CampaignTagListView(ServiceListView):
     queryset = CampaignTag.objects.all()
-    columns = [Column(_("name"), "name", 20), Column(_("description"), "description", 40),
-               Column(_("active"), lambda t: gettext("yes") if t.is_active else gettext("no"))]
+    table_class = CampaignTagTable
     add_url_name = "services:campaigntag_add"
 
     def get_base_queryset(self):

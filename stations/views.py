@@ -5,24 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from portal.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView
-from portal.xlsx import Column
 
 from . import services
 from .filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
 from .forms import OrganisationForm, StaffForm, StationForm
 from .models import Organisation, Staff, Station
+from .tables import OrganisationTable, StaffTable, StationTable
 
 
 class StationListView(ObjectListView):
     queryset = Station.objects.select_related("town", "county", "operator").with_worker_count()
     filterset_class = StationFilterSet
     template_name = "stations/station_list.html"
-    export_columns = [
-        Column(_("name"), "name", 20), Column(_("town"), "town.name"), Column(_("county"), "county.name"),
-        Column(_("operating organisation"), "operator.name", 24), Column(_("opening date"), "opened_on"),
-        Column(_("featured brand"), "brand", 18), Column(_("social workers"), "worker_count"),
-        Column(_("address"), "address", 30), Column(_("phone"), "phone"),
-    ]
+    table_class = StationTable
 
 
 class StationDetailView(ObjectDetailView):
@@ -48,11 +43,7 @@ class OrganisationListView(ObjectListView):
     ).order_by("kind", "name")
     filterset_class = OrganisationFilterSet
     template_name = "stations/organisation_list.html"
-    export_columns = [
-        Column(_("name"), "name", 30), Column(_("kind"), "get_kind_display"), Column(_("region"), "region.name"),
-        Column(_("stations operated"), "station_count"), Column(_("staff"), "staff_count"),
-        Column(_("contact person"), "contact"), Column(_("phone"), "phone"),
-    ]
+    table_class = OrganisationTable
 
 
 class OrganisationDetailView(ObjectDetailView):
@@ -78,12 +69,7 @@ class StaffListView(ObjectListView):
     )
     filterset_class = StaffFilterSet
     template_name = "stations/staff_list.html"
-    export_columns = [
-        Column(_("Full name"), "name"), Column(_("username"), "user.username"), Column(_("role"), "get_role_display", 18),
-        Column(_("organisation"), "organisation.name", 24), Column(_("station"), "station.name", 18),
-        Column(_("phone"), "phone"), Column(_("active from"), "active_from"), Column(_("active until"), "active_to"),
-        Column(_("certificates"), lambda s: "; ".join(str(c) for c in s.certificates.all()), 30),
-    ]
+    table_class = StaffTable
 
 
 class StaffDetailView(ObjectDetailView):

@@ -18,7 +18,7 @@ from portal.views import (
     ObjectListView,
     ObjectPermissionMixin,
 )
-from portal.xlsx import Column, list_workbook, xlsx_response
+from portal.xlsx import list_workbook, xlsx_response
 from stations.models import Staff, Station
 
 from . import services
@@ -61,6 +61,18 @@ from .models import (
     Supervision,
     Training,
 )
+from .tables import (
+    CompetitionTable,
+    EntitlementTable,
+    PolicyTable,
+    ProgressTable,
+    RectificationTable,
+    SchemeTable,
+    StationEvaluationTable,
+    SubmissionTable,
+    SupervisionTable,
+    TrainingTable,
+)
 
 # --- trainings -------------------------------------------------------------------------
 
@@ -74,12 +86,7 @@ class TrainingListView(ObjectListView):
     )
     filterset_class = TrainingFilterSet
     template_name = "training/training_list.html"
-    export_columns = [
-        Column(_("date"), "held_on", 12), Column(_("training topic"), "topic", 36), Column(_("hours"), "hours", 8),
-        Column(_("format"), "get_format_display"), Column(_("organiser"), "organiser.name", 26),
-        Column(_("trainers"), "trainer_names", 24), Column(_("attendees"), "attendee_count", 10),
-        Column(_("location"), "location", 20), Column(_("county"), "county.name"),
-    ]
+    table_class = TrainingTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -151,13 +158,6 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
 
     queryset = Training.objects.all()
     template_name = "training/progress.html"
-    export_columns = [
-        Column(_("worker"), lambda p: p.staff.name), Column(_("station"), lambda p: p.staff.station.name, 20),
-        Column(_("certificate"), "level_label", 16), Column(_("period from"), "period_start", 12),
-        Column(_("period to"), "period_end", 12), Column(_("hours"), "hours", 8), Column(_("required"), "required", 8),
-        Column(_("gap"), "gap", 8), Column(_("expected by now"), "expected", 10),
-        Column(_("behind"), lambda p: str(_("yes")) if p.is_behind else ""),
-    ]
 
     def get_rows(self):
         station = None
@@ -182,7 +182,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
             title = str(_("Training hours"))
             access_log_record(request=request, action=AccessLog.Action.EXPORT,
                               object_repr=f"{title} {request.GET.urlencode()}"[:200])
-            wb = list_workbook(title, self.export_columns, self.get_rows())
+            wb = list_workbook(title, ProgressTable(user=request.user).export_columns(), self.get_rows())
             return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
         return super().get(request, *args, **kwargs)
 
@@ -191,7 +191,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
         rows = self.get_rows()
         query = self.request.GET.copy()
         query.pop("export", None)
-        context.update(rows=rows, stations=self.stations, station=self.station, behind_only=self.request.GET.get("behind") == "1",
+        context.update(rows=rows, table=ProgressTable(rows, user=self.request.user), stations=self.stations, station=self.station, behind_only=self.request.GET.get("behind") == "1",
                        behind_count=sum(r.is_behind for r in rows), querystring=query.urlencode(),
                        requirements=services.REQUIRED_HOURS)
         return context
@@ -206,14 +206,7 @@ class SupervisionListView(ObjectListView):
     ).order_by("-supervised_on", "-id")
     filterset_class = SupervisionFilterSet
     template_name = "training/supervision_list.html"
-    export_columns = [
-        Column(_("date"), "supervised_on", 12), Column(_("station"), "station.name", 20),
-        Column(_("supervisor"), "supervisor_name"), Column(_("supervisor kind"), "supervisor_kind", 16),
-        Column(_("mode"), "get_mode_display"), Column(_("hours"), "hours", 8), Column(_("supervision topic"), "topic", 24),
-        Column(_("workers supervised"), "worker_count", 8), Column(_("findings"), "findings", 40),
-        Column(_("advice"), "advice", 40), Column(_("follow-up"), "follow_up", 30),
-        Column(_("follow-up by"), "follow_up_on", 12),
-    ]
+    table_class = SupervisionTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -242,13 +235,7 @@ class StationEvaluationListView(ObjectListView):
     ).order_by("-evaluated_on", "-id")
     filterset_class = StationEvaluationFilterSet
     template_name = "training/evaluation_list.html"
-    export_columns = [
-        Column(_("evaluation date"), "evaluated_on", 12), Column(_("station"), "station.name", 20),
-        Column(_("scheme"), "scheme.name", 24), Column(_("period from"), "period_start", 12),
-        Column(_("period to"), "period_end", 12), Column(_("total score"), "total", 10), Column(_("rating"), "rating"),
-        Column(_("open rectification items"), "open_items", 10), Column(_("evaluators"), "evaluators", 20),
-        Column(_("findings"), "findings", 40),
-    ]
+    table_class = StationEvaluationTable
 
 
 class StationEvaluationDetailView(ObjectDetailView):
@@ -295,13 +282,7 @@ class RectificationListView(ObjectListView):
     queryset = RectificationItem.objects.select_related("evaluation__station", "evaluation__scheme", "owner")
     filterset_class = RectificationItemFilterSet
     template_name = "training/rectification_list.html"
-    export_columns = [
-        Column(_("station"), "evaluation.station.name", 20), Column(_("evaluation date"), "evaluation.evaluated_on", 12),
-        Column(_("what to fix"), "description", 40), Column(_("owner"), "owner.name"),
-        Column(_("rectification deadline"), "deadline", 12), Column(_("status"), "get_status_display"),
-        Column(_("overdue"), lambda r: str(_("yes")) if r.is_overdue else ""), Column(_("done on"), "done_on", 12),
-        Column(_("progress note"), "note", 30),
-    ]
+    table_class = RectificationTable
 
 
 class RectificationEditView(ObjectEditView):
@@ -334,13 +315,7 @@ class SchemeListView(ObjectListView):
     ).order_by("name")
     filterset_class = EvaluationSchemeFilterSet
     template_name = "training/scheme_list.html"
-    export_columns = [
-        Column(_("scheme name"), "name", 36),
-        Column(_("county"), lambda s: s.county.name if s.county_id else str(_("shared standard")), 16),
-        Column(_("items"), "item_count", 8), Column(_("full marks"), "max_total", 10),
-        Column(_("station evaluations"), "evaluation_count", 10),
-        Column(_("in use"), lambda s: str(_("yes")) if s.is_active else ""), Column(_("description"), "description", 50),
-    ]
+    table_class = SchemeTable
 
     def get_base_queryset(self):
         # evaluations the user may see: a shared standard is used by other counties too
@@ -426,18 +401,7 @@ class PolicyListView(ObjectListView):
     ).order_by("-valid_from", "name")
     filterset_class = IncentivePolicyFilterSet
     template_name = "training/policy_list.html"
-    export_columns = [
-        Column(_("policy name"), "name", 30), Column(_("region"), "region.name", 14), Column(_("policy document"), "document", 30),
-        Column(_("valid from"), "valid_from", 12), Column(_("valid until"), "valid_to", 12),
-        Column(_("one-off award, assistant level"), "award_assistant", 12),
-        Column(_("one-off award, intermediate level"), "award_intermediate", 12),
-        Column(_("one-off award, senior level"), "award_senior", 12),
-        Column(_("monthly subsidy, assistant level"), "subsidy_assistant", 12),
-        Column(_("monthly subsidy, intermediate level"), "subsidy_intermediate", 12),
-        Column(_("monthly subsidy, senior level"), "subsidy_senior", 12),
-        Column(_("tuition reimbursed (%)"), "tuition_rate", 10), Column(_("tuition reimbursement cap"), "tuition_cap", 12),
-        Column(_("entitlements"), "entitlement_count", 10), Column(_("amount"), "entitlement_total", 12),
-    ]
+    table_class = PolicyTable
 
 
 class PolicyDetailView(ObjectDetailView):
@@ -492,13 +456,7 @@ class EntitlementListView(ObjectListView):
     filterset_class = EntitlementFilterSet
     template_name = "training/entitlement_list.html"
     export_title = _("Incentive payout list")
-    export_columns = [
-        Column(_("worker"), "staff.name"), Column(_("station"), "staff.station.name", 20),
-        Column(_("kind"), "get_kind_display", 16), Column(_("certificate level"), "get_level_display", 16),
-        Column(_("certificate number"), "certificate.number", 16), Column(_("for"), "period", 12),
-        Column(_("amount"), "amount", 10), Column(_("status"), "get_status_display"), Column(_("paid on"), "paid_on", 12),
-        Column(_("policy"), "policy.name", 30),
-    ]
+    table_class = EntitlementTable
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -516,6 +474,7 @@ class CompetitionListView(ObjectListView):
     ).order_by("-held_on")
     filterset_class = CompetitionEventFilterSet
     template_name = "training/competition_list.html"
+    table_class = CompetitionTable
 
 
 class CompetitionDetailView(ObjectDetailView):
@@ -550,13 +509,7 @@ class SubmissionListView(ObjectListView):
                                                           F("score").desc(nulls_last=True), "id")
     filterset_class = SubmissionFilterSet
     template_name = "training/submission_list.html"
-    export_columns = [
-        Column(_("competition"), "event.name", 30), Column(_("date"), "event.held_on", 12),
-        Column(_("station"), "station.name", 20), Column(_("title"), "title", 36),
-        Column(_("authors"), lambda s: "、".join(a.name for a in s.authors.all()), 20),
-        Column(_("case"), "case.title", 24), Column(_("judges' scores"), "judge_count", 8),
-        Column(_("average score"), "score", 10), Column(_("award"), "get_award_display", 12),
-    ]
+    table_class = SubmissionTable
 
 
 class SubmissionDetailView(ObjectDetailView):

@@ -23,7 +23,6 @@ import logging
 import os
 import tempfile
 import threading
-from operator import itemgetter
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,12 +33,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
-from clients.idnumbers import mask
-from clients.privacy import REVEAL_ID_ROLES
-from portal.xlsx import Column, write_sheet
+from portal.xlsx import write_sheet
 from reports.models import ExportJob
-from services.choices import VisitKind
 from services.models import Visit
+from services.tables import VisitTable
 from stations.models import Station
 
 logger = logging.getLogger(__name__)
@@ -49,26 +46,12 @@ CHUNK_SIZE = 2000      # rows fetched from the database at a time
 FIRST_YEAR = 2000
 
 
-def full_id_numbers_allowed(user):
-    """Whether the export shows full ID numbers (otherwise 410621********123X): only to the
-    roles that may reveal a client's number (clients.privacy), for the stations they work with."""
-    if user.is_superuser:
-        return True
-    staff = getattr(user, "staff", None)
-    return staff is not None and staff.role in REVEAL_ID_ROLES
-
-
 class VisitDetailExport:
     """Every visit of a year in the user's scope (探访明细), for auditors: one row per visit."""
 
     kind = "visit_detail"
     label = gettext_lazy("Visit details")
     permission = "services.view_visit"
-
-    fields = (
-        "id", "visited_on", "station__name", "client__name", "client__id_number", "client__village", "kind",
-        "findings", "needs", "risk_level", "follow_up_on", "created_at",
-    )
 
     @staticmethod
     def clean_params(user, params):
@@ -101,31 +84,15 @@ class VisitDetailExport:
             visits = visits.filter(station=params["station"])
         return visits
 
+    # The columns are the visits table's background columns (services.tables.VisitTable,
+    # ``background=True``), read from ``values_list(*fields)`` tuples; ID numbers are masked
+    # unless the role may see them.
+    @property
+    def fields(self):
+        return VisitTable().values_columns()[0]
+
     def columns(self, user):
-        kinds = dict(VisitKind.choices)
-        risks = dict(Visit._meta.get_field("risk_level").choices)
-        at = {name: index for index, name in enumerate(self.fields)}
-        get = {name: itemgetter(index) for name, index in at.items()}  # C-speed accessors: rows are tuples
-        id_at, kind_at, risk_at = at["client__id_number"], at["kind"], at["risk_level"]
-        if full_id_numbers_allowed(user):
-            id_number = get["client__id_number"]
-        else:
-            def id_number(row):
-                return mask(row[id_at])
-        return [
-            Column(_("Visit no."), get["id"], 10),
-            Column(_("Visit date"), get["visited_on"], 12),
-            Column(_("Station"), get["station__name"], 24),
-            Column(_("Client"), get["client__name"], 10),
-            Column(_("ID number"), id_number, 21),
-            Column(_("Village / community"), get["client__village"], 14),
-            Column(_("Kind"), lambda row: kinds.get(row[kind_at], row[kind_at]), 10),
-            Column(_("What was found"), get["findings"], 40),
-            Column(_("Needs"), get["needs"], 30),
-            Column(_("Risk update"), lambda row: risks.get(row[risk_at], ""), 10),
-            Column(_("Follow-up date"), get["follow_up_on"], 12),
-            Column(_("Entered at"), get["created_at"], 18),
-        ]
+        return VisitTable(user=user).values_columns()[1]
 
     def write(self, job, user, progress):
         """Write the workbook to a temporary file; returns (path, filename)."""

@@ -1,0 +1,153 @@
+"""The tables of the services lists (``portal.tables``): page, ``?export=xlsx`` and, for visits,
+the background visit-detail export (reports.exports.jobs) read their columns from here."""
+
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from clients.privacy import REVEAL_ID_ROLES, mask_id
+from portal.tables import DETAIL, Col, Table
+
+from .models import Visit
+
+
+def names(items):
+    return "、".join(str(item) for item in items)
+
+
+def full_id_numbers_allowed(user):
+    """Whether an export shows full ID numbers (otherwise 410621********123X): only to the
+    roles that may reveal a client's number (clients.privacy), for the stations they work with."""
+    if user.is_superuser:
+        return True
+    staff = getattr(user, "staff", None)
+    return staff is not None and staff.role in REVEAL_ID_ROLES
+
+
+def id_number_for(number, user):
+    return number if full_id_numbers_allowed(user) else mask_id(number)
+
+
+def choice_label(model, field):
+    labels = dict(model._meta.get_field(field).flatchoices)
+
+    def label(value):
+        return labels.get(value, value or "")
+    return label
+
+
+class ServiceTable(Table):
+    empty_text = _("No records match.")
+
+
+class VisitTable(ServiceTable):
+    """The visits list, its export and the background visit-detail export (``background=True``
+    columns, read from ``values_list`` tuples: a million rows at openpyxl's speed)."""
+
+    columns = [
+        Col(_("Visit no."), "id", page=False, export=False, background=True, values="id", width=10),
+        Col(_("visit date"), "visited_on", link=DETAIL, fields=("visited_on",), background=True,
+            values="visited_on", width=12),
+        Col(_("Station"), "station.name", page=False, export=False, background=True, values="station__name",
+            width=24),
+        Col(_("client"), "client.name", fields=("client", "client__name"), background=True, values="client__name",
+            width=10),
+        Col(_("ID number"), page=False, export=False, background=True, values="client__id_number",
+            convert=id_number_for, user=True, width=21),
+        Col(_("station"), "station.short_name", fields=("station", "station__short_name")),
+        Col(_("village / community"), "client.village", page=False, background=True, values="client__village"),
+        Col(_("kind"), "get_kind_display", fields=("kind",), background=True, values="kind",
+            convert=choice_label(Visit, "kind"), width=10),
+        Col(_("workers"), lambda v: names(v.workers_listed()), fields=(), width=16),
+        Col(_("what was found"), "findings", page=False, background=True, values="findings", width=40),
+        Col(_("needs"), "needs", page=False, background=True, values="needs", width=30),
+        Col(_("risk update"), "get_risk_level_display", fields=("risk_level",), background=True, values="risk_level",
+            convert=choice_label(Visit, "risk_level"), width=10),
+        Col(_("follow-up date"), "follow_up_on", fields=("follow_up_on",), background=True, values="follow_up_on",
+            width=12),
+        Col(_("Entered at"), page=False, export=False, background=True, values="created_at", width=18),
+        Col(_("campaign tags"), lambda v: names(v.tags_listed()), page=False, width=16),
+    ]
+
+
+class ResourceLinkTable(ServiceTable):
+    columns = [
+        Col(_("description"), "description", link=DETAIL, width=30), Col(_("date"), "linked_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("kind"), "get_kind_display"),
+        Col(_("value (yuan)"), "value", width=12), Col(_("source"), "source_name", width=20),
+        Col(_("client"), "client.name"),
+        Col(_("source kind"), "get_source_kind_display", page=False), Col(_("case"), "case_id", page=False),
+        Col(_("activity"), "activity_id", page=False),
+    ]
+
+
+class CaseTable(ServiceTable):
+    columns = [
+        Col(_("title"), "title", link=DETAIL, width=24), Col(_("intake date"), "intake_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("stage"), "get_stage_display"),
+        Col(_("case manager"), "manager.name"), Col(_("clients"), lambda c: names(c.clients.all()), width=16),
+        Col(_("closing date"), "closed_on", width=12),
+        Col(_("goals"), "goals", page=False, width=40), Col(_("closure reason"), "get_closure_reason_display", page=False),
+    ]
+
+
+class GroupTable(ServiceTable):
+    columns = [
+        Col(_("theme"), "theme", link=DETAIL, width=24), Col(_("start date"), "created_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("group leader"), "leader.name"),
+        Col(_("members"), "member_count"), Col(_("sessions"), "session_count"),
+        Col(_("attendance"), "attendance_total"),
+        Col(_("first session"), "first_session_on", page=False, width=12), Col(_("goals"), "goals", page=False, width=40),
+    ]
+
+
+class ActivityTable(ServiceTable):
+    columns = [
+        Col(_("title"), "title", link=DETAIL, width=24), Col(_("date"), "held_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("kind"), "get_kind_display"),
+        Col(_("participants"), "participant_count"),
+        Col(_("campaign tags"), lambda a: names(a.tags.all()), width=16),
+        Col(_("location"), "location", page=False, width=20), Col(_("highlight"), "highlight", page=False, width=40),
+    ]
+
+
+class ReferralTable(ServiceTable):
+    columns = [
+        Col(_("client"), "client.name", link=DETAIL), Col(_("referral date"), "referred_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("referred to"), "to_organisation", width=20),
+        Col(_("status"), "get_status_display"), Col(_("resolution date"), "resolved_on", width=12),
+        Col(_("reason"), "reason", page=False, width=40), Col(_("outcome"), "outcome", page=False, width=40),
+    ]
+
+
+class DispatchTable(ServiceTable):
+    columns = [
+        Col(_("task"), "title", link=DETAIL, width=24), Col(_("dispatch date"), "sent_on", width=12),
+        Col(_("station"), "station.short_name"), Col(_("dispatched by"), "issued_by.short_name"),
+        Col(_("deadline"), "deadline", width=12), Col(_("status"), "get_status_display"),
+        Col(_("overdue"), lambda d: gettext("overdue") if d.is_overdue else ""),
+        Col(_("reported back on"), "reported_on", width=12),
+        Col(_("source"), "get_source_display", page=False), Col(_("details"), "description", page=False, width=40),
+        Col(_("report back"), "report", page=False, width=40),
+    ]
+
+
+def _on_time(report):
+    if report.on_time is None:
+        return ""
+    return gettext("yes") if report.on_time else gettext("no")
+
+
+class MonthlyReportTable(ServiceTable):
+    columns = [
+        Col(_("month"), lambda r: f"{r.month:%Y-%m}", link=DETAIL, width=10), Col(_("station"), "station.short_name"),
+        Col(_("status"), "get_status_display"), Col(_("submitted at"), "submitted_at", width=18),
+        Col(_("submitted on time"), _on_time), Col(_("latest comment"), "comment", width=30),
+    ]
+
+
+class CampaignTagTable(ServiceTable):
+    columns = [
+        Col(_("name"), "name", link="services:campaigntag_edit", arg="pk", width=20),
+        Col(_("description"), "description", width=40),
+        Col(_("active"), lambda t: gettext("yes") if t.is_active else gettext("no")),
+    ]
