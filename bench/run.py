@@ -225,7 +225,7 @@ class Bench:
             reference()
         ref = median_ms(reference_samples)
         self.reference_ms = ref
-        targets = {"county_dashboard": 3, "city_dashboard": 5, "visits_list_page": 3, "visits_api_list": 3,
+        targets = {"county_dashboard": 3, "city_dashboard": 5, "visits_list_page": 4, "visits_api_list": 4,  # PERFORMANCE.md: <= 4x with the core's one table renderer
                    "client_search_name": 3, "client_search_id_tail": 3}
         print(f"  reference (minimal logged-in page, /accounts/password/): {ref} ms")
         seconds = os.environ.get("DASHBOARD_CACHE_SECONDS")

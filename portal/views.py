@@ -151,7 +151,15 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         fields = self.get_table().only_fields() if self.table_class is not None else None
         if fields:
             queryset = queryset.only(*fields)
-        return super().paginate_queryset(queryset, page_size)
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        if self.prepare_rows is not None:
+            page.object_list = rows = list(rows)
+            self.prepare_rows(rows)
+        return paginator, page, rows, is_paginated
+
+    # A callable(rows) run once on the page's fetched rows, e.g. to attach related names read
+    # in one query (``services.models.attach_worker_lists``); the API viewsets have the same.
+    prepare_rows = None
 
     # Related rows only the export's columns read (``prefetch_related`` lookups).
     export_prefetch = ()

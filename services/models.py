@@ -75,40 +75,31 @@ class ListedName(NamedTuple):
         return self.name
 
 
-class VisitQuerySet(ScopedQuerySet):
-    _list_workers = False
+def attach_worker_lists(visits):
+    """The workers of ``visits`` (a fetched page) read in one query over the visit-worker table
+    into each visit's ``worker_list`` (ids and names: prefetching Staff rows into the related
+    managers built two querysets and ~65 model instances a page, most of a 50-row page's time;
+    bench row ``visits_list_page``). List pages and the API run it on their page's rows
+    (``prepare_rows``); ``Visit.workers_listed()`` falls back to the relation elsewhere."""
+    if not visits:
+        return
+    by_visit = defaultdict(list)
+    links = (Visit.workers.through.objects.filter(visit_id__in=[visit.pk for visit in visits])
+             .order_by("staff__name", "staff_id").values_list("visit_id", "staff_id", "staff__name"))
+    for visit_id, staff_id, name in links:
+        by_visit[visit_id].append(ListedName(staff_id, name))
+    for visit in visits:
+        visit.worker_list = by_visit.get(visit.pk, [])
 
+
+class VisitQuerySet(ScopedQuerySet):
     def for_listing(self, tags=True):
-        """Client and station joined; the workers of the fetched visits read in one query over
-        the visit-worker table into ``worker_list`` (ids and names: prefetching Staff rows into
-        the related managers built two querysets and ~65 model instances a page, most of a
-        50-row page's time); campaign tags (unless ``tags=False``) into ``tag_list``. Read them
-        with ``workers_listed()`` / ``tags_listed()``. ``iterator()`` bypasses the worker step:
-        prefetch ``workers_listed_prefetch()`` there."""
+        """Client and station joined; campaign tags (unless ``tags=False``) into ``tag_list``
+        (read with ``tags_listed()``). The page's workers come from ``attach_worker_lists``."""
         queryset = self.select_related("client", "station")
         if tags:
             queryset = queryset.prefetch_related(tags_listed_prefetch())
-        queryset._list_workers = True
         return queryset
-
-    def _clone(self):
-        clone = super()._clone()
-        clone._list_workers = self._list_workers
-        return clone
-
-    def _fetch_all(self):
-        fetched = self._result_cache is None
-        super()._fetch_all()
-        rows = self._result_cache
-        if not (fetched and self._list_workers and rows and isinstance(rows[0], Visit)):
-            return
-        by_visit = defaultdict(list)
-        links = (Visit.workers.through.objects.filter(visit_id__in=[visit.pk for visit in rows])
-                 .order_by("staff__name", "staff_id").values_list("visit_id", "staff_id", "staff__name"))
-        for visit_id, staff_id, name in links:
-            by_visit[visit_id].append(ListedName(staff_id, name))
-        for visit in rows:
-            visit.worker_list = by_visit.get(visit.pk, [])
 
 
 class Visit(models.Model):

@@ -66,6 +66,7 @@ from .models import (
     Referral,
     ResourceLink,
     Visit,
+    attach_worker_lists,
     month_start,
     report_deadline,
     tags_listed_prefetch,
@@ -122,6 +123,7 @@ class ServiceDetailView(ObjectDetailView):
 
 class VisitListView(ServiceListView):
     queryset = Visit.objects.for_listing(tags=False)  # the page shows no tags; the export adds them
+    prepare_rows = staticmethod(attach_worker_lists)
     export_prefetch = (tags_listed_prefetch(), workers_listed_prefetch())
     filterset_class = VisitFilterSet
     table_class = VisitTable

@@ -25,8 +25,18 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
 
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
+    # A callable(rows) run once on a list page's fetched rows (as ``ObjectListView.prepare_rows``).
+    prepare_rows = None
+
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.prepare_rows is not None:
+            page = list(page)
+            self.prepare_rows(page)
+        return page
 
     def perform_create(self, serializer):
         with transaction.atomic():

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import Client
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer, newest_version
+from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Staff, Station
 
 from .. import services
@@ -35,31 +35,6 @@ class VisitSerializer(VersionedModelSerializer):
         fields = ["id", "station", "client", "client_name", "visited_on", "kind", "workers", "findings", "needs",
                   "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
         read_only_fields = ["outing", "created_at", "updated_at"]
-
-    def to_representation(self, visit):
-        """The same JSON as DRF's generic walk over the fields (tests/services/test_api_fast.py
-        checks it), written out: a 50-row page of the visits API spent most of its time there."""
-        fields = self.fields
-        version = visit.__dict__.get("history_version")
-        date, stamp = fields["visited_on"].to_representation, fields["created_at"].to_representation
-        return {
-            "id": visit.pk,
-            "station": visit.station_id,
-            "client": visit.client_id,
-            "client_name": visit.client.name,
-            "visited_on": date(visit.visited_on),
-            "kind": visit.kind,
-            "workers": [worker.pk for worker in visit.workers_listed()],
-            "findings": visit.findings,
-            "needs": visit.needs,
-            "risk_level": visit.risk_level,
-            "follow_up_on": date(visit.follow_up_on) if visit.follow_up_on is not None else None,
-            "tags": [tag.pk for tag in visit.tags_listed()],
-            "outing": visit.outing,
-            "version": version if version is not None else newest_version(visit),
-            "created_at": stamp(visit.created_at) if visit.created_at is not None else None,
-            "updated_at": stamp(visit.updated_at) if visit.updated_at is not None else None,
-        }
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)

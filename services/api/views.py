@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Prefetch
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -8,6 +9,7 @@ from portal.api.pagination import KeysetPagination
 from portal.api.serializers import VERSION_STALE, history_version
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, request_object
 from portal.locking import record_state
+from stations.models import Staff
 
 from .. import services
 from ..filters import (
@@ -20,7 +22,17 @@ from ..filters import (
     ResourceLinkFilterSet,
     VisitFilterSet,
 )
-from ..models import Activity, Case, Dispatch, Group, MonthlyReport, Referral, ResourceLink, Visit
+from ..models import (
+    Activity,
+    CampaignTag,
+    Case,
+    Dispatch,
+    Group,
+    MonthlyReport,
+    Referral,
+    ResourceLink,
+    Visit,
+)
 from .serializers import (
     ActivitySerializer,
     CaseSerializer,
@@ -55,13 +67,17 @@ class VisitPagination(KeysetPagination):
 class VisitViewSet(ScopedModelViewSet):
     """Visits: millions of rows at province scale, so keyset pagination (no COUNT)."""
 
-    queryset = Visit.objects.for_listing()
+    # Serialised by VisitSerializer's own fields: workers and tags prefetched with their ids only
+    # (in name order, as the pages list them).
+    queryset = Visit.objects.select_related("client", "station").prefetch_related(
+        Prefetch("workers", queryset=Staff.objects.only("id").order_by("name", "pk")),
+        Prefetch("tags", queryset=CampaignTag.objects.only("id").order_by("name", "pk")))
     serializer_class = VisitSerializer
     filterset_class = VisitFilterSet
+    pagination_class = VisitPagination
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Visit))
-    pagination_class = VisitPagination
 
 
 class ResourceLinkViewSet(ScopedModelViewSet):
