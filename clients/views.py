@@ -299,12 +299,7 @@ class HouseholdMemberAddView(ObjectActionView):
     detail_view = HouseholdDetailView
     form_context_name = "member_form"
     success_message = _("The member is added.")
-
-    def get_form_kwargs(self):
-        return {"household": self.object, "user": self.request.user}
-
-    def perform(self, household, request, form_data):
-        return self.form.save()
+    form_object_kwarg = "household"
 
 
 class VisitIntervalListView(ObjectListView):

@@ -234,7 +234,9 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     (the permission, e.g. "change"), ``title`` (the action's name, shown on the confirmation
     page), ``success_message``, and either ``service`` (a callable ``service(obj, request,
     form_data)``) or a ``perform(obj, request, form_data)`` method that calls the app's service.
-    An action that takes input names a ``form_class`` (built with ``get_form_kwargs()``).
+    An action that takes input names a ``form_class`` (built with ``get_form_kwargs()``: with
+    ``form_object_kwarg`` set, the record under that name and the user); with no ``service``
+    and no ``perform``, such an action saves its form (``form.save()`` calls the service).
 
     POST runs ``perform`` in one transaction and redirects to ``get_success_url()`` (the
     record's page, ``get_object_url()``, by default) with the success message. A
@@ -255,6 +257,7 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     errors_as_messages = False
     detail_view = None
     form_context_name = "form"
+    form_object_kwarg = None
 
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)
@@ -263,7 +266,9 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
         return self.title
 
     def get_form_kwargs(self):
-        return {}
+        if self.form_object_kwarg is None:
+            return {}
+        return {self.form_object_kwarg: self.object, "user": self.request.user}
 
     def get_form(self, data=None):
         if self.form_class is None:
@@ -300,6 +305,8 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
     def perform(self, obj, request, form_data):
         service = type(self).service
         if service is None:
+            if self.form is not None:
+                return self.form.save()
             raise NotImplementedError(f"{type(self).__name__} declares neither service nor perform()")
         return service(obj, request, form_data)
 

@@ -261,12 +261,7 @@ class CaseFormActionView(ObjectActionView):
 
     queryset = Case.objects.all()
     detail_view = CaseDetailView
-
-    def get_form_kwargs(self):
-        return {"case": self.object, "user": self.request.user}
-
-    def perform(self, case, request, form_data):
-        return self.form.save()
+    form_object_kwarg = "case"
 
 
 class CaseTransitionView(CaseFormActionView):
@@ -332,12 +327,7 @@ class GroupSessionAddView(ObjectActionView):
     detail_view = GroupDetailView
     form_context_name = "session_form"
     success_message = _("The session is saved.")
-
-    def get_form_kwargs(self):
-        return {"group": self.object, "user": self.request.user}
-
-    def perform(self, group, request, form_data):
-        return self.form.save()
+    form_object_kwarg = "group"
 
 
 # ---------------------------------------------------------------------------- activities
