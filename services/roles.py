@@ -2,20 +2,23 @@
 
 from portal.roles import grant
 from stations.choices import Role
-from stations.roles import READERS, STATION_STAFF
+from stations.roles import FIGURES_ONLY, READERS, STATION_STAFF
 
 RECORDS = ["visit", "resourcelink", "case", "casenote", "group", "groupsession", "activity", "referral"]
 WRITE = ["view", "add", "change"]
 
+# A person's records: not to the roles that read figures only (SPEC §1), nor to the auditor, who
+# reads the access log, not people's records (docs/security.md, issue 21's judgement calls).
+PERSON_RECORDS = {"visit", "resourcelink", "case", "casenote", "group", "groupsession", "referral"}
 for model in RECORDS:
-    grant(READERS | {Role.AUDITOR}, f"services.{model}")
+    grant(READERS - FIGURES_ONLY if model in PERSON_RECORDS else READERS | {Role.AUDITOR}, f"services.{model}")
     grant(STATION_STAFF, f"services.{model}", WRITE)
 grant(READERS | {Role.AUDITOR}, "services.campaigntag")
 grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}, "services.campaigntag", ["add", "change"])
 
 # Dispatch: the guidance center or the bureau sends; the station accepts and reports back
 # (services.services checks which side a user is on).
-grant(READERS | {Role.AUDITOR}, "services.dispatch")
+grant(READERS - FIGURES_ONLY, "services.dispatch")
 grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTER_SUPERVISOR}, "services.dispatch", ["add", "change"])
 grant(STATION_STAFF, "services.dispatch", ["change"])
 

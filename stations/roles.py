@@ -8,6 +8,9 @@ ALL_ROLES = frozenset(Role)
 READERS = ALL_ROLES - {Role.AUDITOR}
 COUNTY_STAFF = frozenset({Role.BUREAU_ADMIN, Role.BUREAU_STAFF, Role.CENTER_SUPERVISOR})
 STATION_STAFF = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER})
+# Roles that read figures only (SPEC §1): no grant on a person-level model, and their scope
+# reaches none of its rows (stations.scoping).
+FIGURES_ONLY = frozenset({Role.CITY_VIEWER})
 
 grant(ALL_ROLES, "stations.station")
 grant(ALL_ROLES, "stations.organisation")

@@ -9,10 +9,8 @@ from django.db import connection
 
 from portal.scoping import NOTHING, Scope, scope_for
 
-from .choices import STATION_ROLES, RegionLevel, Role
-
-# Roles that read figures only (SPEC §1): no person-level record reaches them.
-FIGURES_ONLY_ROLES = frozenset({Role.CITY_VIEWER})
+from .choices import STATION_ROLES, RegionLevel
+from .roles import FIGURES_ONLY as FIGURES_ONLY_ROLES
 
 
 def compute_scope(user):
