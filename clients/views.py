@@ -141,6 +141,10 @@ class ClientRevealView(ObjectPermissionMixin, View):
 
     queryset = Client.objects.all()
 
+    def get(self, request, pk):
+        """A typed or bookmarked reveal URL opens the person's page (its reveal button posts here)."""
+        return HttpResponseRedirect(visible_or_404(Client, request.user, pk=pk).get_absolute_url())
+
     def post(self, request, pk):
         client = visible_or_404(Client, request.user, pk=pk)
         number = privacy.client_reveal_id(request=request, client=client)

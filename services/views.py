@@ -495,6 +495,10 @@ class MonthlyReportListView(ServiceListView):
 
 
 class MonthlyReportSubmitView(LoginRequiredMixin, View):
+    def get(self, request):
+        """A typed submit URL opens the monthly reports, where the submit form is."""
+        return HttpResponseRedirect(reverse("services:monthlyreport_list"))
+
     def post(self, request):
         if not request.user.has_perm("services.submit_monthlyreport"):
             raise PermissionDenied

@@ -121,7 +121,10 @@ def test_export_masks_id_numbers(web, xiaohe, xiaohe_client):
 def test_reveal_is_a_logged_post(web, xiaohe, xiaohe_client):
     browser = web(xiaohe)
     assert xiaohe_client.id_number not in browser.get(f"/clients/{xiaohe_client.pk}/").content.decode()
-    assert browser.get(f"/clients/{xiaohe_client.pk}/reveal/").status_code == 405
+    # a typed reveal URL opens the person's page (no number, nothing logged), not an empty 405
+    typed = browser.get(f"/clients/{xiaohe_client.pk}/reveal/")
+    assert (typed.status_code, typed["Location"]) == (302, f"/clients/{xiaohe_client.pk}/")
+    assert not AccessLog.objects.filter(action=AccessLog.Action.REVEAL).exists()
     page = browser.post(f"/clients/{xiaohe_client.pk}/reveal/")
     assert xiaohe_client.id_number in page.content.decode()
     entry = AccessLog.objects.get(action=AccessLog.Action.REVEAL)
@@ -212,3 +215,8 @@ def test_adding_a_household_member_shows_the_fields_message_on_the_household_pag
     response = web(xiaohe).post(url, {"id_number": person.id_number, "relationship": "head"})
     assert response.status_code == 302 and response["Location"] == household.get_absolute_url()
     assert list(household.members.all()) == [person]
+
+
+def test_a_typed_monthly_report_submit_url_opens_the_reports(web, xiaohe_head):
+    response = web(xiaohe_head).get("/services/monthly-reports/submit/")
+    assert (response.status_code, response["Location"]) == (302, "/services/monthly-reports/")
