@@ -121,3 +121,23 @@ def test_after_the_refusals_bureau_still_sees_no_other_county(api, bureau, other
     listing = api(bureau).get("/api/v1/stations/").json()
     assert "朝歌站" not in {row["short_name"] for row in listing["results"]}
     assert Staff.objects.filter(user__username="bureau").get().organisation.region.name == "浚县"
+
+
+def test_bureau_admin_cannot_open_or_move_a_station_into_another_county(api, web, bureau_admin, other_county):
+    """Stations too: a station sits in a town of the administrator's county (web and API)."""
+    town = Region.objects.get(name="朝歌街道")
+    before = Station.objects.count()
+    created = api(bureau_admin).post("/api/v1/stations/", {"name": "朝歌第二社工站", "short_name": "朝歌二站",
+                                                            "town": town.pk, "opened_on": "2024-01-01"}, format="json")
+    assert created.status_code == 400 and "town" in created.json()
+    page = web(bureau_admin).post("/stations/add/", {"name": "朝歌第二社工站", "short_name": "朝歌二站",
+                                                     "town": town.pk, "opened_on": "2024-01-01"})
+    assert page.status_code == 200 and page.context["form"].errors["town"]
+    assert Station.objects.count() == before
+    mine = Station.objects.get(short_name="小河站")
+    version = api(bureau_admin).get(f"/api/v1/stations/{mine.pk}/").json()["version"]
+    moved = api(bureau_admin).patch(f"/api/v1/stations/{mine.pk}/", {"town": town.pk, "version": version},
+                                    format="json")
+    assert moved.status_code == 400 and "town" in moved.json()
+    mine.refresh_from_db()
+    assert mine.county.name == "浚县"
