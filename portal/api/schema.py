@@ -76,9 +76,9 @@ def document_error_responses(result, generator, request, public):
     schema lists each status code the API really sends: 403 to a caller who is not logged in or
     may not do this (DRF answers 403, not 401, as session authentication comes first), 404 for
     a record that does not exist or is outside the scope (every operation on ``{id}``) and for a
-    page past the last one of a list, 400 for
-    bad input (every operation taking a body or query parameters). An operation's own
-    description of one of them (``extend_schema(responses=…)``) is kept."""
+    page past the last one of a list, 400 for bad input (every operation taking a body or query
+    parameters). An operation's own description of one of them (``extend_schema(responses=…)``)
+    is kept."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
     for name, component in ERROR_COMPONENTS.items():
         schemas.setdefault(name, component)
