@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.version_required_on_update",  # the one optimistic lock: PUT/PATCH need `version`
+        "portal.api.schema.document_error_responses",  # the 400/403/404 every operation can answer
+        "portal.api.schema.empty_filters_mean_any",  # `?kind=` filters nothing, as on the web lists
     ],
     # The schema describes every endpoint and field: only to logged-in users (the docs page
     # itself is behind login_required in config/urls.py).

@@ -172,6 +172,39 @@ def _fast_widget(filter_):
     return FAST_WIDGETS[cls](attrs=attrs)
 
 
+class _HandsOnUnknown:
+    """A yes/no widget that reads yes/no as its base does, but hands on a value it does not know
+    (``?open=maybe``) instead of reading it as "any", so that the field refuses it."""
+
+    KNOWN = {"", "unknown", "True", "true", "1", "2", "False", "false", "0", "3"}
+
+    def value_from_datadict(self, data, files, name):
+        raw = data.get(name)
+        if isinstance(raw, str) and raw not in self.KNOWN:
+            return raw
+        return super().value_from_datadict(data, files, name)
+
+
+class CheckedNullBooleanSelect(_HandsOnUnknown, forms.NullBooleanSelect):
+    pass
+
+
+class CheckedBooleanWidget(_HandsOnUnknown, django_filters.widgets.BooleanWidget):
+    pass
+
+
+class CheckedNullBooleanField(forms.NullBooleanField):
+    """A yes/no filter: true/false (or empty for any); anything else is a 400 naming it."""
+
+    widget = CheckedNullBooleanSelect
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in _HandsOnUnknown.KNOWN:
+            raise forms.ValidationError(forms.ChoiceField.default_error_messages["invalid_choice"],
+                                        code="invalid_choice", params={"value": value})
+        return super().to_python(value)
+
+
 class SearchFilterSet(django_filters.FilterSet):
     """Every filterset has ``q``: free text over ``search_fields``. Its form's widgets are
     written in Python (``FAST_WIDGETS``; bench row ``visits_list_page``: Django's template per
@@ -183,6 +216,11 @@ class SearchFilterSet(django_filters.FilterSet):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.BooleanFilter) and filter_.field_class is forms.NullBooleanField:
+                filter_.field_class = CheckedNullBooleanField  # ?open=maybe is refused, not read as "any"
+                widget = filter_.extra.get("widget")
+                if widget is django_filters.widgets.BooleanWidget or type(widget) is django_filters.widgets.BooleanWidget:
+                    filter_.extra["widget"] = CheckedBooleanWidget(attrs=getattr(widget, "attrs", None))
             fast = _fast_widget(filter_)
             if fast is not None:
                 filter_.extra["widget"] = fast

@@ -1,6 +1,8 @@
-from rest_framework import exceptions
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
@@ -23,7 +25,12 @@ class AuthTokenView(ObtainAuthToken):
     # the API's own parsers (ObtainAuthToken names DRF's): depth and control characters checked
     parser_classes = api_settings.DEFAULT_PARSER_CLASSES
     throttle_classes = [AuthTokenThrottle]
+    permission_classes = [AllowAny]  # (as ObtainAuthToken's empty list; the schema then says no login is needed)
 
+    @extend_schema(responses={
+        200: inline_serializer("AuthTokenAnswer", {"token": serializers.CharField()}),
+        429: OpenApiResponse(description="Too many token requests from this address: wait a minute."),
+    })
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Staff, Station
 
 from .. import idnumbers, privacy, services
@@ -17,7 +17,7 @@ def _django_to_drf(error):
     return serializers.ValidationError({"non_field_errors": error.messages})
 
 
-class CategoryMembershipSerializer(serializers.ModelSerializer):
+class CategoryMembershipSerializer(ModelSerializer):
     category_display = serializers.CharField(source="get_category_display", read_only=True)
 
     class Meta:
@@ -109,7 +109,7 @@ class ClientSerializer(VersionedModelSerializer):
             raise _django_to_drf(error) from error
 
 
-class HouseholdMemberSerializer(serializers.ModelSerializer):
+class HouseholdMemberSerializer(ModelSerializer):
     class Meta:
         model = Client
         fields = ["id", "name", "relationship"]
@@ -138,3 +138,10 @@ class HouseholdSerializer(VersionedModelSerializer):
                                                                        **validated_data))
         except DjangoValidationError as error:
             raise _django_to_drf(error) from error
+
+
+class RevealSerializer(serializers.Serializer):
+    """The answer of a reveal: the client's full ID number (logged)."""
+
+    id = serializers.IntegerField()
+    id_number = serializers.CharField()

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -11,7 +12,7 @@ from .. import privacy
 from ..filters import ClientFilterSet, HouseholdFilterSet
 from ..models import Client, Household
 from ..views import current_memberships
-from .serializers import ClientSerializer, HouseholdSerializer
+from .serializers import ClientSerializer, HouseholdSerializer, RevealSerializer
 
 
 class CanViewClients(BasePermission):
@@ -34,6 +35,7 @@ class ClientViewSet(ScopedModelViewSet):
         privacy.log_child_view(request=request, client=self.get_object())
         return response
 
+    @extend_schema(request=None, responses={200: RevealSerializer})
     @action(detail=True, methods=["post"], permission_classes=[CanViewClients])
     def reveal(self, request, pk=None):
         """The full ID number, once, logged as a reveal."""

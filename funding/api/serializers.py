@@ -1,7 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Organisation, Station
 
 from .. import services
@@ -53,7 +53,7 @@ class FundingSourceSerializer(VersionedModelSerializer):
         return self.save_checked(lambda: services.funding_source_save(source=instance, expected=expected))
 
 
-class ContractFundingSerializer(serializers.ModelSerializer):
+class ContractFundingSerializer(ModelSerializer):
     source_name = serializers.CharField(source="source.name", read_only=True)
 
     class Meta:
@@ -61,13 +61,13 @@ class ContractFundingSerializer(serializers.ModelSerializer):
         fields = ["id", "source", "source_name", "amount"]
 
 
-class ContractTargetSerializer(serializers.ModelSerializer):
+class ContractTargetSerializer(ModelSerializer):
     class Meta:
         model = ContractTarget
         fields = ["id", "kind", "value", "note"]
 
 
-class PaymentInstalmentSerializer(serializers.ModelSerializer):
+class PaymentInstalmentSerializer(ModelSerializer):
     class Meta:
         model = PaymentInstalment
         fields = ["id", "number", "funding", "amount", "due_on", "condition", "requires_evaluation",
@@ -128,7 +128,7 @@ class PaySerializer(serializers.Serializer):
     voucher = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class IndicatorScoreSerializer(serializers.ModelSerializer):
+class IndicatorScoreSerializer(ModelSerializer):
     indicator_name = serializers.CharField(source="indicator.name", read_only=True)
     max_score = serializers.DecimalField(source="indicator.max_score", max_digits=6, decimal_places=2, read_only=True)
 
@@ -176,3 +176,14 @@ class PerformanceEvaluationSerializer(VersionedModelSerializer):
 
     def update(self, instance, validated_data):
         return self._record(validated_data, evaluation=instance)
+
+
+class AchievementSerializer(serializers.Serializer):
+    """One target of a contract against what has been achieved (``ContractViewSet.achievement``)."""
+
+    kind = serializers.ChoiceField(choices=TargetKind.choices)
+    target = serializers.FloatField(help_text=_("The promised value."))
+    achieved = serializers.FloatField(help_text=_("Counted by the figures engine over the contract's period and the "
+                                                  "covered stations in your scope."))
+    percent = serializers.IntegerField(help_text=_("Achieved as a whole percentage of the target (100 for a target "
+                                                   "of 0)."))

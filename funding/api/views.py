@@ -1,6 +1,7 @@
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,6 +14,7 @@ from .. import services
 from ..filters import ContractFilterSet, FundingSourceFilterSet, PerformanceEvaluationFilterSet
 from ..models import Contract, FundingSource, IndicatorScore, PaymentInstalment, PerformanceEvaluation
 from .serializers import (
+    AchievementSerializer,
     AllocateSerializer,
     ContractFundingSerializer,
     ContractSerializer,
@@ -55,6 +57,7 @@ class ContractViewSet(ScopedModelViewSet):
     def _refreshed(self, contract):
         return ContractSerializer(self.get_queryset().get(pk=contract.pk), context=self.get_serializer_context()).data
 
+    @extend_schema(request=AllocateSerializer, responses={201: ContractFundingSerializer})
     @action(detail=True, methods=["post"], serializer_class=AllocateSerializer)
     def allocate(self, request, pk=None):
         self._require("funding.add_contractfunding")
@@ -64,6 +67,7 @@ class ContractViewSet(ScopedModelViewSet):
         funding = services.contract_allocate(contract=contract, **serializer.validated_data)
         return Response(ContractFundingSerializer(funding).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=TargetSetSerializer, responses={201: ContractTargetSerializer})
     @action(detail=True, methods=["post"], serializer_class=TargetSetSerializer)
     def targets(self, request, pk=None):
         self._require("funding.add_contracttarget")
@@ -73,6 +77,7 @@ class ContractViewSet(ScopedModelViewSet):
         target = services.contract_target_set(contract=contract, **serializer.validated_data)
         return Response(ContractTargetSerializer(target).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=PaymentInstalmentSerializer, responses={201: PaymentInstalmentSerializer})
     @action(detail=True, methods=["post"], serializer_class=PaymentInstalmentSerializer)
     def instalments(self, request, pk=None):
         self._require("funding.add_paymentinstalment")
@@ -85,6 +90,7 @@ class ContractViewSet(ScopedModelViewSet):
         instalment = services.instalment_save(instalment=PaymentInstalment(contract=contract, **data))
         return Response(PaymentInstalmentSerializer(instalment).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=PaySerializer, responses={200: PaymentInstalmentSerializer})
     @action(detail=True, methods=["post"], serializer_class=PaySerializer)
     def pay(self, request, pk=None):
         self._require("funding.change_paymentinstalment")
@@ -96,7 +102,8 @@ class ContractViewSet(ScopedModelViewSet):
                                              voucher=serializer.validated_data["voucher"])
         return Response(PaymentInstalmentSerializer(instalment).data)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses={200: AchievementSerializer(many=True)})
+    @action(detail=True, methods=["get"], pagination_class=None)  # one list, never paged
     def achievement(self, request, pk=None):
         """Each target against its achieved value (counted by reports.figures)."""
         contract = self.get_object()

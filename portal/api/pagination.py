@@ -1,12 +1,37 @@
 from functools import partial
 
+from rest_framework import serializers
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
 
 from portal.views import CappedCount, CappedCountPaginator
 
 
-class StandardPagination(PageNumberPagination):
+class CheckedPageSize:
+    """``page_size`` is a whole number of at least 1 (more than ``max_page_size`` gives
+    ``max_page_size`` rows), as the schema says: anything else answers 400 naming it, where DRF
+    would silently use the default size."""
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        try:
+            value = serializers.IntegerField(min_value=1).run_validation(raw)
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({self.page_size_query_param: error.detail}) from None
+        return min(value, self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = f"Rows per page (at most {self.max_page_size}; more gives {self.max_page_size})."
+        return parameters
+
+
+class StandardPagination(CheckedPageSize, PageNumberPagination):
     """Page numbers with a capped count (``CappedCountPaginator``: at least 500 rows, and ten
     pages past the one asked for; ``count_capped`` says when the list is longer); lists that
     reach millions of rows use ``KeysetPagination``."""
@@ -40,7 +65,7 @@ class StandardPagination(PageNumberPagination):
         return response
 
 
-class KeysetPagination(CursorPagination):
+class KeysetPagination(CheckedPageSize, CursorPagination):
     """For lists that reach millions of rows: no COUNT(*), a stable order on the primary key."""
 
     page_size = 50

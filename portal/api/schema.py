@@ -24,3 +24,76 @@ def version_required_on_update(result, generator, request, public):
             if versioned:
                 operation["description"] = f"{operation.get('description', '')}\n\n{VERSION_NOTE}".strip()
     return result
+
+
+PAGINATION_PARAMETERS = ("page", "page_size", "cursor")
+
+
+def empty_filters_mean_any(result, generator, request, public):
+    """A list's filter left empty (``?kind=&since=``, as the web list's form sends it) filters
+    nothing, as django-filter reads it, and an empty ``page`` is the first (as DRF reads it): say
+    so in each such parameter's schema, which would otherwise allow only a date, a number,
+    true/false or one of the choices."""
+    for path, operations in result.get("paths", {}).items():
+        operation = operations.get("get")
+        if operation is None or "{" in path:
+            continue
+        parameters = [p for p in operation.get("parameters", []) if p.get("in") == "query"]
+        if not any(p["name"] in PAGINATION_PARAMETERS for p in parameters):
+            continue  # not a list
+        for parameter in parameters:
+            schema = parameter.get("schema", {})
+            if parameter["name"] in ("page_size", "cursor") or schema == {"type": "string"}:
+                continue
+            parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
+    return result
+
+
+ERROR_COMPONENTS = {
+    "ErrorDetail": {
+        "type": "object",
+        "description": "A refusal: not logged in or not allowed (403), not found or outside your scope (404), "
+                       "too many requests (429).",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    "ValidationErrors": {
+        "type": "object",
+        "description": "Bad input, nothing written: each field (or `non_field_errors`) with its messages; a "
+                       "field of a nested list or object answers with the same structure.",
+        "additionalProperties": {},
+    },
+}
+
+
+def _error(description, component):
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}"}}}}
+
+
+def document_error_responses(result, generator, request, public):
+    """Document the refusals every operation can answer (``portal.api.exceptions``), so that the
+    schema lists each status code the API really sends: 403 to a caller who is not logged in or
+    may not do this (DRF answers 403, not 401, as session authentication comes first), 404 for
+    a record that does not exist or is outside the scope (every operation on ``{id}``) and for a
+    page past the last one of a list, 400 for bad input (every operation taking a body or query
+    parameters). An operation's own description of one of them (``extend_schema(responses=…)``)
+    is kept."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in ERROR_COMPONENTS.items():
+        schemas.setdefault(name, component)
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in ("get", "put", "post", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            parameters = operation.get("parameters", [])
+            if "requestBody" in operation or any(p.get("in") == "query" for p in parameters):
+                responses.setdefault("400", _error("Bad input: nothing was written.", "ValidationErrors"))
+            responses.setdefault("403", _error("Not logged in, or your role may not do this.", "ErrorDetail"))
+            if "{" in path:
+                responses.setdefault("404", _error("No such record in your scope.", "ErrorDetail"))
+            elif any(p.get("in") == "query" and p.get("name") in ("page", "cursor") for p in parameters):
+                responses.setdefault("404", _error("No such page (past the last one, or a cursor not given by the "
+                                                   "list).", "ErrorDetail"))
+    return result

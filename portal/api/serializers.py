@@ -19,6 +19,24 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return queryset
 
 
+# DRF's model serializer, whose read-only choice fields admit every value the column holds (a
+# comment, not a docstring: drf-spectacular would show a docstring on every serializer's schema).
+# DRF drops ``allow_blank`` from a read-only field, so the schema's enum of a column with
+# ``blank=True`` (a client's close reason, a case's closure reason: "" while open) would omit the
+# "" every open record answers with. Every model serializer of the apps derives from this one
+# (``tests/portal/test_api_schema.py`` checks it).
+class ModelSerializer(serializers.ModelSerializer):
+    def get_fields(self):
+        fields = super().get_fields()
+        columns = {f.name: f for f in self.Meta.model._meta.concrete_fields}
+        for name, field in fields.items():
+            column = columns.get(field.source or name)
+            if column is not None and field.read_only and isinstance(field, serializers.ChoiceField):
+                field.allow_blank = field.allow_blank or column.blank
+                field.allow_null = field.allow_null or column.null
+        return fields
+
+
 # --- Optimistic locking ------------------------------------------------------------------
 # The API's ``version`` of every editable record is the id of its newest audit-history row (0
 # for a record that has none yet, e.g. bulk-loaded data). A PUT or PATCH must send it back
@@ -46,7 +64,7 @@ def newest_version(instance):
     return newest or 0
 
 
-class VersionedModelSerializer(serializers.ModelSerializer):
+class VersionedModelSerializer(ModelSerializer):
     """A model serializer with the optimistic-lock ``version`` (``history_version`` annotated
     by the viewset's queryset, or read here). Required on update (PUT and PATCH)."""
 

@@ -1,7 +1,6 @@
 """The figures of SPEC §3 as JSON: /api/v1/reports/annual/?year= and /monthly/?month=."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -46,8 +45,11 @@ class FiguresSerializer(serializers.Serializer):
         help_text="Visits + activity participants + group-session attendance + case notes in the period (人次).")
 
 
+# The months figures.month_period accepts: YYYY-MM of a year from figures.MIN_YEAR (2000) to
+# MAX_YEAR (2100); tests/reports/test_api.py checks that the two agree.
+MONTH_PATTERN = r"^(20\d\d-(0[1-9]|1[0-2])|2100-(0[1-9]|1[0-2]))$"
 STATION_PARAMETER = OpenApiParameter(
-    "station", OpenApiTypes.INT, required=False,
+    "station", {"type": "integer", "minimum": 0}, required=False,
     description="Narrow the figures to one station of your scope (404 if it is outside it).")
 EXAMPLE = OpenApiExample("浚县 2023", value={
     "stations": 11, "social_workers": 22, "trainings": 12, "training_hours": 120, "supervisions": 65,
@@ -90,7 +92,8 @@ class AnnualFiguresView(FiguresView):
     @extend_schema(
         operation_id="reports_annual",
         summary="The year's figures (SPEC §3) in your scope",
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, required=True, description="e.g. 2023"),
+        parameters=[OpenApiParameter("year", {"type": "integer", "minimum": figures.MIN_YEAR, "maximum": figures.MAX_YEAR},
+                                     required=True, description="e.g. 2023"),
                     STATION_PARAMETER],
         responses={200: FiguresSerializer, **ERRORS},
         examples=[EXAMPLE],
@@ -107,7 +110,8 @@ class MonthlyFiguresView(FiguresView):
     @extend_schema(
         operation_id="reports_monthly",
         summary="The month's figures (SPEC §3) in your scope",
-        parameters=[OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM, e.g. 2023-05"),
+        parameters=[OpenApiParameter("month", {"type": "string", "pattern": MONTH_PATTERN}, required=True,
+                                     description="YYYY-MM, e.g. 2023-05"),
                     STATION_PARAMETER],
         responses={200: FiguresSerializer, **ERRORS},
         tags=["reports"],

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from clients.models import Client
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Staff, Station
 
 from .. import services
@@ -98,7 +98,7 @@ class CaseTransitionSerializer(serializers.Serializer):
         help_text="The case's version you read: if someone else moved its stage since, the move is refused.")
 
 
-class GroupSessionSerializer(serializers.ModelSerializer):
+class GroupSessionSerializer(ModelSerializer):
     attendees = scoped(Client, many=True, required=False)
 
     class Meta:
@@ -173,7 +173,7 @@ class ReferralSerializer(VersionedModelSerializer):
                                                                   **validated_data))
 
 
-class DispatchSerializer(serializers.ModelSerializer):
+class DispatchSerializer(ModelSerializer):
     station = scoped(Station)
     client = scoped(Client, required=False, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
@@ -189,7 +189,7 @@ class DispatchSerializer(serializers.ModelSerializer):
         return services.dispatch_send(user=self.context["request"].user, **validated_data)
 
 
-class MonthlyReportSerializer(serializers.ModelSerializer):
+class MonthlyReportSerializer(ModelSerializer):
     station_name = serializers.CharField(source="station.short_name", read_only=True)
     deadline = serializers.DateField(read_only=True)
 
@@ -198,3 +198,16 @@ class MonthlyReportSerializer(serializers.ModelSerializer):
         fields = ["id", "station", "station_name", "month", "status", "summary", "submitted_at", "on_time",
                   "deadline", "reviewed_at", "approved_at", "comment"]
         read_only_fields = fields
+
+
+class ReportBackSerializer(serializers.Serializer):
+    report = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    passed = serializers.BooleanField(required=False, default=False)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

@@ -1,5 +1,6 @@
 from django.db import transaction
 from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -41,7 +42,10 @@ from .serializers import (
     GroupSerializer,
     MonthlyReportSerializer,
     ReferralSerializer,
+    ReopenSerializer,
+    ReportBackSerializer,
     ResourceLinkSerializer,
+    ReviewSerializer,
     VisitSerializer,
 )
 
@@ -58,6 +62,14 @@ def _stage_at(case, version):
     if row is None:
         raise serializers.ValidationError({"version": ["This is not a version of this record."]})
     return record_state(row.instance, ["stage"])
+
+
+def _body(request, serializer_class):
+    """An action's body (a JSON object), validated by the serializer its schema names: a value of
+    the wrong type answers 400 naming the field instead of being coerced."""
+    serializer = serializer_class(data=request_object(request))
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class VisitPagination(KeysetPagination):
@@ -97,6 +109,7 @@ class CaseViewSet(ScopedModelViewSet):
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Case))
 
+    @extend_schema(request=CaseTransitionSerializer, responses={200: CaseSerializer})
     @action(detail=True, methods=["post"], serializer_class=CaseTransitionSerializer)
     def transition(self, request, pk=None):
         case = self.get_object()
@@ -142,18 +155,22 @@ class DispatchViewSet(ScopedModelViewSet):
     filterset_class = DispatchFilterSet
     http_method_names = ["get", "post", "head", "options"]
 
-    def _act(self, request, fn, **kwargs):
-        dispatch = fn(dispatch=self.get_object(), user=request.user, **kwargs)
+    def _act(self, request, fn, body=None):
+        dispatch = self.get_object()  # out of scope: 404 before the body is read
+        kwargs = _body(request, body) if body is not None else {}
+        dispatch = fn(dispatch=dispatch, user=request.user, **kwargs)
         return Response(DispatchSerializer(dispatch, context=self.get_serializer_context()).data)
 
     # The service decides who may act (the station's own staff; the sending side).
+    @extend_schema(request=None, responses={200: DispatchSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def accept(self, request, pk=None):
         return self._act(request, services.dispatch_accept)
 
+    @extend_schema(request=ReportBackSerializer, responses={200: DispatchSerializer})
     @action(detail=True, methods=["post"], url_path="report-back", permission_classes=[IsAuthenticated])
     def report_back(self, request, pk=None):
-        return self._act(request, services.dispatch_report_back, report=str(request_object(request).get("report", "")))
+        return self._act(request, services.dispatch_report_back, body=ReportBackSerializer)
 
 
 class MonthlyReportViewSet(ScopedReadOnlyViewSet):
@@ -161,21 +178,25 @@ class MonthlyReportViewSet(ScopedReadOnlyViewSet):
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilterSet
 
+    @extend_schema(request=ReviewSerializer, responses={200: MonthlyReportSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def review(self, request, pk=None):
-        data = request_object(request)
-        report = services.monthly_report_review(report=self.get_object(), user=request.user,
-                                                passed=bool(data.get("passed")),
-                                                comment=str(data.get("comment", "")))
+        report = self.get_object()
+        data = _body(request, ReviewSerializer)
+        report = services.monthly_report_review(report=report, user=request.user,
+                                                passed=data["passed"], comment=data["comment"])
         return Response(MonthlyReportSerializer(report).data)
 
+    @extend_schema(request=None, responses={200: MonthlyReportSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def approve(self, request, pk=None):
         report = services.monthly_report_approve(report=self.get_object(), user=request.user)
         return Response(MonthlyReportSerializer(report).data)
 
+    @extend_schema(request=ReopenSerializer, responses={200: MonthlyReportSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def reopen(self, request, pk=None):
-        report = services.monthly_report_reopen(report=self.get_object(), user=request.user,
-                                                reason=str(request_object(request).get("reason", "")))
+        report = self.get_object()
+        reason = _body(request, ReopenSerializer)["reason"]
+        report = services.monthly_report_reopen(report=report, user=request.user, reason=reason)
         return Response(MonthlyReportSerializer(report).data, status=status.HTTP_200_OK)

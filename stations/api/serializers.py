@@ -2,14 +2,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 
 from .. import services
 from ..choices import STATION_ROLES
 from ..models import Certificate, Organisation, Region, Staff, Station
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     class Meta:
         model = Region
         fields = ["id", "code", "name", "level", "parent"]
@@ -85,7 +85,7 @@ class StationSerializer(VersionedModelSerializer):
         return self.save_checked(lambda: services.station_save(station=instance, expected=expected))
 
 
-class CertificateSerializer(serializers.ModelSerializer):
+class CertificateSerializer(ModelSerializer):
     class Meta:
         model = Certificate
         fields = ["id", "level", "number", "issued_on"]

@@ -1,7 +1,7 @@
 from django.db import transaction
 from rest_framework import serializers
 
-from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
+from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Organisation, Region, Staff, Station
 
 from .. import services
@@ -103,7 +103,7 @@ class SupervisionSerializer(VersionedModelSerializer):
         return self._save(instance, validated_data, expected=self.expected_state(instance, validated_data))
 
 
-class ItemScoreSerializer(serializers.ModelSerializer):
+class ItemScoreSerializer(ModelSerializer):
     item = serializers.PrimaryKeyRelatedField(queryset=EvaluationItem.objects.all())
     title = serializers.CharField(source="item.title", read_only=True)
     max_score = serializers.DecimalField(source="item.max_score", max_digits=6, decimal_places=1, read_only=True)
@@ -114,7 +114,7 @@ class ItemScoreSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class RectificationItemSerializer(serializers.ModelSerializer):
+class RectificationItemSerializer(ModelSerializer):
     is_overdue = serializers.BooleanField(read_only=True)
 
     class Meta:
