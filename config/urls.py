@@ -9,6 +9,7 @@ from accounts.api.views import AuthTokenView
 from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
+from portal.views import favicon
 from reports.api.urls import routes as report_routes
 from reports.dashboard.views import DashboardView
 from services.api.urls import routes as service_routes
@@ -30,6 +31,8 @@ urlpatterns = [
     path("accounts/2fa/", SecondFactorVerifyView.as_view(), name="otp_verify"),
     path("accounts/2fa/setup/", SecondFactorSetupView.as_view(), name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", AuthTokenView.as_view(), name="api_token"),
     path("api/v1/reports/", include("reports.api.paths")),

@@ -407,3 +407,11 @@ def server_error(request):
     from django.template import loader
 
     return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page names: send them to the portal's icon (its
+    static URL is read per request, so a missing manifest entry never breaks the URLconf)."""
+    from django.templatetags.static import static
+
+    return HttpResponseRedirect(static("img/favicon.svg"))
