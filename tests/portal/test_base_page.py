@@ -27,3 +27,9 @@ def test_each_language_is_offered_in_its_own_name(web, xiaohe):
 def test_favicon_ico_leads_to_the_portals_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 302 and response["Location"].endswith("favicon.svg")
+
+
+def test_a_group_of_checkboxes_is_a_fieldset_named_by_its_legend(web, xiaohe):
+    html = web(xiaohe).get("/services/visits/add/").content.decode()
+    assert "<fieldset" in html and "<legend" in html
+    assert 'for=""' not in html
