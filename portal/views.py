@@ -7,7 +7,7 @@ scoping, permissions, filtering, pagination and export happen here once.
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
@@ -307,7 +307,7 @@ class ObjectActionView(ObjectPermissionMixin, SingleObjectMixin, generic.base.Te
         if service is None:
             if self.form is not None:
                 return self.form.save()
-            raise NotImplementedError(f"{type(self).__name__} declares neither service nor perform()")
+            raise ImproperlyConfigured(f"{type(self).__name__} declares neither service, perform() nor form_class")
         return service(obj, request, form_data)
 
     def get_success_message(self):

@@ -102,10 +102,6 @@ class ServiceFormMixin(ScopedFormMixin):
         station = self.cleaned_data.get("station") if "station" in self.fields else None
         return station or getattr(self.instance, "station", None)
 
-    def apply_service_errors(self, error):
-        """Show a service's ValidationError on the form's fields."""
-        add_validation_error(self, error)
-
 
 class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
     """A form whose ``save`` calls a service; the service's errors show on the fields."""
@@ -119,7 +115,7 @@ class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
             try:
                 self.saved = self.write()
             except ValidationError as error:
-                self.apply_service_errors(error)
+                add_validation_error(self, error)
 
     def save(self, commit=True):
         return self.saved
@@ -189,7 +185,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
                 tags=data.get("tags") or [],
             )
         except ValidationError as error:
-            self.apply_service_errors(error)
+            add_validation_error(self, error)
 
     def save(self, commit=True):
         return self.visits

@@ -11,12 +11,6 @@ from ..forms import clean_phone
 from ..models import CategoryMembership, Client, Household
 
 
-def _django_to_drf(error):
-    if hasattr(error, "error_dict"):
-        return serializers.ValidationError(error.message_dict)
-    return serializers.ValidationError({"non_field_errors": error.messages})
-
-
 class CategoryMembershipSerializer(ModelSerializer):
     category_display = serializers.CharField(source="get_category_display", read_only=True)
 
@@ -92,21 +86,15 @@ class ClientSerializer(VersionedModelSerializer):
     def create(self, validated_data):
         validated_data.pop("history_version", None)
         categories = validated_data.pop("new_categories", [])
-        try:
-            return services.client_register(user=self.context["request"].user, categories=categories,
-                                            **validated_data)
-        except DjangoValidationError as error:
-            raise _django_to_drf(error) from error
+        return services.client_register(user=self.context["request"].user, categories=categories,
+                                        **validated_data)
 
     def update(self, instance, validated_data):
         expected = self.expected_state(instance, validated_data)
         validated_data.pop("new_categories", None)
         validated_data.pop("registered_on", None)
-        try:
-            return self.save_checked(lambda: services.client_update(
-                client=instance, expected=expected, user=self.context["request"].user, **validated_data))
-        except DjangoValidationError as error:
-            raise _django_to_drf(error) from error
+        return self.save_checked(lambda: services.client_update(
+            client=instance, expected=expected, user=self.context["request"].user, **validated_data))
 
 
 class HouseholdMemberSerializer(ModelSerializer):
@@ -125,19 +113,13 @@ class HouseholdSerializer(VersionedModelSerializer):
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
-        try:
-            return services.household_create(user=self.context["request"].user, **validated_data)
-        except DjangoValidationError as error:
-            raise _django_to_drf(error) from error
+        return services.household_create(user=self.context["request"].user, **validated_data)
 
     def update(self, instance, validated_data):
         expected = self.expected_state(instance, validated_data)
         validated_data.pop("station", None)
-        try:
-            return self.save_checked(lambda: services.household_update(household=instance, expected=expected,
-                                                                       **validated_data))
-        except DjangoValidationError as error:
-            raise _django_to_drf(error) from error
+        return self.save_checked(lambda: services.household_update(household=instance, expected=expected,
+                                                                   **validated_data))
 
 
 class RevealSerializer(serializers.Serializer):
