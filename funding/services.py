@@ -344,11 +344,12 @@ def evaluation_record(*, contract, system, stage, evaluated_on, evaluator, findi
 
 # --- Achievement --------------------------------------------------------------------------
 
-def contract_achievement(contract, user=None):
+def contract_achievement(contract, *, user):
     """[(target, achieved, percent)] for each target: achieved counted by ``reports.figures``
-    (the one counting engine) over the covered stations and the contract period. With ``user``
-    only the covered stations of their scope count: a station's worker reading a contract of
-    six stations sees their own station's figures, not the others'."""
+    (the one counting engine) over the covered stations and the contract period. Only the
+    covered stations of ``user``'s scope count: a station's worker reading a contract of six
+    stations sees their own station's figures, not the others'. Every caller names its reader;
+    ``user=None`` (no reader: the engine's own checks) counts every covered station."""
     from reports import figures
 
     targets = list(contract.targets.all())

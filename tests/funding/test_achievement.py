@@ -43,7 +43,7 @@ def test_achieved_values_equal_the_figures_of_the_covered_stations(records, coun
     for kind in KINDS:
         services.contract_target_set(contract=contract, kind=kind, value=Decimal("10"))
     expected = figures.compute(station_ids=[station_xiaohe.pk], start=period[0], end=period[1])
-    rows = services.contract_achievement(contract)
+    rows = services.contract_achievement(contract, user=None)
     assert {target.kind: achieved for target, achieved, _percent in rows} == {
         kind: Decimal(str(expected[kind])) for kind in KINDS}
 
@@ -53,7 +53,7 @@ def test_achievement_counts_only_the_period_and_the_covered_stations(records, co
     services.contract_target_set(contract=contract, kind=TargetKind.COMMUNITY_ACTIVITIES, value=Decimal("4"))
     services.contract_target_set(contract=contract, kind=TargetKind.PEOPLE_SERVED, value=Decimal("100"))
     services.contract_target_set(contract=contract, kind=TargetKind.GROUPWORK, value=Decimal("1"))
-    rows = {t.kind: (achieved, percent) for t, achieved, percent in services.contract_achievement(contract)}
+    rows = {t.kind: (achieved, percent) for t, achieved, percent in services.contract_achievement(contract, user=None)}
     assert rows[TargetKind.COMMUNITY_ACTIVITIES] == (2, 50)
     assert rows[TargetKind.PEOPLE_SERVED] == (40 + 25 + 12 + 12, 89)
     assert rows[TargetKind.GROUPWORK] == (1, 100)
