@@ -3,31 +3,16 @@ borderline and malformed — for every API operation, sent as the county's burea
 administrator; no answer may be a server error (5xx). Bounded: a few examples per operation,
 so the whole run stays well under three minutes."""
 
-import json
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
+
+from .api_schema import in_process_schema
 
 EXAMPLES_PER_OPERATION = 3
 
 
-def _raw_schema():
-    # The same document /api/schema/ serves, rendered in-process (no login needed to build it).
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(schema))
-
-
-schema = schemathesis.openapi.from_dict(_raw_schema())
-schema.app = get_wsgi_application()
-schema.location = "/api/schema/"
-# Hypothesis-generated examples only: schemathesis' exhaustive "coverage" phase (every boundary
-# of every parameter) would take tens of minutes over 100+ operations; CI needs minutes.
-schema.config.phases.coverage.enabled = False
-schema.config.phases.stateful.enabled = False
+schema = in_process_schema()
 
 
 @pytest.fixture(autouse=True)

@@ -11,29 +11,16 @@ by ``test_worker_reads_as_documented``: every list and every record of 小河站
 an open client and an open case among them) read and validated against the schema."""
 
 import datetime
-import json
 
 import pytest
-import schemathesis
-from django.core.wsgi import get_wsgi_application
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, settings
+
+from .api_schema import in_process_schema
 
 EXAMPLES_PER_OPERATION = 30
 
 
-def _raw_schema():
-    # The same document /api/schema/ serves, rendered in-process.
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(schema))
-
-
-schema = schemathesis.openapi.from_dict(_raw_schema())
-schema.app = get_wsgi_application()
-schema.location = "/api/schema/"
-schema.config.phases.coverage.enabled = False
-schema.config.phases.stateful.enabled = False
+schema = in_process_schema()
 # Every check runs. One judgement: a schema-valid request may still be refused with 400 (naming
 # the field) for what JSON Schema cannot say — an id that does not exist or is outside xiaohe's
 # scope, an ID number's check digit, control characters in a text, a rule across fields — so
