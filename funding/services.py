@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from portal.locking import check_not_changed_since
+from portal.locking import check_not_changed_since, locked_save
 
 from .choices import PASSING_GRADES, InstalmentStatus
 from .models import (
@@ -232,18 +232,12 @@ def instalment_pay(*, instalment: PaymentInstalment, paid_on, voucher=""):
 
 @transaction.atomic
 def indicator_system_save(*, system: IndicatorSystem, expected=None):
-    check_not_changed_since(model=IndicatorSystem, pk=system.pk, expected=expected)
-    system.full_clean()
-    system.save()
-    return system
+    return locked_save(system, expected=expected)
 
 
 @transaction.atomic
 def indicator_category_save(*, category: IndicatorCategory, expected=None):
-    check_not_changed_since(model=IndicatorCategory, pk=category.pk, expected=expected)
-    category.full_clean()
-    category.save()
-    return category
+    return locked_save(category, expected=expected)
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .html import text
+from .scoping import crosses_to_many
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -246,4 +247,8 @@ class SearchFilterSet(django_filters.FilterSet):
         query = Q()
         for field in self.search_fields:
             query |= Q(**{f"{field}__icontains": value})
+        model = queryset.model
+        if any(crosses_to_many(model, field) for field in self.search_fields):
+            # a row could match through several related rows: filter by id, never repeat it
+            return queryset.filter(pk__in=model._base_manager.filter(query).values("pk"))
         return queryset.filter(query)

@@ -75,3 +75,13 @@ def check_not_changed_since(*, model, pk, expected):
     changes = concurrent_changes(current, expected)
     if changes:
         raise ConcurrentEditError(changes, who=last_editor(current))
+
+
+def locked_save(instance, *, expected=None):
+    """The plain save of an edit under the lock: refuse if the row changed since ``expected`` was
+    read, then validate and save. Call inside the service's transaction; a service with rules
+    of its own checks them between ``check_not_changed_since`` and ``save`` instead."""
+    check_not_changed_since(model=type(instance), pk=instance.pk, expected=expected)
+    instance.full_clean()
+    instance.save()
+    return instance

@@ -109,7 +109,7 @@ def reach_of(model):
 
 
 @functools.cache
-def _multi_valued(model, path):
+def crosses_to_many(model, path):
     """Whether ``path`` crosses a to-many relation (its filter would repeat rows)."""
     current = model
     for part in path.split("__"):
@@ -127,7 +127,7 @@ def _multi_valued(model, path):
 def _match(model, path, values):
     if path == "pk":
         return models.Q(pk__in=values)
-    if _multi_valued(model, path):
+    if crosses_to_many(model, path):
         return models.Q(pk__in=model._base_manager.filter(**{f"{path}__in": values}).values("pk"))
     return models.Q(**{f"{path}__in": values})
 

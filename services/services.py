@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.services import client_monitoring_update
-from portal.locking import check_not_changed_since
+from portal.locking import check_not_changed_since, locked_save
 from stations.choices import Role
 
 from .choices import (
@@ -29,7 +29,6 @@ from .choices import (
 )
 from .models import (
     Activity,
-    CampaignTag,
     Case,
     CaseNote,
     CaseStageChange,
@@ -202,10 +201,7 @@ def visit_update(*, visit, expected=None, **fields):
 
 @transaction.atomic
 def campaign_tag_save(*, tag, expected=None):
-    check_not_changed_since(model=CampaignTag, pk=tag.pk, expected=expected)
-    tag.full_clean()
-    tag.save()
-    return tag
+    return locked_save(tag, expected=expected)
 
 
 # ---------------------------------------------------------------------------- resource links

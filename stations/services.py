@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from portal.locking import check_not_changed_since
+from portal.locking import check_not_changed_since, locked_save
 
 from .choices import STATION_ROLES, Role
 from .models import Organisation, Region, Staff, Station
@@ -107,15 +107,9 @@ def staff_set_password(*, staff, password):
 
 @transaction.atomic
 def station_save(*, station: Station, expected=None):
-    check_not_changed_since(model=Station, pk=station.pk, expected=expected)
-    station.full_clean()
-    station.save()
-    return station
+    return locked_save(station, expected=expected)
 
 
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, expected=None):
-    check_not_changed_since(model=Organisation, pk=organisation.pk, expected=expected)
-    organisation.full_clean()
-    organisation.save()
-    return organisation
+    return locked_save(organisation, expected=expected)

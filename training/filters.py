@@ -52,16 +52,6 @@ class TrainingFilterSet(SearchFilterSet):
     def filter_station(self, queryset, name, value):
         return queryset.filter(pk__in=TrainingAttendance.objects.filter(staff__station=value).values("training"))
 
-    def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # through the trainer relations a training could match twice: filter by id instead
-        query = Q()
-        for field in self.search_fields:
-            query |= Q(**{f"{field}__icontains": value})
-        return queryset.filter(pk__in=Training.objects.filter(query).values("pk"))
-
 
 class SupervisionFilterSet(SearchFilterSet):
     search_fields = ("topic", "findings", "advice", "supervisor_expert__name", "supervisor_staff__name")

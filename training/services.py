@@ -11,7 +11,7 @@ from django.db.models import Avg, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.locking import check_not_changed_since
+from portal.locking import check_not_changed_since, locked_save
 from stations.choices import STATION_ROLES, CertificateLevel
 from stations.models import Region, Staff, Station
 
@@ -235,10 +235,7 @@ def evaluation_save(*, evaluation: StationEvaluation, scores, user=None, expecte
 
 @transaction.atomic
 def scheme_save(*, scheme: EvaluationScheme, expected=None):
-    check_not_changed_since(model=EvaluationScheme, pk=scheme.pk, expected=expected)
-    scheme.full_clean()
-    scheme.save()
-    return scheme
+    return locked_save(scheme, expected=expected)
 
 
 @transaction.atomic
@@ -309,10 +306,7 @@ def rectification_save(*, item: RectificationItem, expected=None):
 
 @transaction.atomic
 def policy_save(*, policy: IncentivePolicy, expected=None):
-    check_not_changed_since(model=IncentivePolicy, pk=policy.pk, expected=expected)
-    policy.full_clean()
-    policy.save()
-    return policy
+    return locked_save(policy, expected=expected)
 
 
 def _months(start, end):
