@@ -58,6 +58,7 @@ class ClientSerializer(VersionedModelSerializer):
         ]
         read_only_fields = ["gender", "birth_date", "status", "closed_on", "close_reason", "risk_level",
                             "last_visit_on", "next_visit_due"]
+        create_only_fields = ["new_categories", "registered_on"]  # not taken by an edit: 400, never dropped
 
     def to_representation(self, instance):
         if not hasattr(instance, "current_categories"):
@@ -110,6 +111,7 @@ class HouseholdSerializer(VersionedModelSerializer):
     class Meta:
         model = Household
         fields = ["id", "station", "address", "village", "in_distress", "notes", "members", "version"]
+        create_only_fields = ["station"]
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)

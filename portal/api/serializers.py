@@ -1,9 +1,12 @@
 """Serializer base classes: scoped related ids and the optimistic-lock ``version``."""
 
+import json
+
 from django.db.models import Max, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.utils.encoders import JSONEncoder
 
 from .. import locking as services
 
@@ -25,7 +28,86 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 # ``blank=True`` (a client's close reason, a case's closure reason: "" while open) would omit the
 # "" every open record answers with. Every model serializer of the apps derives from this one
 # (``tests/portal/test_api_schema.py`` checks it).
+#
+# Two rules for what comes in, the same for every resource:
+# - *What the schema calls optional, the server can do without.* A model field with a default
+#   (a visit's date and kind, an activity's date…) is optional in the schema (DRF derives it so);
+#   on a create that does not send it, the model's default goes to the service (which takes its
+#   arguments by keyword and would fail on a missing one), as the web form starts from it. A text
+#   the model allows blank is "" when not sent.
+# - *Nothing sent is silently dropped.* A field the resource does not have, a read-only field
+#   (``sessions`` of a group: they have their own operation), a field that can only be set when
+#   the record is created (``Meta.create_only_fields``, e.g. a client's ``new_categories``) or
+#   only by a later edit (``Meta.update_only_fields``) sent where it is not taken answers 400
+#   naming it, and nothing is written. A read-only field sent
+#   back unchanged (a PUT of what a GET answered) is accepted: it changes nothing.
+UNKNOWN_FIELD = _("This field does not exist here; nothing was saved. The fields this operation takes are "
+                  "listed in the API schema.")
+READ_ONLY_FIELD = _("This field is read-only here and cannot be changed through this operation; nothing was saved.")
+CREATE_ONLY_FIELD = _("This field can only be set when the record is created; nothing was saved.")
+UPDATE_ONLY_FIELD = _("This field cannot be set when the record is created (it is set later, by an edit); "
+                      "nothing was saved.")
+
+
 class ModelSerializer(serializers.ModelSerializer):
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            self._refuse_dropped_input(data)
+        attrs = super().to_internal_value(data)
+        if self.instance is None and not self.partial:
+            for source, value in self._model_defaults(attrs).items():
+                attrs.setdefault(source, value)
+        return attrs
+
+    def _refuse_dropped_input(self, data):
+        fields = self.fields
+        create_only = set(getattr(self.Meta, "create_only_fields", ()))
+        update_only = set(getattr(self.Meta, "update_only_fields", ()))
+        errors, self._read_back = {}, None
+        for name, value in data.items():
+            field = fields.get(name)
+            if field is None:
+                errors[name] = [UNKNOWN_FIELD]
+            elif field.read_only:
+                if not self._unchanged(field, value):
+                    errors[name] = [READ_ONLY_FIELD]
+            elif name in create_only and self.instance is not None:
+                if not self._unchanged(field, value):
+                    errors[name] = [CREATE_ONLY_FIELD]
+            elif name in update_only and self.instance is None:
+                if value not in (None, "", [], {}):
+                    errors[name] = [UPDATE_ONLY_FIELD]
+        if errors:
+            raise serializers.ValidationError(errors)
+
+    def _unchanged(self, field, value):
+        """A read-only value sent back as it was read (or empty on a create) changes nothing."""
+        if self.instance is None or isinstance(self.instance, list | tuple) or not hasattr(self.instance, "pk"):
+            return value in (None, "", [], {})
+        if self._read_back is None:
+            self._read_back = json.loads(json.dumps(self.to_representation(self.instance), cls=JSONEncoder))
+        if field.field_name not in self._read_back:  # write-only: nothing to compare with
+            return value in (None, "", [], {})
+        return self._read_back.get(field.field_name) == value
+
+    def _model_defaults(self, attrs):
+        defaults = {}
+        model_fields = {f.name: f for f in self.Meta.model._meta.get_fields()}
+        for field in self.fields.values():
+            column = model_fields.get(field.source)
+            if field.read_only or field.source in attrs or column is None or not column.concrete:
+                continue
+            if column.is_relation:
+                if column.null and not column.has_default():
+                    defaults[field.source] = None
+            elif column.has_default():
+                defaults[field.source] = column.get_default()
+            elif column.blank and column.empty_strings_allowed and not column.null:
+                defaults[field.source] = ""
+            elif column.null:
+                defaults[field.source] = None
+        return defaults
+
     def get_fields(self):
         fields = super().get_fields()
         columns = {f.name: f for f in self.Meta.model._meta.concrete_fields}

@@ -35,6 +35,8 @@ class VisitSerializer(VersionedModelSerializer):
         fields = ["id", "station", "client", "client_name", "visited_on", "kind", "workers", "findings", "needs",
                   "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
         read_only_fields = ["outing", "created_at", "updated_at"]
+        # the date and kind of a visit are stated, not guessed (the web form shows today's date to confirm)
+        extra_kwargs = {"visited_on": {"required": True}, "kind": {"required": True}}
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -56,6 +58,7 @@ class ResourceLinkSerializer(VersionedModelSerializer):
         model = ResourceLink
         fields = ["id", "station", "linked_on", "kind", "description", "value", "source_kind", "source_name",
                   "client", "visit", "case", "activity", "version"]
+        extra_kwargs = {"linked_on": {"required": True}}
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -118,6 +121,7 @@ class GroupSerializer(VersionedModelSerializer):
         model = Group
         fields = ["id", "station", "theme", "goals", "leader", "members", "planned_sessions", "tags", "created_on",
                   "sessions", "version"]
+        create_only_fields = ["station"]
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -139,6 +143,8 @@ class ActivitySerializer(VersionedModelSerializer):
         model = Activity
         fields = ["id", "station", "held_on", "title", "kind", "location", "participant_count", "participants",
                   "workers", "tags", "highlight", "version"]
+        create_only_fields = ["station"]
+        extra_kwargs = {"held_on": {"required": True}}
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -160,6 +166,8 @@ class ReferralSerializer(VersionedModelSerializer):
         model = Referral
         fields = ["id", "station", "referred_on", "client", "case", "to_organisation", "reason", "status", "outcome",
                   "resolved_on", "version"]
+        create_only_fields = ["station"]
+        update_only_fields = ["status", "outcome", "resolved_on"]
 
     def create(self, validated_data):
         for name in ("status", "outcome", "resolved_on", "history_version"):

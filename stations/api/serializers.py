@@ -125,6 +125,7 @@ class StaffCreateSerializer(StaffSerializer):
 
     class Meta(StaffSerializer.Meta):
         fields = StaffSerializer.Meta.fields + ["password"]
+        update_only_fields = ["active_to"]
 
     def validate_username(self, value):
         from django.contrib.auth import get_user_model
