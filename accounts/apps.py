@@ -9,4 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from portal.api import idempotency
+
         from . import auth, navigation, roles, signals  # noqa: F401  (2FA, menu, grants, login log)
+        from .models import IdempotencyKey
+
+        idempotency.set_key_model(IdempotencyKey)  # the API's Idempotency-Key store (the core has no models)

@@ -36,3 +36,26 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class IdempotencyKey(models.Model):
+    """An ``Idempotency-Key`` one caller sent with a POST of the API, and the answer it got
+    (``portal.api.idempotency``): a retry with the same key and body gets that answer again and
+    writes nothing. Kept ``API_IDEMPOTENCY_TTL_HOURS`` (24 h); ``manage.py
+    purge_idempotency_keys`` deletes older ones. Holds the answer's body (what the caller was
+    shown, in its own scope), never shown to anyone else."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=200)
+    fingerprint = models.CharField(_("request fingerprint"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    body = models.TextField(_("answer"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_user_key_uniq")]
+
+    def __str__(self):
+        return f"{self.user_id} {self.key}"

@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.version_required_on_update",  # the one optimistic lock: PUT/PATCH need `version`
         "portal.api.schema.document_error_responses",  # the 400/403/404 every operation can answer
+        "portal.api.schema.document_idempotency_key",  # every POST takes an Idempotency-Key (409 on reuse)
         "portal.api.schema.empty_filters_mean_any",  # `?kind=` filters nothing, as on the web lists
     ],
     # The schema describes every endpoint and field: only to logged-in users (the docs page
@@ -336,3 +337,6 @@ MAX_PHOTO_SIZE = 10 * 1024 * 1024
 # API tokens expire this many hours after they were issued (accounts.auth.token_expired); a
 # password change or a disabled account revokes them at once.
 API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 30))
+# An Idempotency-Key of a POST is honoured this many hours (portal.api.idempotency); older keys
+# are deleted by `manage.py purge_idempotency_keys` (daily cron, docs/operations.md).
+API_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("API_IDEMPOTENCY_TTL_HOURS", 24))

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api.views import AuthTokenView
+from accounts.api.views import AuthTokenView, MeView
 from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
@@ -35,6 +35,7 @@ urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", AuthTokenView.as_view(), name="api_token"),
+    path("api/v1/me/", MeView.as_view(), name="api_me"),
     path("api/v1/reports/", include("reports.api.paths")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import ListedChoiceFilter, SearchFilterSet
 
-from .choices import OrganisationKind, Role
+from .choices import OrganisationKind, RegionLevel, Role
 from .models import Organisation, Region, Staff, Station
 
 
@@ -68,6 +68,16 @@ class StationChoiceFilter(ListedChoiceFilter):
 def station_filter(field_name="station"):
     return StationChoiceFilter(field_name=field_name, queryset=Station.objects.all(), label=_("station"),
                                label_field="name")
+
+
+class RegionFilterSet(SearchFilterSet):
+    search_fields = ("name", "code")
+    level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
+    parent = django_filters.NumberFilter(field_name="parent", label=_("parent"))
+
+    class Meta:
+        model = Region
+        fields = ["level", "parent"]
 
 
 class StationFilterSet(SearchFilterSet):

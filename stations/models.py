@@ -19,12 +19,18 @@ LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, Regio
 class Region(models.Model):
     """An administrative division (行政区划): 省, 市, 县/区, 乡镇/街道 or 村/社区."""
 
+    # a user reaches the counties of their scope with the city and province above them, and the
+    # towns and villages below those counties (the region tree of the API, GET /api/v1/regions/)
+    reach = Reach(above=("pk",), local=("parent", "parent__parent"))
+
     code = models.CharField(_("division code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=60)
     level = models.CharField(_("level"), max_length=10, choices=RegionLevel.choices, db_index=True)
     parent = models.ForeignKey(
         "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+
+    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

@@ -97,3 +97,34 @@ def document_error_responses(result, generator, request, public):
                 responses.setdefault("404", _error("No such page (past the last one, or a cursor not given by the "
                                                    "list).", "ErrorDetail"))
     return result
+
+
+IDEMPOTENCY_PARAMETER = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Any unique string (a UUID) chosen by the client for this request. Sent again with the same "
+                   "body, the first answer is returned again (header `Idempotent-Replayed: true`) and nothing "
+                   "more is written; with a different body: 409. Kept 24 hours.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[ -~]+$"},
+}
+NOT_IDEMPOTENT = ("/api/v1/auth/",)  # the token request is not one of the core's viewsets
+
+
+def document_idempotency_key(result, generator, request, public):
+    """Every POST of the core's viewsets takes an ``Idempotency-Key`` header and can answer 409
+    (``portal.api.idempotency``)."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    for name, component in ERROR_COMPONENTS.items():
+        schemas.setdefault(name, component)
+    for path, operations in result.get("paths", {}).items():
+        operation = operations.get("post")
+        if operation is None or path.startswith(NOT_IDEMPOTENT):
+            continue
+        operation.setdefault("parameters", []).append(dict(IDEMPOTENCY_PARAMETER))
+        operation.setdefault("responses", {}).setdefault("400", _error("Bad input (or a malformed Idempotency-Key): "
+                                                                       "nothing was written.", "ValidationErrors"))
+        operation["responses"].setdefault(
+            "409", _error("The Idempotency-Key was already used for a different request: nothing was done.",
+                          "ErrorDetail"))
+    return result

@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, viewsets
 
+from .idempotency import idempotent
+
 
 def request_object(request):
     """The request body of an action that reads named values: it must be an object (a JSON
@@ -16,7 +18,21 @@ def request_object(request):
     return data
 
 
-class ScopedModelViewSet(viewsets.ModelViewSet):
+class IdempotentPostMixin:
+    """Every POST (a create or an action) honours the ``Idempotency-Key`` header
+    (``portal.api.idempotency``): a retry with the same key and body answers the first result
+    and writes nothing more."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authenticated, permitted, throttled
+        if request.method == "POST":
+            handler = getattr(self, "post", None)  # the create or the action, as routed
+            if handler is not None:
+                self.post = lambda request, *args, **kwargs: idempotent(
+                    request, lambda: handler(request, *args, **kwargs))
+
+
+class ScopedModelViewSet(IdempotentPostMixin, viewsets.ModelViewSet):
     """Lists, opens and writes only within the caller's scope; a record outside it is a 404.
 
     Subclasses declare ``queryset``, ``serializer_class`` and ``filterset_class`` (the same
@@ -47,6 +63,6 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
             serializer.save()
 
 
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(IdempotentPostMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return self.queryset.visible_to(self.request.user)

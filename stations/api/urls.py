@@ -1,6 +1,7 @@
-from .views import OrganisationViewSet, StaffViewSet, StationViewSet
+from .views import OrganisationViewSet, RegionViewSet, StaffViewSet, StationViewSet
 
 routes = [
+    ("regions", RegionViewSet, "region"),
     ("stations", StationViewSet, "station"),
     ("organisations", OrganisationViewSet, "organisation"),
     ("staff", StaffViewSet, "staff"),

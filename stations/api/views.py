@@ -1,14 +1,29 @@
-from portal.api.serializers import history_version
-from portal.api.viewsets import ScopedModelViewSet
+from rest_framework.permissions import IsAuthenticated
 
-from ..filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
-from ..models import Organisation, Staff, Station
+from portal.api.serializers import history_version
+from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+
+from ..filters import OrganisationFilterSet, RegionFilterSet, StaffFilterSet, StationFilterSet
+from ..models import Organisation, Region, Staff, Station
 from .serializers import (
     OrganisationSerializer,
+    RegionSerializer,
     StaffCreateSerializer,
     StaffSerializer,
     StationSerializer,
 )
+
+
+class RegionViewSet(ScopedReadOnlyViewSet):
+    """The region tree (行政区划) as far as the caller reaches: the counties of their scope with
+    the city and province above and the towns and villages below, each with its ``parent`` id
+    (filter ``?parent=<id>`` for one level, ``?level=town``). Reference data every logged-in
+    role reads; nobody edits it through the API."""
+
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilterSet
+    permission_classes = [IsAuthenticated]
 
 
 class StationViewSet(ScopedModelViewSet):
