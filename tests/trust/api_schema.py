@@ -24,3 +24,11 @@ def in_process_schema():
     schema.config.phases.coverage.enabled = False
     schema.config.phases.stateful.enabled = False
     return schema
+
+
+def role_token(username):
+    """The API token of a demo account (made if it has none), read in the caller's transaction."""
+    from django.contrib.auth import get_user_model
+    from rest_framework.authtoken.models import Token
+
+    return Token.objects.get_or_create(user=get_user_model().objects.get(username=username))[0].key
