@@ -41,6 +41,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 #   only by a later edit (``Meta.update_only_fields``) sent where it is not taken answers 400
 #   naming it, and nothing is written. A read-only field sent
 #   back unchanged (a PUT of what a GET answered) is accepted: it changes nothing.
+NOT_INPUT = {"csrfmiddlewaretoken"}  # the browsable API's HTML form posts its CSRF token with the fields
 UNKNOWN_FIELD = _("This field does not exist here; nothing was saved. The fields this operation takes are "
                   "listed in the API schema.")
 READ_ONLY_FIELD = _("This field is read-only here and cannot be changed through this operation; nothing was saved.")
@@ -66,6 +67,8 @@ class ModelSerializer(serializers.ModelSerializer):
         errors, self._read_back = {}, None
         for name, value in data.items():
             field = fields.get(name)
+            if name in NOT_INPUT:
+                continue
             if field is None:
                 errors[name] = [UNKNOWN_FIELD]
             elif field.read_only:

@@ -105,3 +105,15 @@ def test_a_put_of_what_a_get_answered_is_accepted(api, xiaohe, client_xiaohe):
     assert response.status_code == 200, response.content[:500]
     client_xiaohe.refresh_from_db()
     assert client_xiaohe.address == "新地址"
+
+
+def test_a_form_posted_with_its_csrf_token_is_not_refused_for_it(web, xiaohe, client_xiaohe):
+    """The browsable API's HTML form sends ``csrfmiddlewaretoken`` with the fields: not a field."""
+    from django.middleware.csrf import get_token
+    from django.test import RequestFactory
+
+    browser = web(xiaohe)
+    token = get_token(RequestFactory().get("/"))
+    response = browser.post("/api/v1/visits/", {"client": client_xiaohe.pk, "visited_on": DAY.isoformat(),
+                                                "kind": "home_visit", "csrfmiddlewaretoken": token})
+    assert response.status_code == 201, response.content[:300]
