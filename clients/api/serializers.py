@@ -6,9 +6,9 @@ from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField
 from stations.models import Staff, Station
 
 from .. import idnumbers, privacy, services
-from ..choices import Category, DisabilityGrade, DisabilityType, Subtype
+from ..choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
 from ..forms import clean_phone
-from ..models import CategoryMembership, Client, Household
+from ..models import Assessment, CategoryMembership, Client, Household, ScreeningCampaign, ScreeningRecord
 
 
 class CategoryMembershipSerializer(ModelSerializer):
@@ -127,3 +127,62 @@ class RevealSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     id_number = serializers.CharField()
+
+
+class CategoryAddSerializer(NewCategorySerializer):
+    """A category added to a client (``POST /clients/{id}/categories/``), as the client page's form."""
+
+    end_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CategoryEndSerializer(serializers.Serializer):
+    end_on = serializers.DateField(help_text="The last day the person holds the category.")
+
+
+class ClientCloseSerializer(serializers.Serializer):
+    """Closing a record (销档): ``POST /clients/{id}/close/``, as the client page's form."""
+
+    close_reason = serializers.ChoiceField(choices=Client._meta.get_field("close_reason").choices)
+    closed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    close_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AssessmentSerializer(ModelSerializer):
+    """A needs assessment (``POST /clients/{id}/assessments/``); the assessor is the caller's staff record."""
+
+    assessor_name = serializers.CharField(source="assessor.name", read_only=True, default=None)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "client", "assessed_on", "assessor", "assessor_name", "risk_level", "living_condition",
+                  "needs", "notes"]
+        read_only_fields = ["client", "assessor"]
+        extra_kwargs = {"assessed_on": {"required": False}}
+
+
+class HouseholdMemberAddSerializer(serializers.Serializer):
+    """``POST /households/{id}/members/``: a person registered at the household's station, named by ID number."""
+
+    id_number = serializers.CharField(max_length=40)
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+
+
+class ScreeningRecordSerializer(ModelSerializer):
+    """What a screening campaign found about one covered client (``POST /screening-campaigns/{id}/records/``:
+    records or corrects the client's result in the campaign)."""
+
+    client = ScopedPrimaryKeyRelatedField(queryset=Client.objects.all())
+
+    class Meta:
+        model = ScreeningRecord
+        fields = ["id", "campaign", "client", "screened_on", "screener", "result", "living_condition",
+                  "risk_level", "needs"]
+        read_only_fields = ["campaign", "screener"]
+        extra_kwargs = {"screened_on": {"required": False}}
+        validators = []  # one record per campaign and client: a second POST corrects it
+
+
+class ScreeningCampaignSerializer(ModelSerializer):
+    class Meta:
+        model = ScreeningCampaign
+        fields = ["id", "name", "county", "stations", "start_on", "end_on", "notes"]

@@ -1,6 +1,7 @@
-from .views import ClientViewSet, HouseholdViewSet
+from .views import ClientViewSet, HouseholdViewSet, ScreeningCampaignViewSet
 
 routes = [
     ("clients", ClientViewSet, "client"),
     ("households", HouseholdViewSet, "household"),
+    ("screening-campaigns", ScreeningCampaignViewSet, "screeningcampaign"),
 ]
