@@ -65,6 +65,9 @@ class Expert(models.Model):
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
 
+    def get_absolute_url(self):
+        return reverse("training:expert_detail", args=[self.pk])
+
 
 class TrainingQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
@@ -497,6 +500,9 @@ class TuitionClaim(models.Model):
 
     def __str__(self):
         return f"{self.staff} {self.course}"
+
+    def get_absolute_url(self):
+        return reverse("training:tuitionclaim_detail", args=[self.pk])
 
 
 class Entitlement(models.Model):
