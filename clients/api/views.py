@@ -8,12 +8,20 @@ from rest_framework.response import Response
 
 from portal.api.actions import record_permission, run_action
 from portal.api.serializers import history_version
-from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
+from portal.api.viewsets import ScopedModelViewSet
 from portal.scoping import visible_or_404
 
 from .. import idnumbers, privacy, services
 from ..filters import ClientFilterSet, HouseholdFilterSet, ScreeningCampaignFilterSet
-from ..models import Assessment, CategoryMembership, Client, Household, ScreeningCampaign, ScreeningRecord
+from ..models import (
+    Assessment,
+    CategoryMembership,
+    Client,
+    Household,
+    ScreeningCampaign,
+    ScreeningRecord,
+    VisitInterval,
+)
 from ..views import current_memberships
 from .serializers import (
     AssessmentSerializer,
@@ -27,6 +35,7 @@ from .serializers import (
     RevealSerializer,
     ScreeningCampaignSerializer,
     ScreeningRecordSerializer,
+    VisitIntervalSerializer,
 )
 
 
@@ -155,12 +164,16 @@ class HouseholdViewSet(ScopedModelViewSet):
         return run_action(self, request, add, input=HouseholdMemberAddSerializer, output=HouseholdSerializer)
 
 
-class ScreeningCampaignViewSet(ScopedReadOnlyViewSet):
+class ScreeningCampaignViewSet(ScopedModelViewSet):
     """Screening campaigns (大排查) the caller sees; ``records`` takes a covered client's result."""
 
-    queryset = ScreeningCampaign.objects.select_related("county").prefetch_related("stations")
+    queryset = ScreeningCampaign.objects.select_related("county").prefetch_related("stations").order_by(
+        "-start_on", "-pk")
     serializer_class = ScreeningCampaignSerializer
     filterset_class = ScreeningCampaignFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(ScreeningCampaign))
 
     @extend_schema(request=ScreeningRecordSerializer, responses={200: ScreeningRecordSerializer})
     @action(detail=True, methods=["post"], serializer_class=ScreeningRecordSerializer,
@@ -172,3 +185,11 @@ class ScreeningCampaignViewSet(ScopedReadOnlyViewSet):
         return run_action(self, request, lambda data: services.screening_record(
             campaign=campaign, screener=screener, **data), input=ScreeningRecordSerializer,
             output=ScreeningRecordSerializer)
+
+
+class VisitIntervalViewSet(ScopedModelViewSet):
+    """The counties' visit intervals (动态监测频次): saving one re-dates the county's clients' next visits."""
+
+    queryset = VisitInterval.objects.order_by("county", "risk_level", "category", "pk")
+    serializer_class = VisitIntervalSerializer
+    filterset_class = None

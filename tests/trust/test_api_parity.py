@@ -52,8 +52,6 @@ TWINS = {
     "funding:contracttarget_add": ("contract-targets", "post"),
     "funding:paymentinstalment_add": ("contract-instalments", "post"),
     "funding:paymentinstalment_pay": ("contract-pay", "post"),
-    "funding:indicatorcategory_add": ("indicatorsystem-categories", "post"),
-    "funding:indicator_add": ("indicatorsystem-indicators", "post"),
 }
 
 # web operations with no API twin, and why
