@@ -235,16 +235,16 @@ def _own_county(serializer, county):
     return county
 
 
-class VisitIntervalSerializer(ModelSerializer):
-    """How often a category or a risk level must be visited in a county (动态监测频次). The
-    interval has no audit history, so no ``version``: the last save wins, as it always has."""
+class VisitIntervalSerializer(VersionedModelSerializer):
+    """How often a category or a risk level must be visited in a county (动态监测频次); saving
+    one re-dates the county's clients' next visits."""
 
     county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
     days = serializers.IntegerField(min_value=1, max_value=366)
 
     class Meta:
         model = VisitInterval
-        fields = ["id", "county", "category", "risk_level", "days"]
+        fields = ["id", "county", "category", "risk_level", "days", "version"]
         validators = []  # one interval per county and key: the service's message
 
     def validate_county(self, county):
@@ -261,13 +261,15 @@ class VisitIntervalSerializer(ModelSerializer):
                 _("An interval applies to a category or to a risk level, not both.")]})
         return attrs
 
-    def _save(self, interval, data):
+    def _save(self, interval, data, expected=None):
         fields = {"county": interval.county if interval.pk else None, "category": interval.category,
                   "risk_level": interval.risk_level, "days": interval.days, **data}
-        return services.visit_interval_save(interval=interval, **fields)
+        return services.visit_interval_save(interval=interval, expected=expected, **fields)
 
     def create(self, validated_data):
+        validated_data.pop("history_version", None)
         return self._save(VisitInterval(), validated_data)
 
     def update(self, instance, validated_data):
-        return self._save(instance, validated_data)
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: self._save(instance, validated_data, expected))

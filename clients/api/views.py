@@ -193,3 +193,6 @@ class VisitIntervalViewSet(ScopedModelViewSet):
     queryset = VisitInterval.objects.order_by("county", "risk_level", "category", "pk")
     serializer_class = VisitIntervalSerializer
     filterset_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(VisitInterval))

@@ -331,6 +331,29 @@ class RatingBandSerializer(ModelSerializer):
         fields = ["id", "min_score", "label"]
 
 
+class EvaluationItemEditSerializer(InstanceSavedSerializer):
+    """An item of a scheme, added (``POST /evaluation-schemes/{id}/items/``) or changed
+    (``PATCH …/items/{item}/`` with its ``version``)."""
+
+    class Meta:
+        model = EvaluationItem
+        fields = ["id", "category", "title", "criteria", "max_score", "evidence", "order", "version"]
+
+    def save_instance(self, instance, expected, many):
+        return services.evaluation_item_save(item=instance, expected=expected)
+
+
+class RatingBandEditSerializer(InstanceSavedSerializer):
+    """A rating band of a scheme (from ``min_score`` up, a total earns ``label``)."""
+
+    class Meta:
+        model = RatingBand
+        fields = ["id", "min_score", "label", "version"]
+
+    def save_instance(self, instance, expected, many):
+        return services.rating_band_save(band=instance, expected=expected)
+
+
 class EvaluationSchemeSerializer(CountyChoiceMixin, InstanceSavedSerializer):
     county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"), required=False,
                                                 allow_null=True)

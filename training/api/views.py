@@ -43,14 +43,14 @@ from ..models import (
 from .serializers import (
     CompetitionEventSerializer,
     EntitlementSerializer,
-    EvaluationItemSerializer,
+    EvaluationItemEditSerializer,
     EvaluationSchemeSerializer,
     ExpertSerializer,
     IncentivePolicySerializer,
     JudgeScoreInputSerializer,
     PayInputSerializer,
     PeriodInputSerializer,
-    RatingBandSerializer,
+    RatingBandEditSerializer,
     RectificationSerializer,
     StationEvaluationSerializer,
     SubmissionSerializer,
@@ -228,44 +228,43 @@ class EvaluationSchemeViewSet(CountyRecordViewSet):
     serializer_class = EvaluationSchemeSerializer
     filterset_class = EvaluationSchemeFilterSet
 
-    def _child(self, serializer_class, model, save, key, pk):
+    def _child(self, serializer_class, model, pk=None):
+        """Add (``pk`` None) or change one item or rating of the scheme, with the versioned serializer."""
         scheme = self.get_object()
-        child = get_object_or_404(model, scheme=scheme, pk=pk) if key else model(scheme=scheme)
-        serializer = serializer_class(child, data=body_of(self.request), partial=key is not None)
+        child = get_object_or_404(model, scheme=scheme, pk=pk) if pk is not None else None
+        serializer = serializer_class(child, data=body_of(self.request), partial=child is not None,
+                                      context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
-            for name, value in serializer.validated_data.items():
-                setattr(child, name, value)
-            child = save(child)
-        return Response(serializer_class(child).data, status=200 if key else 201)
+            row = serializer.save() if child is not None else serializer.save(scheme=scheme)
+        return Response(serializer_class(row, context=self.get_serializer_context()).data,
+                        status=200 if child is not None else 201)
 
-    @extend_schema(request=EvaluationItemSerializer, responses={201: EvaluationItemSerializer})
-    @action(detail=True, methods=["post"], serializer_class=EvaluationItemSerializer,
+    @extend_schema(request=EvaluationItemEditSerializer, responses={201: EvaluationItemEditSerializer})
+    @action(detail=True, methods=["post"], serializer_class=EvaluationItemEditSerializer,
             permission_classes=[record_permission("change")])
     def items(self, request, pk=None):
         """Add an item to the scheme (the scheme page's form: the ``change`` permission on schemes)."""
-        return self._child(EvaluationItemSerializer, EvaluationItem,
-                           lambda item: services.evaluation_item_save(item=item), None, None)
+        return self._child(EvaluationItemEditSerializer, EvaluationItem)
 
-    @extend_schema(request=EvaluationItemSerializer, responses={200: EvaluationItemSerializer})
+    @extend_schema(request=EvaluationItemEditSerializer, responses={200: EvaluationItemEditSerializer})
     @action(detail=True, methods=["patch"], url_path=r"items/(?P<item>[0-9]+)", url_name="item",
-            serializer_class=EvaluationItemSerializer, permission_classes=[record_permission("change")])
+            serializer_class=EvaluationItemEditSerializer, permission_classes=[record_permission("change")])
     def item(self, request, pk=None, item=None):
-        """Change one item of the scheme (a maximum below a score already given is refused)."""
-        return self._child(EvaluationItemSerializer, EvaluationItem,
-                           lambda row: services.evaluation_item_save(item=row), "item", item)
+        """Change one item of the scheme (with its ``version``; a maximum below a score already
+        given is refused)."""
+        return self._child(EvaluationItemEditSerializer, EvaluationItem, item)
 
-    @extend_schema(request=RatingBandSerializer, responses={201: RatingBandSerializer})
-    @action(detail=True, methods=["post"], serializer_class=RatingBandSerializer,
+    @extend_schema(request=RatingBandEditSerializer, responses={201: RatingBandEditSerializer})
+    @action(detail=True, methods=["post"], serializer_class=RatingBandEditSerializer,
             permission_classes=[record_permission("change")])
     def ratings(self, request, pk=None):
         """Add a rating band (from ``min_score`` up, a total earns ``label``)."""
-        return self._child(RatingBandSerializer, RatingBand, lambda band: services.rating_band_save(band=band),
-                           None, None)
+        return self._child(RatingBandEditSerializer, RatingBand)
 
-    @extend_schema(request=RatingBandSerializer, responses={200: RatingBandSerializer})
+    @extend_schema(request=RatingBandEditSerializer, responses={200: RatingBandEditSerializer})
     @action(detail=True, methods=["patch"], url_path=r"ratings/(?P<band>[0-9]+)", url_name="rating",
-            serializer_class=RatingBandSerializer, permission_classes=[record_permission("change")])
+            serializer_class=RatingBandEditSerializer, permission_classes=[record_permission("change")])
     def rating(self, request, pk=None, band=None):
-        return self._child(RatingBandSerializer, RatingBand, lambda row: services.rating_band_save(band=row),
-                           "band", band)
+        """Change one rating band (with its ``version``)."""
+        return self._child(RatingBandEditSerializer, RatingBand, band)
