@@ -133,3 +133,44 @@ def test_screening_campaign_list_query_count(api, bureau_admin, station_xiaohe, 
     assert client.get("/api/v1/screening-campaigns/").data["count"] == 30
     many = count_queries(lambda: client.get("/api/v1/screening-campaigns/"))
     assert few == many
+
+
+def test_visit_intervals_through_the_api(api, bureau_admin, xiaohe, station_xiaohe, xiaohe_client):
+    from clients.models import VisitInterval
+
+    county = station_xiaohe.county
+    body = {"county": county.pk, "category": Category.SUBSISTENCE_ALLOWANCE, "days": 45}
+    assert api(xiaohe).post("/api/v1/visit-intervals/", body, format="json").status_code == 403
+    both = api(bureau_admin).post("/api/v1/visit-intervals/", {**body, "risk_level": "high"}, format="json")
+    assert both.status_code == 400 and "non_field_errors" in both.data
+    too_long = api(bureau_admin).post("/api/v1/visit-intervals/", {**body, "days": 400}, format="json")
+    assert too_long.status_code == 400 and "days" in too_long.data
+    assert not VisitInterval.objects.exists()
+    created = api(bureau_admin).post("/api/v1/visit-intervals/", body, format="json")
+    assert created.status_code == 201, created.data
+    twice = api(bureau_admin).post("/api/v1/visit-intervals/", body, format="json")
+    assert twice.status_code == 400 and VisitInterval.objects.count() == 1
+    url = f"/api/v1/visit-intervals/{created.data['id']}/"
+    assert api(bureau_admin).patch(url, {"days": 30}, format="json").status_code == 400  # version required
+    changed = api(bureau_admin).patch(url, {"days": 30, "version": created.data["version"]}, format="json")
+    assert changed.status_code == 200 and VisitInterval.objects.get().days == 30
+
+
+def test_a_screening_campaign_is_opened_through_the_api(api, bureau_admin, xiaohe, station_xiaohe, station_baisi):
+    from clients.models import ScreeningCampaign
+
+    body = {"name": "春季大排查", "county": station_xiaohe.county_id, "stations": [station_xiaohe.pk],
+            "start_on": "2024-03-01", "end_on": "2024-03-31"}
+    assert api(xiaohe).post("/api/v1/screening-campaigns/", body, format="json").status_code == 403
+    backwards = api(bureau_admin).post("/api/v1/screening-campaigns/", {**body, "end_on": "2024-02-01"},
+                                       format="json")
+    assert backwards.status_code == 400 and "end_on" in backwards.data
+    empty = api(bureau_admin).post("/api/v1/screening-campaigns/", {**body, "stations": []}, format="json")
+    assert empty.status_code == 400 and "stations" in empty.data
+    assert not ScreeningCampaign.objects.exists()
+    created = api(bureau_admin).post("/api/v1/screening-campaigns/", body, format="json")
+    assert created.status_code == 201, created.data
+    url = f"/api/v1/screening-campaigns/{created.data['id']}/"
+    widened = api(bureau_admin).patch(url, {"stations": [station_xiaohe.pk, station_baisi.pk],
+                                            "version": created.data["version"]}, format="json")
+    assert widened.status_code == 200 and len(widened.data["stations"]) == 2
