@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.api.saving import InstanceSavedSerializer
@@ -230,7 +231,7 @@ class SubmissionSerializer(InstanceSavedSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is not None and "event" in attrs and attrs["event"] != self.instance.event:
-            raise serializers.ValidationError({"event": ["An entry does not move to another competition."]})
+            raise serializers.ValidationError({"event": [_("An entry does not move to another competition.")]})
         return attrs
 
     def save_instance(self, instance, expected, many):
@@ -295,7 +296,7 @@ class PeriodInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end date cannot be before the start date."]})
+            raise serializers.ValidationError({"end": [_("The end date cannot be before the start date.")]})
         return attrs
 
 
@@ -312,7 +313,7 @@ class RectificationSerializer(InstanceSavedSerializer):
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is not None and "evaluation" in attrs and attrs["evaluation"] != self.instance.evaluation:
-            raise serializers.ValidationError({"evaluation": ["An item stays with its evaluation."]})
+            raise serializers.ValidationError({"evaluation": [_("An item stays with its evaluation.")]})
         return attrs
 
     def save_instance(self, instance, expected, many):
@@ -371,7 +372,7 @@ class EvaluationSchemeSerializer(CountyChoiceMixin, InstanceSavedSerializer):
         attrs = super().validate(attrs)
         county = attrs.get("county", getattr(self.instance, "county", None))
         if county is None and not scope_for(self.context["request"].user).is_global:
-            raise serializers.ValidationError({"county": ["Only a province-wide user writes the shared standards."]})
+            raise serializers.ValidationError({"county": [_("Only a province-wide user writes the shared standards.")]})
         return attrs
 
     def save_instance(self, instance, expected, many):
