@@ -266,6 +266,7 @@ class VisitInterval(models.Model):
     days = models.PositiveIntegerField(_("interval in days"))
 
     objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()  # who changed the rhythm, and the API's version
 
     class Meta:
         verbose_name = _("visit interval")

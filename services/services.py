@@ -416,6 +416,11 @@ def group_session_record(*, group, held_on, attendance_count, attendees=(), numb
     attendees = list(attendees)
     _not_future(held_on, "held_on")
     _check_clients(group.station, attendees, "attendees")
+    members = set(group.members.values_list("pk", flat=True))
+    strangers = [c.name for c in attendees if c.pk not in members]
+    if strangers:
+        raise ValidationError({"attendees": _("%(names)s are not members of this group.") % {
+            "names": "、".join(strangers)}})
     if attendance_count is None or attendance_count < len(attendees):
         raise ValidationError({"attendance_count": _(
             "The attendance (%(count)s) cannot be less than the %(named)s registered attendees named."

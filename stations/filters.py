@@ -2,10 +2,10 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from portal.filters import ListedChoiceFilter, SearchFilterSet
+from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
 
-from .choices import OrganisationKind, RegionLevel, Role
-from .models import Organisation, Region, Staff, Station
+from .choices import CertificateLevel, OrganisationKind, RegionLevel, Role
+from .models import Certificate, Organisation, Region, Staff, Station
 
 
 class StaffChoiceFilter(ListedChoiceFilter):
@@ -113,3 +113,16 @@ class StaffFilterSet(SearchFilterSet):
     def filter_active(self, queryset, name, value):
         active = queryset.active()
         return active if value else queryset.exclude(pk__in=active.values("pk"))
+
+
+class CertificateFilterSet(SearchFilterSet):
+    """Qualification certificates of the workers (the incentives are computed from them)."""
+
+    search_fields = ("staff__name", "number")
+    station = station_filter("staff__station")
+    level = django_filters.ChoiceFilter(choices=CertificateLevel.choices, label=_("level"))
+    year = YearFilter(field_name="issued_on", lookup_expr="year", label=_("year obtained"))
+
+    class Meta:
+        model = Certificate
+        fields = ["q", "station", "level", "year"]

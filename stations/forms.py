@@ -6,7 +6,7 @@ from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 
 from . import services
 from .choices import STATION_ROLES, OrganisationKind, RegionLevel, Role
-from .models import Organisation, Region, Staff, Station
+from .models import Certificate, Organisation, Region, Staff, Station
 
 
 class StationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
@@ -145,3 +145,21 @@ class StaffForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
                 services.staff_set_password(staff=staff, password=self.cleaned_data["password"])
             return staff
         return services.staff_create(username=self.cleaned_data["username"], password=self.cleaned_data["password"], **data)
+
+
+class CertificateForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """A worker's qualification certificate (社会工作者职业资格证书): their hours requirement and
+    the incentives are computed from it."""
+
+    class Meta:
+        model = Certificate
+        fields = ["staff", "level", "number", "issued_on"]
+        widgets = {"issued_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = self.fields["staff"].queryset.workers().select_related("station")
+        self.fields["staff"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
+
+    def save(self, commit=True):
+        return services.certificate_save(certificate=self.instance, expected=self.loaded_state)

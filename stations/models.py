@@ -269,3 +269,6 @@ class Certificate(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("stations:certificate_detail", args=[self.pk])

@@ -1,6 +1,7 @@
 """Writes of the organisation layer: staff accounts and stations."""
 
 from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from portal.locking import check_not_changed_since, locked_save
 
 from .choices import STATION_ROLES, Role
-from .models import Organisation, Region, Staff, Station
+from .models import Certificate, Organisation, Region, Staff, Station
 from .scoping import governed_county_ids
 
 # --- What an administrator governs -------------------------------------------------------
@@ -89,11 +90,14 @@ def staff_update(*, staff, expected=None, **fields):
     return staff
 
 
-def staff_deactivate(*, staff, on=None):
+def staff_deactivate(*, staff, on=None, by=None):
     """Disable an account: its sessions and API token stop working at once.
 
     The post's last day is yesterday (``on``); an account whose first day is today or later
-    ends the day before it (never active), rather than before its own start."""
+    ends the day before it (never active), rather than before its own start. ``by`` (the user
+    acting) cannot disable their own account."""
+    if by is not None and staff.user_id == by.pk:
+        raise ValidationError(_("You cannot disable your own account."))
     last_day = on or timezone.localdate() - timezone.timedelta(days=1)
     last_day = max(last_day, staff.active_from - timezone.timedelta(days=1))
     return staff_update(staff=staff, active_to=last_day)
@@ -113,3 +117,14 @@ def station_save(*, station: Station, expected=None):
 @transaction.atomic
 def organisation_save(*, organisation: Organisation, expected=None):
     return locked_save(organisation, expected=expected)
+
+
+@transaction.atomic
+def certificate_save(*, certificate: Certificate, expected=None):
+    """Record or correct a worker's qualification certificate (社会工作者职业资格证书)."""
+    check_not_changed_since(model=Certificate, pk=certificate.pk, expected=expected)
+    certificate.full_clean()
+    if certificate.issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The date cannot be in the future.")})
+    certificate.save()
+    return certificate

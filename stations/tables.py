@@ -70,3 +70,15 @@ class StaffTable(Table):
             export_header=_("certificates"), width=30),
         Col(_("Status"), html=_status_badge, export=False),
     ]
+
+
+class CertificateTable(Table):
+    empty_text = _("No certificates match.")
+    columns = [
+        Col(_("Date obtained"), "issued_on", link=DETAIL, export_header=_("date obtained"), width=12),
+        Col(_("Name"), "staff.name", export_header=_("staff member"), width=10),
+        Col(_("station"), "staff.station.name", page=False, width=20),
+        Col(_("Station"), "staff.station.short_name", export=False),
+        Col(_("Level"), "get_level_display", export_header=_("level"), width=16),
+        Col(_("Certificate number"), "number", export_header=_("certificate number"), width=20),
+    ]

@@ -17,5 +17,9 @@ urlpatterns = [
     path("staff/<int:pk>/", views.StaffDetailView.as_view(), name="staff_detail"),
     path("staff/add/", views.StaffEditView.as_view(), name="staff_add"),
     path("staff/<int:pk>/edit/", views.StaffEditView.as_view(), name="staff_edit"),
+    path("certificates/", views.CertificateListView.as_view(), name="certificate_list"),
+    path("certificates/<int:pk>/", views.CertificateDetailView.as_view(), name="certificate_detail"),
+    path("certificates/add/", views.CertificateEditView.as_view(), name="certificate_add"),
+    path("certificates/<int:pk>/edit/", views.CertificateEditView.as_view(), name="certificate_edit"),
     path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff_deactivate"),
 ]

@@ -1,5 +1,4 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -7,10 +6,10 @@ from django.views.generic import TemplateView
 from portal.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import services
-from .filters import OrganisationFilterSet, StaffFilterSet, StationFilterSet
-from .forms import OrganisationForm, StaffForm, StationForm
-from .models import Organisation, Staff, Station
-from .tables import OrganisationTable, StaffTable, StationTable
+from .filters import CertificateFilterSet, OrganisationFilterSet, StaffFilterSet, StationFilterSet
+from .forms import CertificateForm, OrganisationForm, StaffForm, StationForm
+from .models import Certificate, Organisation, Staff, Station
+from .tables import CertificateTable, OrganisationTable, StaffTable, StationTable
 
 
 class StationListView(ObjectListView):
@@ -89,9 +88,7 @@ class StaffDeactivateView(ObjectActionView):
     title = _("Disable account")
 
     def perform(self, staff, request, form_data):
-        if staff.user_id == request.user.pk:
-            raise ValidationError(_("You cannot disable your own account."))
-        services.staff_deactivate(staff=staff)
+        services.staff_deactivate(staff=staff, by=request.user)
 
     def get_success_message(self):
         return _("%(name)s can no longer log in.") % {"name": self.object.name}
@@ -108,3 +105,20 @@ class HomeView(LoginRequiredMixin, TemplateView):
             Station.objects.visible_to(self.request.user).select_related("town", "operator").with_worker_count()
         )
         return context
+
+
+class CertificateListView(ObjectListView):
+    queryset = Certificate.objects.select_related("staff__station").order_by("-issued_on", "-id")
+    filterset_class = CertificateFilterSet
+    template_name = "stations/certificate_list.html"
+    table_class = CertificateTable
+
+
+class CertificateDetailView(ObjectDetailView):
+    queryset = Certificate.objects.select_related("staff__station")
+    template_name = "stations/certificate_detail.html"
+
+
+class CertificateEditView(ObjectEditView):
+    queryset = Certificate.objects.all()
+    form_class = CertificateForm

@@ -19,6 +19,7 @@ from .models import (
     CompetitionEvent,
     Entitlement,
     EvaluationScheme,
+    Expert,
     IncentivePolicy,
     RectificationItem,
     StationEvaluation,
@@ -26,6 +27,7 @@ from .models import (
     Supervision,
     Training,
     TrainingAttendance,
+    TuitionClaim,
 )
 
 
@@ -158,3 +160,25 @@ class SubmissionFilterSet(SearchFilterSet):
 
     def filter_awarded(self, queryset, name, value):
         return queryset.exclude(award="") if value else queryset.filter(award="")
+
+
+class ExpertFilterSet(SearchFilterSet):
+    """The directory of outside experts (supervisors and trainers from outside the county's staff)."""
+
+    search_fields = ("name", "affiliation", "title")
+    kind = django_filters.ChoiceFilter(choices=ExpertKind.choices, label=_("kind"))
+
+    class Meta:
+        model = Expert
+        fields = ["q", "kind"]
+
+
+class TuitionClaimFilterSet(SearchFilterSet):
+    search_fields = ("staff__name", "course")
+    policy = ScopedModelChoiceFilter(queryset=IncentivePolicy.objects.all(), label=_("policy"))
+    station = station_filter("staff__station")
+    since, until = _date_range("paid_on")
+
+    class Meta:
+        model = TuitionClaim
+        fields = ["q", "policy", "station", "since", "until"]

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
@@ -12,6 +13,7 @@ from .models import (
     CompetitionEvent,
     EvaluationItem,
     EvaluationScheme,
+    Expert,
     IncentivePolicy,
     RatingBand,
     RectificationItem,
@@ -19,6 +21,7 @@ from .models import (
     Submission,
     Supervision,
     Training,
+    TuitionClaim,
 )
 
 
@@ -340,3 +343,56 @@ class JudgeScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["submission"].widget = forms.Select(
             choices=[(s.pk, f"{s.title}（{s.station.short_name}）") for s in submissions], attrs={"class": "form-select"})
+
+
+class ExpertForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """An outside expert of the county's directory (the supervision and training forms offer them)."""
+
+    class Meta:
+        model = Expert
+        fields = ["county", "name", "kind", "affiliation", "title", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = _county_choices(self.user)
+
+    def save(self, commit=True):
+        return services.expert_save(expert=self.instance, user=self.user, expected=self.loaded_state)
+
+
+class CompetitionEventForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """A county's case competition; its entries and the judges' scores are added on its page."""
+
+    class Meta:
+        model = CompetitionEvent
+        fields = ["county", "name", "held_on", "judges", "description"]
+        widgets = {"held_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = _county_choices(self.user)
+
+    def save(self, commit=True):
+        return services.competition_event_save(event=self.instance, user=self.user, expected=self.loaded_state)
+
+
+class TuitionClaimForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """Tuition a worker paid, reimbursed under a policy when its entitlements are computed."""
+
+    class Meta:
+        model = TuitionClaim
+        fields = ["policy", "staff", "course", "paid_on", "amount_paid"]
+        widgets = {"paid_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = self.fields["staff"].queryset.workers().select_related("station")
+        self.fields["staff"].label_from_instance = lambda s: f"{s.name}（{s.station.short_name}）"
+
+    def save(self, commit=True):
+        return services.tuition_claim_save(claim=self.instance, expected=self.loaded_state)
+
+
+class PaidOnForm(forms.Form):
+    paid_on = forms.DateField(label=_("paid on"), widget=DateInput(attrs={"class": "form-control"}),
+                              initial=timezone.localdate)

@@ -65,6 +65,9 @@ class Expert(models.Model):
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
 
+    def get_absolute_url(self):
+        return reverse("training:expert_detail", args=[self.pk])
+
 
 class TrainingQuerySet(ScopedQuerySet):
     def in_period(self, start, end):
@@ -274,6 +277,8 @@ class EvaluationItem(models.Model):
     max_score = models.DecimalField(_("maximum score"), max_digits=6, decimal_places=1, validators=POSITIVE_HOURS)
     evidence = models.CharField(_("evidence from records"), max_length=12, choices=EvidenceSource.choices, blank=True)
 
+    history = AuditHistory()  # who changed the scheme's items, and the API's version
+
     class Meta:
         ordering = ["scheme", "order", "id"]
         verbose_name = _("evaluation item")
@@ -289,6 +294,8 @@ class RatingBand(models.Model):
     scheme = models.ForeignKey(EvaluationScheme, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="bands")
     min_score = models.DecimalField(_("minimum total"), max_digits=7, decimal_places=1)
     label = models.CharField(_("rating"), max_length=30)
+
+    history = AuditHistory()  # who changed the scheme's ratings, and the API's version
 
     class Meta:
         ordering = ["scheme", "-min_score"]
@@ -497,6 +504,9 @@ class TuitionClaim(models.Model):
 
     def __str__(self):
         return f"{self.staff} {self.course}"
+
+    def get_absolute_url(self):
+        return reverse("training:tuitionclaim_detail", args=[self.pk])
 
 
 class Entitlement(models.Model):

@@ -12,14 +12,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.locking import check_not_changed_since, locked_save
+from portal.scoping import scope_for
 from stations.choices import STATION_ROLES, CertificateLevel
 from stations.models import Region, Staff, Station
 
-from .choices import EntitlementKind, EvidenceSource, RectificationStatus
+from .choices import EntitlementKind, EvidenceSource, PayoutStatus, RectificationStatus
 from .models import (
+    CompetitionEvent,
     Entitlement,
     EvaluationItem,
     EvaluationScheme,
+    Expert,
     IncentivePolicy,
     ItemScore,
     JudgeScore,
@@ -388,7 +391,64 @@ def entitlements_compute(*, policy: IncentivePolicy, start, end):
     return Entitlement.objects.bulk_create(new)
 
 
+def _check_county(user, county, field="county"):
+    """A county's record is written by that county's users (a global user: any county)."""
+    if user is None or county is None:
+        return
+    scope = scope_for(user)
+    if not scope.is_global and county.pk not in scope.county_ids:
+        raise ValidationError({field: _("You can only keep the records of your own county.")})
+
+
+@transaction.atomic
+def expert_save(*, expert: Expert, user=None, expected=None):
+    """Create or change an outside expert of a county's directory (省级专家, 社工之星 …)."""
+    _check_county(user, expert.county if expert.county_id else None)
+    return locked_save(expert, expected=expected)
+
+
+@transaction.atomic
+def tuition_claim_save(*, claim: TuitionClaim, expected=None):
+    """Create or change a worker's tuition claim. Once its reimbursement is computed (an
+    entitlement was written from it) the claim is fixed: change the payout instead."""
+    check_not_changed_since(model=TuitionClaim, pk=claim.pk, expected=expected)
+    if claim.pk and Entitlement.objects.filter(tuition_claim=claim).exists():
+        raise ValidationError(_("The reimbursement of this claim is already computed; it can no longer change."))
+    claim.full_clean()
+    if claim.paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The date cannot be in the future.")})
+    if claim.staff.station_id is None:
+        raise ValidationError({"staff": _("Only a station's worker can claim tuition.")})
+    claim.save()
+    return claim
+
+
+@transaction.atomic
+def entitlement_pay(*, entitlement: Entitlement, paid_on=None):
+    """Tick a payout off as paid (发放) on ``paid_on`` (default today)."""
+    entitlement = Entitlement.objects.select_for_update().get(pk=entitlement.pk)
+    paid_on = paid_on or timezone.localdate()
+    if entitlement.status == PayoutStatus.PAID:
+        raise ValidationError(_("This payout is already marked paid (on %(day)s).") % {
+            "day": entitlement.paid_on.isoformat() if entitlement.paid_on else "—"})
+    if paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": _("The date cannot be in the future.")})
+    if paid_on < entitlement.period:
+        raise ValidationError({"paid_on": _("A payout cannot be paid before the date it is for.")})
+    entitlement.status, entitlement.paid_on = PayoutStatus.PAID, paid_on
+    entitlement.save(update_fields=["status", "paid_on"])
+    return entitlement
+
+
 # --- the case competition ------------------------------------------------------------------
+
+
+@transaction.atomic
+def competition_event_save(*, event: CompetitionEvent, user=None, expected=None):
+    """Create or change a county's case competition."""
+    _check_county(user, event.county if event.county_id else None)
+    return locked_save(event, expected=expected)
+
 
 MAX_JUDGE_SCORE = Decimal("100")
 

@@ -205,6 +205,14 @@ def _payout_status(entitlement):
     return _badge("success" if entitlement.status == "paid" else "warning", entitlement.get_status_display())
 
 
+def _pay_link(entitlement, user):
+    """A due payout's "mark paid" button, for those who may change payouts."""
+    if entitlement.status != "due" or user is None or not user.has_perm("training.change_entitlement"):
+        return ""
+    return format_html('<a class="btn btn-outline-primary btn-sm" href="{}">{}</a>',
+                       reverse("training:entitlement_pay", args=[entitlement.pk]), gettext("Mark paid"))
+
+
 class EntitlementTable(Table):
     empty_text = _("No entitlements match.")
     columns = [
@@ -219,6 +227,7 @@ class EntitlementTable(Table):
         Col(_("Amount"), "amount", end=True, export_header=_("amount"), width=10),
         Col(_("Status"), "get_status_display", html=_payout_status, export_header=_("status")),
         Col(_("paid on"), "paid_on", page=False, width=12), Col(_("policy"), "policy.name", page=False, width=30),
+        Col(_("Payment"), html=_pay_link, user=True, export=False, empty=""),
     ]
 
 
@@ -290,3 +299,33 @@ class ProgressTable(Table):
         Col(_("behind"), lambda r: gettext("yes") if r.is_behind else "", page=False),
         Col(_("Status"), html=_progress_status, export=False),
     ]
+
+
+class ExpertTable(Table):
+    empty_text = _("No experts yet.")
+    columns = [
+        Col(_("Name"), "name", link=DETAIL, export_header=_("expert name"), width=12),
+        Col(_("Kind"), "get_kind_display", export_header=_("kind"), width=16),
+        Col(_("Affiliation"), "affiliation", classes="wrap", export_header=_("affiliation"), width=30),
+        Col(_("Professional title"), "title", phone=False, export_header=_("professional title"), width=16),
+        Col(_("county"), "county.name", page=False, width=12),
+    ]
+
+
+def _claim_status(claim):
+    return gettext("Computed") if getattr(claim, "computed", False) else gettext("Not yet computed")
+
+
+class TuitionClaimTable(Table):
+    empty_text = _("No tuition claims match.")
+    columns = [
+        Col(_("Paid on"), "paid_on", link=DETAIL, export_header=_("paid on"), width=12),
+        Col(_("Name"), "staff.name", export_header=_("worker"), width=10),
+        Col(_("station"), "staff.station.name", page=False, width=20),
+        Col(_("Station"), "staff.station.short_name", export=False),
+        Col(_("Course"), "course", classes="wrap", export_header=_("course"), width=30),
+        Col(_("Amount paid"), "amount_paid", end=True, export_header=_("amount paid"), width=12),
+        Col(_("Reimbursement"), _claim_status, export_header=_("reimbursement"), width=14),
+        Col(_("policy"), "policy.name", page=False, width=30),
+    ]
+

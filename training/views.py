@@ -1,6 +1,6 @@
 import datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -27,31 +27,38 @@ from .filters import (
     CompetitionEventFilterSet,
     EntitlementFilterSet,
     EvaluationSchemeFilterSet,
+    ExpertFilterSet,
     IncentivePolicyFilterSet,
     RectificationItemFilterSet,
     StationEvaluationFilterSet,
     SubmissionFilterSet,
     SupervisionFilterSet,
     TrainingFilterSet,
+    TuitionClaimFilterSet,
 )
 from .forms import (
+    CompetitionEventForm,
     EvaluationForm,
     EvaluationItemForm,
     EvaluationSchemeForm,
+    ExpertForm,
     IncentivePolicyForm,
     JudgeScoreForm,
+    PaidOnForm,
     PeriodForm,
     RatingBandForm,
     RectificationForm,
     SubmissionForm,
     SupervisionForm,
     TrainingForm,
+    TuitionClaimForm,
 )
 from .models import (
     CompetitionEvent,
     Entitlement,
     EvaluationItem,
     EvaluationScheme,
+    Expert,
     IncentivePolicy,
     ItemScore,
     RatingBand,
@@ -60,10 +67,12 @@ from .models import (
     Submission,
     Supervision,
     Training,
+    TuitionClaim,
 )
 from .tables import (
     CompetitionTable,
     EntitlementTable,
+    ExpertTable,
     PolicyTable,
     ProgressTable,
     RectificationTable,
@@ -72,6 +81,7 @@ from .tables import (
     SubmissionTable,
     SupervisionTable,
     TrainingTable,
+    TuitionClaimTable,
 )
 
 # --- trainings -------------------------------------------------------------------------
@@ -464,7 +474,84 @@ class EntitlementListView(ObjectListView):
         return context
 
 
+class EntitlementPayView(ObjectActionView):
+    """Tick a due payout off as paid (what the admin site alone did before)."""
+
+    queryset = Entitlement.objects.select_related("staff", "policy")
+    title = _("Mark paid")
+    form_class = PaidOnForm
+    success_message = _("The payout is marked paid.")
+
+    def perform(self, entitlement, request, form_data):
+        return services.entitlement_pay(entitlement=entitlement, paid_on=form_data["paid_on"])
+
+    def get_object_url(self):
+        return f"{reverse('training:entitlement_list')}?policy={self.object.policy_id}"
+
+
+class TuitionClaimListView(ObjectListView):
+    """Tuition claims (学费报销): reimbursed when the policy's entitlements are computed."""
+
+    queryset = TuitionClaim.objects.select_related("staff__station", "policy").annotate(
+        computed=Exists(Entitlement.objects.filter(tuition_claim=OuterRef("pk")))).order_by("-paid_on", "-id")
+    filterset_class = TuitionClaimFilterSet
+    template_name = "training/tuitionclaim_list.html"
+    table_class = TuitionClaimTable
+
+
+class TuitionClaimDetailView(ObjectDetailView):
+    queryset = TuitionClaim.objects.select_related("staff__station", "policy")
+    template_name = "training/tuitionclaim_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["payout"] = Entitlement.objects.filter(tuition_claim=self.object).first()
+        return context
+
+
+class TuitionClaimEditView(ObjectEditView):
+    queryset = TuitionClaim.objects.all()
+    form_class = TuitionClaimForm
+
+
+# --- outside experts ---------------------------------------------------------------------
+
+
+class ExpertListView(ObjectListView):
+    queryset = Expert.objects.select_related("county").order_by("kind", "name", "pk")
+    filterset_class = ExpertFilterSet
+    template_name = "training/expert_list.html"
+    table_class = ExpertTable
+
+
+class ExpertDetailView(ObjectDetailView):
+    queryset = Expert.objects.select_related("county")
+    template_name = "training/expert_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["supervisions"] = Supervision.objects.visible_to(user).filter(
+            supervisor_expert=self.object).select_related("station").order_by("-supervised_on")[:20]
+        context["trainings"] = Training.objects.visible_to(user).filter(
+            expert_trainers=self.object).order_by("-held_on")[:20]
+        return context
+
+
+class ExpertEditView(ObjectEditView):
+    queryset = Expert.objects.all()
+    form_class = ExpertForm
+
+    def get_success_url(self):
+        return reverse("training:expert_detail", args=[self.object.pk])
+
+
 # --- the case competition ------------------------------------------------------------------
+
+
+class CompetitionEditView(ObjectEditView):
+    queryset = CompetitionEvent.objects.all()
+    form_class = CompetitionEventForm
 
 
 class CompetitionListView(ObjectListView):

@@ -1,14 +1,24 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
-from stations.models import Staff, Station
+from portal.scoping import scope_for
+from stations.models import Region, Staff, Station
 
 from .. import idnumbers, privacy, services
-from ..choices import Category, DisabilityGrade, DisabilityType, Subtype
+from ..choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
 from ..forms import clean_phone
-from ..models import CategoryMembership, Client, Household
+from ..models import (
+    Assessment,
+    CategoryMembership,
+    Client,
+    Household,
+    ScreeningCampaign,
+    ScreeningRecord,
+    VisitInterval,
+)
 
 
 class CategoryMembershipSerializer(ModelSerializer):
@@ -129,3 +139,139 @@ class RevealSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     id_number = serializers.CharField()
+
+
+class CategoryAddSerializer(NewCategorySerializer):
+    """A category added to a client (``POST /clients/{id}/categories/``), as the client page's form."""
+
+    end_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CategoryEndSerializer(serializers.Serializer):
+    end_on = serializers.DateField(help_text="The last day the person holds the category.")
+
+
+class ClientCloseSerializer(serializers.Serializer):
+    """Closing a record (销档): ``POST /clients/{id}/close/``, as the client page's form."""
+
+    close_reason = serializers.ChoiceField(choices=Client._meta.get_field("close_reason").choices)
+    closed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    close_note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AssessmentSerializer(ModelSerializer):
+    """A needs assessment (``POST /clients/{id}/assessments/``); the assessor is the caller's staff record."""
+
+    assessor_name = serializers.CharField(source="assessor.name", read_only=True, default=None)
+
+    class Meta:
+        model = Assessment
+        fields = ["id", "client", "assessed_on", "assessor", "assessor_name", "risk_level", "living_condition",
+                  "needs", "notes"]
+        read_only_fields = ["client", "assessor"]
+        extra_kwargs = {"assessed_on": {"required": False}}
+
+
+class HouseholdMemberAddSerializer(serializers.Serializer):
+    """``POST /households/{id}/members/``: a person registered at the household's station, named by ID number."""
+
+    id_number = serializers.CharField(max_length=40)
+    relationship = serializers.ChoiceField(choices=Relationship.choices)
+
+
+class ScreeningRecordSerializer(ModelSerializer):
+    """What a screening campaign found about one covered client (``POST /screening-campaigns/{id}/records/``:
+    records or corrects the client's result in the campaign)."""
+
+    client = ScopedPrimaryKeyRelatedField(queryset=Client.objects.all())
+
+    class Meta:
+        model = ScreeningRecord
+        fields = ["id", "campaign", "client", "screened_on", "screener", "result", "living_condition",
+                  "risk_level", "needs"]
+        read_only_fields = ["campaign", "screener"]
+        extra_kwargs = {"screened_on": {"required": False}}
+        validators = []  # one record per campaign and client: a second POST corrects it
+
+
+class ScreeningCampaignSerializer(VersionedModelSerializer):
+    """A screening campaign (大排查) over stations of a county; results are POSTed to its ``records``."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+    stations = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all(), many=True)
+
+    class Meta:
+        model = ScreeningCampaign
+        fields = ["id", "name", "county", "stations", "start_on", "end_on", "notes", "version"]
+
+    def validate_county(self, county):
+        return _own_county(self, county)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        start = attrs.get("start_on", getattr(self.instance, "start_on", None))
+        end = attrs.get("end_on", getattr(self.instance, "end_on", None))
+        if start and end and end < start:
+            raise serializers.ValidationError({"end_on": [_("The end date cannot be before the start date.")]})
+        return attrs
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.screening_campaign_create(**validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        stations = validated_data.pop("stations", None)
+        if stations is None:
+            stations = list(instance.stations.all())
+        return self.save_checked(lambda: services.screening_campaign_update(
+            campaign=instance, stations=stations, expected=expected, **validated_data))
+
+
+def _own_county(serializer, county):
+    """A county of the caller's scope (the pages offer only those): any other 'does not exist'."""
+    scope = scope_for(serializer.context["request"].user)
+    if not scope.is_global and county.pk not in scope.county_ids:
+        raise serializers.ValidationError(
+            serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=county.pk))
+    return county
+
+
+class VisitIntervalSerializer(VersionedModelSerializer):
+    """How often a category or a risk level must be visited in a county (动态监测频次); saving
+    one re-dates the county's clients' next visits."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+    days = serializers.IntegerField(min_value=1, max_value=366)
+
+    class Meta:
+        model = VisitInterval
+        fields = ["id", "county", "category", "risk_level", "days", "version"]
+        validators = []  # one interval per county and key: the service's message
+
+    def validate_county(self, county):
+        return _own_county(self, county)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        category = attrs.get("category", getattr(self.instance, "category", ""))
+        risk = attrs.get("risk_level", getattr(self.instance, "risk_level", ""))
+        if not category and not risk:
+            raise serializers.ValidationError({"non_field_errors": [_("Choose a category or a risk level.")]})
+        if category and risk:
+            raise serializers.ValidationError({"non_field_errors": [
+                _("An interval applies to a category or to a risk level, not both.")]})
+        return attrs
+
+    def _save(self, interval, data, expected=None):
+        fields = {"county": interval.county if interval.pk else None, "category": interval.category,
+                  "risk_level": interval.risk_level, "days": interval.days, **data}
+        return services.visit_interval_save(interval=interval, expected=expected, **fields)
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return self._save(VisitInterval(), validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: self._save(instance, validated_data, expected))

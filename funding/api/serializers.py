@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal.api.saving import InstanceSavedSerializer
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
-from stations.models import Organisation, Station
+from stations.models import Organisation, Region, Station
 
 from .. import services
 from ..choices import TargetKind
@@ -12,6 +13,8 @@ from ..models import (
     ContractFunding,
     ContractTarget,
     FundingSource,
+    Indicator,
+    IndicatorCategory,
     IndicatorScore,
     IndicatorSystem,
     PaymentInstalment,
@@ -187,3 +190,73 @@ class AchievementSerializer(serializers.Serializer):
                                                   "covered stations in your scope."))
     percent = serializers.IntegerField(help_text=_("Achieved as a whole percentage of the target (100 for a target "
                                                    "of 0)."))
+
+
+class PaymentInstalmentEditSerializer(InstanceSavedSerializer):
+    """An unpaid instalment of a contract, changed (``PATCH /payment-instalments/{id}/``); it is
+    added with ``POST /contracts/{id}/instalments/`` and paid with ``POST /contracts/{id}/pay/``."""
+
+    class Meta:
+        model = PaymentInstalment
+        fields = ["id", "contract", "number", "funding", "amount", "due_on", "condition", "requires_evaluation",
+                  "required_stage", "status", "paid_on", "voucher", "version"]
+        read_only_fields = ["contract", "status", "paid_on", "voucher"]
+        validators = []  # the number's uniqueness per contract is the model's (one message)
+
+    def validate_funding(self, funding):
+        if self.instance is not None and funding.contract_id != self.instance.contract_id:
+            raise serializers.ValidationError(_("Choose a funding source of this contract."))
+        return funding
+
+    def save_instance(self, instance, expected, many):
+        return services.instalment_save(instalment=instance, expected=expected)
+
+
+class IndicatorSystemSerializer(InstanceSavedSerializer):
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+
+    class Meta:
+        model = IndicatorSystem
+        fields = ["id", "county", "name", "year", "description", "is_active", "version"]
+        validators = []  # the name's uniqueness per county is the model's (one message)
+
+    def validate_county(self, county):
+        if not scope_counties(self.context["request"].user).filter(pk=county.pk).exists():
+            raise serializers.ValidationError(
+                serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=county.pk))
+        return county
+
+    def save_instance(self, instance, expected, many):
+        return services.indicator_system_save(system=instance, expected=expected)
+
+
+class IndicatorCategorySerializer(InstanceSavedSerializer):
+    system = ScopedPrimaryKeyRelatedField(queryset=IndicatorSystem.objects.all())
+
+    class Meta:
+        model = IndicatorCategory
+        fields = ["id", "system", "name", "weight", "order", "version"]
+
+    def validate_system(self, system):
+        if self.instance is not None and system != self.instance.system:
+            raise serializers.ValidationError(_("A category stays in its indicator system."))
+        return system
+
+    def save_instance(self, instance, expected, many):
+        return services.indicator_category_save(category=instance, expected=expected)
+
+
+class IndicatorSerializer(InstanceSavedSerializer):
+    category = ScopedPrimaryKeyRelatedField(queryset=IndicatorCategory.objects.all())
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "category", "name", "max_score", "scoring_notes", "order", "version"]
+
+    def validate_category(self, category):
+        if self.instance is not None and category.system_id != self.instance.category.system_id:
+            raise serializers.ValidationError(_("An indicator stays in its indicator system."))
+        return category
+
+    def save_instance(self, instance, expected, many):
+        return services.indicator_save(indicator=instance, expected=expected)

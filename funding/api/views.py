@@ -11,8 +11,23 @@ from portal.api.serializers import history_version
 from portal.api.viewsets import ScopedModelViewSet
 
 from .. import services
-from ..filters import ContractFilterSet, FundingSourceFilterSet, PerformanceEvaluationFilterSet
-from ..models import Contract, FundingSource, IndicatorScore, PaymentInstalment, PerformanceEvaluation
+from ..choices import InstalmentStatus
+from ..filters import (
+    ContractFilterSet,
+    FundingSourceFilterSet,
+    IndicatorSystemFilterSet,
+    PerformanceEvaluationFilterSet,
+)
+from ..models import (
+    Contract,
+    FundingSource,
+    Indicator,
+    IndicatorCategory,
+    IndicatorScore,
+    IndicatorSystem,
+    PaymentInstalment,
+    PerformanceEvaluation,
+)
 from .serializers import (
     AchievementSerializer,
     AllocateSerializer,
@@ -20,6 +35,10 @@ from .serializers import (
     ContractSerializer,
     ContractTargetSerializer,
     FundingSourceSerializer,
+    IndicatorCategorySerializer,
+    IndicatorSerializer,
+    IndicatorSystemSerializer,
+    PaymentInstalmentEditSerializer,
     PaymentInstalmentSerializer,
     PaySerializer,
     PerformanceEvaluationSerializer,
@@ -122,3 +141,49 @@ class PerformanceEvaluationViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(PerformanceEvaluation))
+
+
+class PaymentInstalmentViewSet(ScopedModelViewSet):
+    """A contract's instalments: added and paid through the contract (``instalments``, ``pay``);
+    an unpaid one is changed here (a paid one is fixed: 404, as its edit page)."""
+
+    queryset = PaymentInstalment.objects.order_by("contract", "number", "pk")
+    serializer_class = PaymentInstalmentEditSerializer
+    filterset_class = None
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.action in ("update", "partial_update"):
+            queryset = queryset.exclude(status=InstalmentStatus.PAID)
+        return queryset.annotate(history_version=history_version(PaymentInstalment))
+
+
+class IndicatorSystemViewSet(ScopedModelViewSet):
+    """Performance indicator systems (绩效评价指标体系); their categories and indicators are
+    ``/indicator-categories/`` and ``/indicators/``."""
+
+    queryset = IndicatorSystem.objects.order_by("-year", "name", "pk")
+    serializer_class = IndicatorSystemSerializer
+    filterset_class = IndicatorSystemFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(IndicatorSystem))
+
+
+class IndicatorCategoryViewSet(ScopedModelViewSet):
+    queryset = IndicatorCategory.objects.order_by("system", "order", "pk")
+    serializer_class = IndicatorCategorySerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(IndicatorCategory))
+
+
+class IndicatorViewSet(ScopedModelViewSet):
+    queryset = Indicator.objects.order_by("category__system", "category__order", "category", "order", "pk")
+    serializer_class = IndicatorSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Indicator))

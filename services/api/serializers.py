@@ -9,6 +9,7 @@ from ..models import (
     Activity,
     CampaignTag,
     Case,
+    CaseNote,
     Dispatch,
     Group,
     GroupSession,
@@ -101,7 +102,23 @@ class CaseTransitionSerializer(serializers.Serializer):
         help_text="The case's version you read: if someone else moved its stage since, the move is refused.")
 
 
+class CaseNoteSerializer(ModelSerializer):
+    """A dated service note of a case (``POST /cases/{id}/notes/``): the author is the caller when
+    they work at the case's station."""
+
+    author_name = serializers.CharField(source="author.name", read_only=True, default=None)
+
+    class Meta:
+        model = CaseNote
+        fields = ["id", "case", "noted_on", "text", "author", "author_name", "created_at"]
+        read_only_fields = ["case", "author", "created_at"]
+        extra_kwargs = {"noted_on": {"required": False}}
+
+
 class GroupSessionSerializer(ModelSerializer):
+    """One session of a group with its attendance (``POST /groups/{id}/sessions/``): the
+    attendees named must be members of the group."""
+
     attendees = scoped(Client, many=True, required=False)
 
     class Meta:
@@ -206,6 +223,30 @@ class MonthlyReportSerializer(ModelSerializer):
         fields = ["id", "station", "station_name", "month", "status", "summary", "submitted_at", "on_time",
                   "deadline", "reviewed_at", "approved_at", "comment"]
         read_only_fields = fields
+
+
+class MonthlyReportSubmitSerializer(serializers.Serializer):
+    """The station head submits their station's month (``POST /monthly-reports/submit/``)."""
+
+    month = serializers.DateField(input_formats=["%Y-%m", "%Y-%m-%d"],
+                                  help_text="The month reported, as YYYY-MM (or any day of it).")
+    summary = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CampaignTagSerializer(VersionedModelSerializer):
+    class Meta:
+        model = CampaignTag
+        fields = ["id", "name", "description", "is_active", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.campaign_tag_save(tag=CampaignTag(**validated_data))
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_checked(lambda: services.campaign_tag_save(tag=instance, expected=expected))
 
 
 class ReportBackSerializer(serializers.Serializer):

@@ -1,5 +1,6 @@
 from .views import (
     ActivityViewSet,
+    CampaignTagViewSet,
     CaseViewSet,
     DispatchViewSet,
     GroupViewSet,
@@ -18,4 +19,5 @@ routes = [
     ("referrals", ReferralViewSet, "referral"),
     ("dispatches", DispatchViewSet, "dispatch"),
     ("monthly-reports", MonthlyReportViewSet, "monthlyreport"),
+    ("campaign-tags", CampaignTagViewSet, "campaigntag"),
 ]

@@ -6,6 +6,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from portal.api.actions import record_permission, run_action
 from portal.api.pagination import KeysetPagination
 from portal.api.serializers import VERSION_STALE, history_version
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet, request_object
@@ -23,6 +24,7 @@ from ..filters import (
     ResourceLinkFilterSet,
     VisitFilterSet,
 )
+from ..forms import user_station
 from ..models import (
     Activity,
     CampaignTag,
@@ -36,11 +38,15 @@ from ..models import (
 )
 from .serializers import (
     ActivitySerializer,
+    CampaignTagSerializer,
+    CaseNoteSerializer,
     CaseSerializer,
     CaseTransitionSerializer,
     DispatchSerializer,
     GroupSerializer,
+    GroupSessionSerializer,
     MonthlyReportSerializer,
+    MonthlyReportSubmitSerializer,
     ReferralSerializer,
     ReopenSerializer,
     ReportBackSerializer,
@@ -121,6 +127,28 @@ class CaseViewSet(ScopedModelViewSet):
             case = services.case_transition(case=case, user=request.user, expected=expected, **data)
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
 
+    @extend_schema(methods=["GET"], request=None, responses={200: CaseNoteSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=CaseNoteSerializer,
+            permission_classes=[record_permission("view")])
+    def notes(self, request, pk=None):
+        """The case's service notes, newest first; POST adds one (as the case page's note form:
+        the ``change`` permission on cases, the same service)."""
+        case = self.get_object()
+        if request.method == "GET":
+            notes = case.notes.select_related("author")
+            return Response(CaseNoteSerializer(notes, many=True).data)
+        if not request.user.has_perm("services.change_case"):
+            self.permission_denied(request)
+
+        def add(data):
+            author = getattr(request.user, "staff", None)
+            if author is not None and author.station_id != case.station_id:
+                author = None
+            return services.case_note_add(case=case, author=author, **data)
+
+        return run_action(self, request, add, input=CaseNoteSerializer, output=CaseNoteSerializer, created=True)
+
 
 class GroupViewSet(ScopedModelViewSet):
     queryset = Group.objects.prefetch_related("members", "tags", "sessions__attendees")
@@ -129,6 +157,17 @@ class GroupViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Group))
+
+    @extend_schema(request=GroupSessionSerializer, responses={201: GroupSessionSerializer})
+    @action(detail=True, methods=["post"], serializer_class=GroupSessionSerializer,
+            permission_classes=[record_permission("change")])
+    def sessions(self, request, pk=None):
+        """Record one session of the group and who came (the group page's session form): its
+        ``number`` is the next one; ``attendance_count`` at least the attendees named, who must
+        be members of the group."""
+        group = self.get_object()
+        return run_action(self, request, lambda data: services.group_session_record(group=group, **data),
+                          input=GroupSessionSerializer, output=GroupSessionSerializer, created=True)
 
 
 class ActivityViewSet(ScopedModelViewSet):
@@ -172,11 +211,33 @@ class DispatchViewSet(ScopedModelViewSet):
     def report_back(self, request, pk=None):
         return self._act(request, services.dispatch_report_back, body=ReportBackSerializer)
 
+    @extend_schema(request=None, responses={200: DispatchSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def close(self, request, pk=None):
+        """The sender confirms the report back and closes the task."""
+        return self._act(request, services.dispatch_close)
+
 
 class MonthlyReportViewSet(ScopedReadOnlyViewSet):
     queryset = MonthlyReport.objects.select_related("station")
     serializer_class = MonthlyReportSerializer
     filterset_class = MonthlyReportFilterSet
+
+    @extend_schema(request=MonthlyReportSubmitSerializer, responses={200: MonthlyReportSerializer})
+    @action(detail=False, methods=["post"], permission_classes=[record_permission("submit")])
+    def submit(self, request):
+        """The station head submits their station's month (once it is over): the report page's
+        submit form, the same service."""
+        station = user_station(request.user)
+        if station is None:
+            self.permission_denied(request)
+
+        def submit(data):
+            return services.monthly_report_submit(station=station, month=data["month"], user=request.user,
+                                                  summary=data["summary"])
+
+        return run_action(self, request, submit, input=MonthlyReportSubmitSerializer,
+                          output=MonthlyReportSerializer)
 
     @extend_schema(request=ReviewSerializer, responses={200: MonthlyReportSerializer})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -200,3 +261,14 @@ class MonthlyReportViewSet(ScopedReadOnlyViewSet):
         reason = _body(request, ReopenSerializer)["reason"]
         report = services.monthly_report_reopen(report=report, user=request.user, reason=reason)
         return Response(MonthlyReportSerializer(report).data, status=status.HTTP_200_OK)
+
+
+class CampaignTagViewSet(ScopedModelViewSet):
+    """Campaign labels are county-wide, not station data: everyone who may read them sees all."""
+
+    queryset = CampaignTag.objects.all()
+    serializer_class = CampaignTagSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        return CampaignTag.objects.annotate(history_version=history_version(CampaignTag)).order_by("name", "pk")

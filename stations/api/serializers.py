@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from portal.api.saving import InstanceSavedSerializer
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 
 from .. import services
@@ -151,3 +152,19 @@ class StaffCreateSerializer(StaffSerializer):
 
     def to_representation(self, instance):
         return StaffSerializer(instance, context=self.context).data
+
+
+class CertificateEditSerializer(InstanceSavedSerializer):
+    """A worker's qualification certificate (``/certificates/``): the training-hours requirement
+    and the incentives are computed from it."""
+
+    staff = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all())
+    staff_name = serializers.CharField(source="staff.name", read_only=True)
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "staff", "staff_name", "level", "number", "issued_on", "version"]
+        validators = []  # the number's uniqueness is the model's (full_clean in the service): one message
+
+    def save_instance(self, instance, expected, many):
+        return services.certificate_save(certificate=instance, expected=expected)

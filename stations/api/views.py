@@ -1,11 +1,22 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 
+from portal.api.actions import record_permission, run_action
 from portal.api.serializers import history_version
 from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
-from ..filters import OrganisationFilterSet, RegionFilterSet, StaffFilterSet, StationFilterSet
-from ..models import Organisation, Region, Staff, Station
+from .. import services
+from ..filters import (
+    CertificateFilterSet,
+    OrganisationFilterSet,
+    RegionFilterSet,
+    StaffFilterSet,
+    StationFilterSet,
+)
+from ..models import Certificate, Organisation, Region, Staff, Station
 from .serializers import (
+    CertificateEditSerializer,
     OrganisationSerializer,
     RegionSerializer,
     StaffCreateSerializer,
@@ -54,3 +65,24 @@ class StaffViewSet(ScopedModelViewSet):
 
     def get_serializer_class(self):
         return StaffCreateSerializer if self.action == "create" else StaffSerializer
+
+    @extend_schema(request=None, responses={200: StaffSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def deactivate(self, request, pk=None):
+        """End the staff member's access today: their sessions and API token stop working."""
+        staff = self.get_object()
+
+        def deactivate(data):
+            services.staff_deactivate(staff=staff, by=request.user)
+            return self.get_queryset().get(pk=staff.pk)
+
+        return run_action(self, request, deactivate, output=StaffSerializer)
+
+
+class CertificateViewSet(ScopedModelViewSet):
+    queryset = Certificate.objects.select_related("staff").order_by("-issued_on", "-pk")
+    serializer_class = CertificateEditSerializer
+    filterset_class = CertificateFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(Certificate))
