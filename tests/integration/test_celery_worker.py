@@ -265,8 +265,8 @@ def test_with_redis_down_pages_work_and_a_new_export_waits_for_the_queue(env, wo
 
         def up():
             try:
-                return browser.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-            except requests.ConnectionError:
+                return browser.get(f"{base}/accounts/login/", timeout=30).status_code == 200
+            except (requests.ConnectionError, requests.Timeout):
                 return False
         _wait(up, 60, "the web server")
         login = browser.post(f"{base}/accounts/login/", data={
