@@ -257,7 +257,9 @@ def test_with_redis_down_pages_work_and_a_new_export_waits_for_the_queue(env, wo
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--skip-checks"],
-        cwd=ROOT, env={**env, "CELERY_BROKER_URL": f"redis://127.0.0.1:{closed}/0", "DEBUG": "1"},
+        # Redis down: the broker AND the shared cache (REDIS_URL) at a port where nothing listens.
+        cwd=ROOT, env={**env, "CELERY_BROKER_URL": "", "REDIS_URL": f"redis://127.0.0.1:{closed}/0",
+                       "DASHBOARD_CACHE_SECONDS": "30", "DEBUG": "1"},
         stdout=(tmp_path / "server.log").open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
