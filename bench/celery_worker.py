@@ -13,10 +13,17 @@ from bench.common import setup_django  # noqa: E402
 
 def main():
     setup_django()
+    import os
+
+    from celery.signals import worker_ready
+
     from bench.export_kind import register
     from config.celery import app
 
     register()
+    ready = os.environ.get("BENCH_WORKER_READY")
+    if ready:  # tell bench/export_worker.py that the worker consumes now
+        worker_ready.connect(lambda **kwargs: Path(ready).write_text(str(os.getpid())), weak=False)
     app.worker_main(["worker", "--pool", "solo", "-Q", "jobs", "-n", "bench@%h", "--without-gossip",
                      "--without-mingle", "--without-heartbeat", "-l", "WARNING"])
 

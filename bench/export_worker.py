@@ -63,12 +63,16 @@ def run_job_through_worker(user, exporter, params):
         started = time.perf_counter()
         job = jobs.export_job_run(job.pk)
         return job, time.perf_counter() - started, peak_mb(), base, "in-process (no broker)"
+    ready = Path(tempfile.mkdtemp()) / "ready"
     worker = subprocess.Popen([sys.executable, str(Path(__file__).resolve().parent / "celery_worker.py")],
-                              env=os.environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env={**os.environ, "BENCH_WORKER_READY": str(ready)},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
-        time.sleep(3)  # the worker's start-up (Django, the broker connection)
-        if worker.poll() is not None:
-            raise SystemExit(f"the bench worker did not start: {worker.stderr.read().decode()[-2000:]}")
+        deadline = time.monotonic() + 120
+        while not ready.exists():  # the worker's start-up (Django, the broker connection)
+            if worker.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"the bench worker did not start: {worker.stderr.read().decode()[-2000:]}")
+            time.sleep(0.1)
         base = resident_mb(worker.pid)
         started = time.perf_counter()
         if not jobs.export_job_send(job):
