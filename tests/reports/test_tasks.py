@@ -166,3 +166,17 @@ def test_the_owner_runs_a_failed_export_again(web, bureau, center, records, monk
     assert (job.status, job.error) == ("queued", "") and sent == [job.pk]
     response = web(bureau).post(f"/reports/exports/{job.pk}/retry/", follow=True)  # not failed any more
     assert "只有失败的导出" in response.content.decode() and sent == [job.pk]
+
+
+def test_the_exports_page_pins_its_query_count(web, bureau, count_queries):
+    page = web(bureau)
+
+    def jobs_of(n):
+        ExportJob.objects.bulk_create([ExportJob(user=bureau, kind="visit_detail", params={"year": 2023},
+                                                 status=("queued", "running", "done", "failed")[i % 4])
+                                       for i in range(n)])
+    jobs_of(3)
+    page.get("/reports/exports/")  # warm the session
+    three = count_queries(lambda: page.get("/reports/exports/"))
+    jobs_of(27)
+    assert count_queries(lambda: page.get("/reports/exports/")) == three <= 8
