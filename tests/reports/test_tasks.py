@@ -180,3 +180,12 @@ def test_the_exports_page_pins_its_query_count(web, bureau, count_queries):
     three = count_queries(lambda: page.get("/reports/exports/"))
     jobs_of(27)
     assert count_queries(lambda: page.get("/reports/exports/")) == three <= 8
+
+
+def test_in_eager_mode_a_job_another_run_has_is_left_to_it(web, bureau, records, settings):  # noqa: F811
+    start(web, bureau)
+    job = ExportJob.objects.get(user=bureau)
+    ExportJob.objects.filter(pk=job.pk).update(status="running", attempt=1, heartbeat_at=timezone.now())
+    run_export.apply_async(args=[job.pk])  # eager here: no retry loop, the live run keeps it
+    job.refresh_from_db()
+    assert (job.status, job.attempt) == ("running", 1)
