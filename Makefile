@@ -28,8 +28,11 @@ run: install
 	$(PY) manage.py runserver 127.0.0.1:8000 --noreload
 
 test: install
-	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser
+	$(VENV)/bin/pytest -q -n $(TEST_WORKERS) --dist loadfile --ignore=tests/browser --ignore=tests/integration
 	$(VENV)/bin/pytest -q tests/browser
+	# A real Celery worker against Redis and the PostgreSQL test database (skipped on SQLite or
+	# without Redis; .ci/run has both).
+	$(VENV)/bin/pytest -q -n 0 tests/integration
 
 lint: install
 	$(VENV)/bin/ruff check .

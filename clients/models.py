@@ -1,5 +1,6 @@
 import functools
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -345,3 +346,43 @@ class ScreeningRecord(models.Model):
 
     def __str__(self):
         return f"{self.campaign} · {self.client}"
+
+
+class RosterImportJob(models.Model):
+    """A roster import commit of more than ``ROSTER_BACKGROUND_ROWS`` rows, run by a Celery worker
+    (clients.jobs): its owner watches the progress on /clients/import/jobs/<id>/. The file is the
+    uploaded preview's (``roster-imports/<user>-<token>.xlsx``); the import writes every row in
+    one transaction, or nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roster_import_jobs")
+    token = models.CharField(_("preview token"), max_length=40)
+    name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    done = models.PositiveIntegerField(_("rows checked"), default=0)
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The task engine's bookkeeping (portal.jobs).
+    sent_at = models.DateTimeField(_("sent to the queue"), null=True, blank=True)
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    heartbeat_at = models.DateTimeField(_("last report"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("roster import job")
+        verbose_name_plural = _("roster import jobs")
+
+    def __str__(self):
+        return f"{self.name} #{self.pk}"
+
+    @property
+    def percent(self):
+        return 100 if self.status == self.Status.DONE else (int(self.done * 100 / self.total) if self.total else 0)

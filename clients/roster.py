@@ -18,6 +18,7 @@ import zipfile
 import zlib
 from collections import namedtuple
 from dataclasses import dataclass, field
+from pathlib import Path
 from xml.etree import ElementTree
 
 from django.conf import settings
@@ -394,6 +395,25 @@ def _too_many_rows(caps):
                     code="rows", max=f"{caps['max_rows']:,}")
 
 
+def import_dir():
+    """Where uploaded rosters wait between the check and the commit (``<user>-<token>.xlsx``, and
+    the verdicts as ``.json``)."""
+    path = Path(settings.MEDIA_ROOT) / "roster-imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class StoredFile:
+    """A stored upload read like an uploaded file (``name``, ``size``, ``read``)."""
+
+    def __init__(self, path):
+        self.path, self.name, self.size = path, path.name, path.stat().st_size
+
+    def read(self, size=-1):
+        with self.path.open("rb") as stream:
+            return stream.read(size)
+
+
 def preview_ttl_seconds():
     return float(getattr(settings, "ROSTER_PREVIEW_TTL_HOURS", 24)) * 3600
 
@@ -639,16 +659,23 @@ def _settle(verdicts, context):
         verdict.verdict = "updated" if changes else "unchanged"
 
 
-def check(rows, user):
+PROGRESS_EVERY = 2000  # rows between two progress reports of a background import (clients.jobs)
+
+
+def check(rows, user, progress=None):
     """Verdicts for every row: each row checked on its own, then the people already registered
-    read in two queries (on SQLite two per 900 rows) and compared."""
+    read in two queries (on SQLite two per 900 rows) and compared. ``progress(done, total)``,
+    if given, hears every PROGRESS_EVERY rows."""
     context = _Context(user)
     seen = {}
     verdicts = []
-    for number, values in rows:
+    total = len(rows)
+    for index, (number, values) in enumerate(rows, 1):
         verdict = RowVerdict(row=number, values=dict(values))
         _check_row(verdict, context, seen)
         verdicts.append(verdict)
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
     _settle(verdicts, context)
     return verdicts
 
@@ -900,16 +927,23 @@ def _write(verdicts, user, today):
     _write_history(CategoryMembership, [row[0] for row in changed_memberships], "~", user, now)
 
 
+def commit_rows(rows, user):
+    """Check and, if every row passes, write ``rows`` — inside the caller's transaction, which
+    must be open (all or nothing). Returns the RosterResult."""
+    verdicts = check(rows, user)
+    result = RosterResult(rows=verdicts)
+    if result.ok:
+        _write(verdicts, user, timezone.localdate())
+        result.committed = True
+    return result
+
+
 def run(*, user, file, commit):
     started = timezone.now()
     rows = read_rows(file)
     if commit:
         with transaction.atomic():
-            verdicts = check(rows, user)
-            result = RosterResult(rows=verdicts)
-            if result.ok:
-                _write(verdicts, user, timezone.localdate())
-                result.committed = True
+            result = commit_rows(rows, user)
     else:
         result = RosterResult(rows=check(rows, user))
     result.seconds = (timezone.now() - started).total_seconds()

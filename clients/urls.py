@@ -32,6 +32,7 @@ urlpatterns = [
     path("screening/<int:pk>/clients/<int:client>/", views.ScreeningRecordEditView.as_view(),
          name="screening_record"),
     path("import/", views.RosterImportView.as_view(), name="roster_import"),
+    path("import/jobs/<int:pk>/", views.RosterJobView.as_view(), name="roster_job"),
     path("import/<str:token>/", views.RosterPreviewView.as_view(), name="roster_preview"),
     path("import/<str:token>/commit/", views.RosterCommitView.as_view(), name="roster_commit"),
     path("import/<str:token>/errors.xlsx", views.RosterErrorSheetView.as_view(), name="roster_errors"),

@@ -1,7 +1,6 @@
 import datetime
 import json
 import secrets
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -31,7 +30,7 @@ from portal.views import (
 )
 from portal.xlsx import list_workbook, xlsx_response
 
-from . import privacy, roster, services
+from . import jobs, privacy, roster, services
 from .filters import (
     DUE_SOON_DAYS,
     ClientFilterSet,
@@ -57,6 +56,7 @@ from .models import (
     CategoryMembership,
     Client,
     Household,
+    RosterImportJob,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -449,12 +449,6 @@ class ScreeningRecordEditView(ObjectPermissionMixin, View):
 
 # --- Roster import ------------------------------------------------------------------------
 
-def _import_dir():
-    path = Path(settings.MEDIA_ROOT) / "roster-imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 class RosterImportMixin(ObjectPermissionMixin):
     queryset = Client.objects.all()
     action = "add"
@@ -463,7 +457,7 @@ class RosterImportMixin(ObjectPermissionMixin):
         """The uploaded file and its verdicts, only for the user who uploaded it."""
         if not token or not token.isalnum() or token not in self.request.session.get("roster_imports", []):
             raise Http404
-        base = _import_dir() / f"{self.request.user.pk}-{token}"
+        base = roster.import_dir() / f"{self.request.user.pk}-{token}"
         if not base.with_suffix(".xlsx").exists():
             raise Http404
         if roster.preview_expired(base.with_suffix(".xlsx")):  # uncommitted previews expire
@@ -471,15 +465,6 @@ class RosterImportMixin(ObjectPermissionMixin):
             base.with_suffix(".json").unlink(missing_ok=True)
             raise Http404
         return base
-
-
-class _StoredFile:
-    def __init__(self, path):
-        self.path, self.name, self.size = path, path.name, path.stat().st_size
-
-    def read(self, size=-1):
-        with self.path.open("rb") as stream:
-            return stream.read(size)
 
 
 class RosterImportView(RosterImportMixin, TemplateView):
@@ -493,14 +478,14 @@ class RosterImportView(RosterImportMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         upload = form.cleaned_data["file"]
-        roster.purge_previews(_import_dir())  # every upload clears the expired previews first
+        roster.purge_previews(roster.import_dir())  # every upload clears the expired previews first
         try:
             result = services.roster_import(user=request.user, file=upload, commit=False)
         except ValidationError as error:
             form.add_error("file", error.messages)
             return self.render_to_response(self.get_context_data(form=form))
         token = secrets.token_hex(12)
-        base = _import_dir() / f"{request.user.pk}-{token}"
+        base = roster.import_dir() / f"{request.user.pk}-{token}"
         upload.seek(0)
         base.with_suffix(".xlsx").write_bytes(upload.read())
         base.with_suffix(".json").write_text(json.dumps({
@@ -543,10 +528,21 @@ class RosterPreviewView(RosterImportMixin, TemplateView):
 
 
 class RosterCommitView(RosterImportMixin, View):
+    """Import the checked file: in the request, or — more than ROSTER_BACKGROUND_ROWS rows — as a
+    background job (clients.jobs) whose progress page the user is sent to."""
+
     def post(self, request, token):
         base = self.stored(token)
+        preview = json.loads(base.with_suffix(".json").read_text())
+        if len(preview["rows"]) > settings.ROSTER_BACKGROUND_ROWS:
+            job = jobs.roster_job_start(user=request.user, token=token, name=preview["name"],
+                                        rows=len(preview["rows"]))
+            if job.sent_at is None:
+                messages.warning(request, _("The task queue is unavailable right now: the import is queued and "
+                                            "will start when it is back. You can leave this page."))
+            return HttpResponseRedirect(reverse("clients:roster_job", args=[job.pk]))
         try:
-            result = services.roster_import(user=request.user, file=_StoredFile(base.with_suffix(".xlsx")),
+            result = services.roster_import(user=request.user, file=roster.StoredFile(base.with_suffix(".xlsx")),
                                             commit=True)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -577,3 +573,33 @@ class RosterErrorSheetView(RosterImportMixin, View):
         wb = list_workbook(title, roster.ERROR_SHEET_COLUMNS, roster.sheet_rows(rows))
         return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
 
+
+
+def _own_roster_job(request, pk):
+    # Another user's job answers like a job that does not exist.
+    return get_object_or_404(RosterImportJob.objects.filter(user=request.user), pk=pk)
+
+
+class RosterJobView(RosterImportMixin, TemplateView):
+    """/clients/import/jobs/<id>/ — a background import's progress (the fragment alone when htmx
+    polls it), then its outcome; a failed job can be run again (POST)."""
+
+    template_name = "clients/roster_job.html"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["clients/roster_job_progress.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["job"] = _own_roster_job(self.request, kwargs["pk"])
+        return context
+
+    def post(self, request, pk):
+        job = _own_roster_job(request, pk)
+        try:
+            jobs.roster_job_retry(user=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return HttpResponseRedirect(reverse("clients:roster_job", args=[job.pk]))

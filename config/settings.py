@@ -131,13 +131,65 @@ if os.environ.get("REDIS_URL"):
                           "LOCATION": os.environ["REDIS_URL"]}}
 
 # The figures rollup (docs/scaling.md): "read" recomputes the dirty cells a dashboard or report
-# reads (exact at once; a county), "worker" leaves them to `manage.py refresh_figures --watch`
-# (a city: no read waits for a recount). A dashboard body is kept DASHBOARD_CACHE_SECONDS per
+# reads (exact at once; a county), "worker" leaves them to the beat entry "figures-refresh"
+# below, run by the Celery worker (a city: no read waits for a recount). A dashboard body is kept DASHBOARD_CACHE_SECONDS per
 # user and filter (0: never). A saved record shows within the two together.
 FIGURES_REFRESH = os.environ.get("FIGURES_REFRESH", "read")
 if FIGURES_REFRESH not in {"read", "worker"}:
     raise ImproperlyConfigured("FIGURES_REFRESH must be 'read' or 'worker'.")
 DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "0"))
+
+# --- Background work: Celery (config/celery.py, docs/operations.md) ----------------------
+# Redis is the broker: CELERY_BROKER_URL, else REDIS_URL (the shared cache's server). With
+# neither, every task runs eagerly in the process that sends it (`make run` needs nothing
+# else): an export or a big roster import then runs inside the request that started it, after
+# its transaction commits, and no beat entry runs unless `manage.py run_scheduled` is called
+# (README "Background work").
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or ""
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True  # the job rows are the record of the work, not a result backend
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-task leaves the message for another
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a long export never holds a second message hostage
+CELERY_TASK_TIME_LIMIT = int(os.environ.get("CELERY_TASK_TIME_LIMIT", 2 * 3600))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 60
+# A message unacknowledged this long (its worker was killed) is handed to another worker.
+# Longer than the longest task: a 1M-row export takes minutes (bench/).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", 3 * 3600)),
+    "socket_connect_timeout": 2,
+    "max_retries": 0,  # a web request that cannot reach the broker does not wait for it
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A web request that cannot reach the broker does not wait: the job stays queued and the beat
+# entry "jobs-requeue" sends it again when Redis is back.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_ROUTES = {"reports.export": {"queue": "jobs"}, "clients.roster_import": {"queue": "jobs"}}
+CELERY_TIMEZONE = "Asia/Shanghai"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A running job whose worker has not reported for this long is taken over by the next delivery
+# of its message (the worker died; docs/operations.md "Recover").
+BACKGROUND_JOB_STALE_SECONDS = int(os.environ.get("BACKGROUND_JOB_STALE_SECONDS", 300))
+# A queued job whose message was sent this long ago and never picked up is sent again.
+BACKGROUND_JOB_RESEND_SECONDS = int(os.environ.get("BACKGROUND_JOB_RESEND_SECONDS", 600))
+# Finished exports' files are deleted after this many days (the job row stays, "expired").
+EXPORT_FILE_DAYS = int(os.environ.get("EXPORT_FILE_DAYS", 7))
+# Used visit-form tokens (services.models.FormToken) are kept this long: a form older than
+# this cannot be posted twice anyway (its page has long been reloaded).
+FORM_TOKEN_DAYS = int(os.environ.get("FORM_TOKEN_DAYS", 7))
+# A roster import commit of more rows than this runs as a background job with progress.
+ROSTER_BACKGROUND_ROWS = int(os.environ.get("ROSTER_BACKGROUND_ROWS", 2000))
+# Celery beat (deploy/portal-beat.service): one schedule, in code. #16's daily digest adds its
+# entry here. `manage.py run_scheduled` runs every entry once (eager installs, operations).
+CELERY_BEAT_SCHEDULE = {
+    "figures-refresh": {"task": "reports.figures_refresh", "schedule": float(os.environ.get(
+        "FIGURES_REFRESH_SECONDS", 5)), "options": {"expires": 30}},
+    "jobs-requeue": {"task": "reports.jobs_requeue", "schedule": 60.0, "options": {"expires": 60}},
+    "export-files-expire": {"task": "reports.export_files_expire", "schedule": 3600.0},
+    "form-tokens-purge": {"task": "services.form_tokens_purge", "schedule": 3600.0},
+    "roster-previews-purge": {"task": "clients.roster_previews_purge", "schedule": 3600.0},
+}
 
 # --- Accounts (SECURITY.md "Accounts and sessions") -------------------------------------
 AUTHENTICATION_BACKENDS = [

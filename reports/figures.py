@@ -394,7 +394,7 @@ def reconcile():
 def refresh_on_read():
     """Whether reads recompute the dirty cells they touch (``FIGURES_REFRESH = "read"``, the
     default: exact at once, fine for a county) or leave them to the background refresher
-    (``"worker"``: ``manage.py refresh_figures --watch``; a city's dashboards then never wait for
+    (``"worker"``: the beat entry "figures-refresh" on the Celery worker; a city's dashboards then never wait for
     a recount, and a saved record shows within the refresh interval)."""
     from django.conf import settings
 
@@ -411,7 +411,7 @@ def refresh_stale(station_ids, kind, starts):
     stopped refresher); one indexed query when there are none."""
     stale = _cells(station_ids, kind, starts).filter(dirty=True, marked_at__lt=timezone.now() - STALE_AFTER)
     if stale.exists():
-        logger.warning("figures: dirty cells older than %s; is `refresh_figures --watch` running?", STALE_AFTER)
+        logger.warning("figures: dirty cells older than %s; are the Celery worker and beat running?", STALE_AFTER)
         return refresh_dirty(station_ids, kind, starts)
     return 0
 

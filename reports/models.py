@@ -90,6 +90,12 @@ class ExportJob(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # The task engine's bookkeeping (reports.exports.jobs): when the job's message was handed to
+    # the broker (None: not yet — the queue was unavailable), which run of the job is the
+    # current one (a run that was taken over cannot finish it) and when that run last reported.
+    sent_at = models.DateTimeField(_("sent to the queue"), null=True, blank=True)
+    attempt = models.PositiveIntegerField(_("attempt"), default=0)
+    heartbeat_at = models.DateTimeField(_("last report"), null=True, blank=True)
 
     class Meta:
         db_table = "stations_exportjob"

@@ -16,4 +16,5 @@ urlpatterns = [
     path("exports/", exports.ExportJobListView.as_view(), name="export_list"),
     path("exports/<int:pk>/progress/", exports.ExportJobProgressView.as_view(), name="export_progress"),
     path("exports/<int:pk>/download/", exports.ExportJobDownloadView.as_view(), name="export_download"),
+    path("exports/<int:pk>/retry/", exports.ExportJobRetryView.as_view(), name="export_retry"),
 ]

@@ -6,6 +6,7 @@ the rollup, so its number of queries does not grow with stations or records."""
 
 import datetime
 import hashlib
+import logging
 from collections import defaultdict
 from decimal import Decimal
 from functools import lru_cache
@@ -24,6 +25,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from redis.exceptions import RedisError
 
 from clients.choices import Category, ClientStatus
 from clients.models import Client
@@ -51,6 +53,23 @@ def link(url_name, **params):
     query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
     return _path(url_name, get_script_prefix()) + (f"?{query}" if query else "")
 
+
+
+# The kept dashboard bodies live in the shared cache (Redis when REDIS_URL is set). Redis down
+# must not take the dashboard with it: the body is then counted afresh, and a warning logged.
+def _kept(key):
+    try:
+        return cache.get(key)
+    except RedisError:
+        logging.getLogger(__name__).warning("dashboard: the cache cannot be reached; counting afresh", exc_info=True)
+        return None
+
+
+def _keep(key, shown, seconds):
+    try:
+        cache.set(key, shown, seconds)
+    except RedisError:
+        logging.getLogger(__name__).warning("dashboard: the cache cannot be reached; body not kept")
 
 class DashboardFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
@@ -98,13 +117,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 ",".join(map(str, sorted(scope.station_ids))).encode()).hexdigest()[:16]
             key = (f"dashboard:{request.user.pk}:{stations}:{translation.get_language()}:"
                    f"{timezone.localdate().isoformat()}:{params.urlencode()}")
-        shown = cache.get(key) if key else None
+        shown = _kept(key) if key else None
         if shown is None:
             context = self.get_context_data(**kwargs)
             shown = {"body": render_to_string("reports/dashboard_body.html", context, request),
                      "figures": context["figures"], "computed_at": timezone.now()}
             if key:
-                cache.set(key, shown, seconds)
+                _keep(key, shown, seconds)
         params["fresh"] = "1"
         return self.render_to_response({
             "view": self, "body": mark_safe(shown["body"]), "figures": shown["figures"],

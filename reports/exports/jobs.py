@@ -1,38 +1,40 @@
 """Large exports as background jobs (PERFORMANCE.md: "large exports in a background job").
 
-Starting an export (``export_job_start``) writes a ``reports.models.ExportJob`` row and
-returns at once. A worker then claims the job, streams the rows from the database into an
+Starting an export (``export_job_start``) writes a ``reports.models.ExportJob`` row and, once
+the request's transaction commits, sends the Celery task ``reports.export`` (reports/tasks.py,
+queue ``jobs``). A worker then claims the job, streams the rows from the database into an
 openpyxl write-only workbook, updates the job's progress every few thousand rows, and saves
 the file; the user watches the progress bar on /reports/exports/ and downloads the file
-there when the job is done.
+there when the job is done, whichever worker ran it.
 
-Two ways to run the workers, chosen by the setting ``EXPORT_JOBS_WORKER``:
+- **Broker down**: the job stays queued with ``sent_at`` empty and the page says the queue is
+  unavailable; the beat entry ``jobs-requeue`` (``jobs_requeue``) sends it when Redis is back.
+- **Worker killed** (SIGKILL, OOM, a reboot): the message was not acknowledged (``acks_late``),
+  so the broker hands it to another worker after the visibility timeout. That worker takes the
+  job over once its last progress report is older than ``BACKGROUND_JOB_STALE_SECONDS``; a run
+  that was taken over can no longer report or finish (its ``attempt`` is no longer the job's),
+  and only the current run's file is kept: exactly one file per job.
+- **Eager mode** (no broker configured): the task runs in the process that sends it, after the
+  commit of the request that started it (README "Background work").
 
-- ``"thread"`` (the default): each job runs in a thread of the web process that started it,
-  after the request's transaction commits. Nothing else to deploy.
-- ``"command"``: jobs wait in the queue for a separate worker process,
-  ``python manage.py run_export_jobs`` (``--once`` empties the queue and exits; without it
-  the command keeps polling). Use it when web processes are recycled often (gunicorn
-  ``max_requests``) or on several machines.
-
-Either way a job is claimed with a conditional UPDATE, so two workers never run the same job.
-A job runs with its owner's scope, checked again when it runs.
+A job runs with its owner's scope and permissions as they are when it runs.
 """
 
+import datetime
 import logging
 import os
 import tempfile
-import threading
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from portal.jobs import TRANSIENT, Superseded, current_run, job_claim, job_send, progress_reporter
 from portal.xlsx import write_sheet
 from reports.models import ExportJob
 from services.models import Visit
@@ -138,55 +140,46 @@ def export_job_start(*, user, kind, params):
     cleaned = exporter.clean_params(user, params)
     cleaned["language"] = translation.get_language() or settings.LANGUAGE_CODE
     job = ExportJob.objects.create(user=user, kind=kind, params=cleaned)
-    if worker_mode() == "thread":
-        transaction.on_commit(lambda: start_thread(job.pk))
+    transaction.on_commit(lambda: export_job_send(job))
     return job
 
 
-def worker_mode():
-    return getattr(settings, "EXPORT_JOBS_WORKER", "thread")
+def export_job_send(job):
+    """Hand the job to the task ``reports.export`` (False: the queue is unavailable for now)."""
+    from reports.tasks import run_export  # the task module imports this one
+
+    return job_send(run_export, job)
 
 
-def start_thread(job_id):
-    thread = threading.Thread(target=_run_in_thread, args=(job_id,), name=f"export-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _run_in_thread(job_id):
-    close_old_connections()
-    try:
-        export_job_run(job_id)
-    finally:
-        connection.close()
-
-
-def export_job_claim(job_id=None):
-    """Mark a queued job as running and return it; None if there is none (or another worker
-    took it first)."""
-    queued = ExportJob.objects.filter(status=ExportJob.Status.QUEUED)
-    candidates = [job_id] if job_id is not None else list(queued.order_by("created_at", "id").values_list("pk", flat=True)[:5])
-    for pk in candidates:
-        if queued.filter(pk=pk).update(status=ExportJob.Status.RUNNING, done=0):
-            return ExportJob.objects.select_related("user").get(pk=pk)
-    return None
+def export_job_retry(*, user, job):
+    """The owner runs a failed job again (same parameters, scope checked when it runs)."""
+    if job.user_id != user.pk:
+        raise ValidationError(_("This is not your export."))
+    updated = ExportJob.objects.filter(pk=job.pk, status=ExportJob.Status.FAILED).update(
+        status=ExportJob.Status.QUEUED, error="", done=0, total=0, finished_at=None, sent_at=None)
+    if not updated:
+        raise ValidationError(_("Only a failed export can be run again."))
+    job.refresh_from_db()
+    transaction.on_commit(lambda: export_job_send(job))
+    return job
 
 
 def export_job_run(job_id):
-    """Claim and run one job. Returns the job (None if it was not queued)."""
-    job = export_job_claim(job_id)
-    if job is None:
+    """Claim and run one job. Returns the job (None if there was nothing to run); raises
+    ``Busy`` while another worker runs it."""
+    attempt = job_claim(ExportJob, job_id)
+    if attempt is None:
         return None
-    return _run(job)
+    job = ExportJob.objects.select_related("user").get(pk=job_id)
+    return _run(job, attempt)
 
 
-def _run(job):
+def _run(job, attempt):
     user = job.user  # fetched now: the scope and permissions are those of today, not of the request
+    current = current_run(ExportJob, job.pk, attempt)
+    progress = progress_reporter(ExportJob, job, attempt)
 
-    def progress(done, total):
-        job.done, job.total = done, total
-        ExportJob.objects.filter(pk=job.pk).update(done=done, total=total)
-
+    name = None
     try:
         exporter = KINDS[job.kind]
         with translation.override(job.params.get("language") or settings.LANGUAGE_CODE):
@@ -195,25 +188,41 @@ def _run(job):
             path, filename = exporter.write(job, user, progress)
         try:
             with open(path, "rb") as handle:
-                job.file.save(filename, File(handle), save=False)
+                name = job.file.storage.save(job.file.field.generate_filename(job, filename), File(handle))
         finally:
             os.unlink(path)
-        job.status = ExportJob.Status.DONE
-        job.finished_at = timezone.now()
-        job.save(update_fields=["file", "status", "finished_at", "done", "total"])
-    except Exception as error:  # the job fails; the worker (and the web process) carry on
+        finished = timezone.now()
+        if not current.update(status=ExportJob.Status.DONE, file=name, finished_at=finished,
+                              done=job.done, total=job.total):
+            raise Superseded(job.pk)
+        job.status, job.file.name, job.finished_at = ExportJob.Status.DONE, name, finished
+    except Superseded:
+        logger.warning("export job %s: taken over by another run; this run's work is dropped", job.pk)
+        if name:
+            job.file.storage.delete(name)
+    except TRANSIENT:
+        if name:
+            job.file.storage.delete(name)
+        current.update(status=ExportJob.Status.QUEUED)  # best effort: the database may be away
+        raise  # the task retries with backoff
+    except Exception as error:  # the job fails; the worker carries on
         logger.exception("export job %s failed", job.pk)
+        if name:
+            job.file.storage.delete(name)
         job.status = ExportJob.Status.FAILED
         job.finished_at = timezone.now()
         job.error = (str(error) if isinstance(error, PermissionError) else _("The export failed; try again."))[:300]
-        job.save(update_fields=["status", "finished_at", "error"])
+        current.update(status=job.status, finished_at=job.finished_at, error=job.error)
     return job
 
 
-def export_jobs_run_queued():
-    """Run queued jobs one after the other until the queue is empty; returns how many ran."""
+def export_files_expire():
+    """Delete the files of exports finished more than EXPORT_FILE_DAYS ago (the rows stay: the
+    page shows the file as expired). Returns how many files went."""
+    before = timezone.now() - datetime.timedelta(days=settings.EXPORT_FILE_DAYS)
     count = 0
-    while (job := export_job_claim()) is not None:
-        _run(job)
+    for job in ExportJob.objects.filter(status=ExportJob.Status.DONE, finished_at__lt=before).exclude(file=""):
+        job.file.delete(save=False)
+        ExportJob.objects.filter(pk=job.pk).update(file="")
         count += 1
     return count

@@ -69,10 +69,20 @@ class ExportJobListView(ExportPermissionMixin, TemplateView):
 
     def post(self, request):
         form = ExportJobForm(request.POST, user=request.user)
-        if form.is_valid() and form.start() is not None:
-            messages.success(request, _("The export has started. You can leave this page and come back for the file."))
+        if form.is_valid() and (job := form.start()) is not None:
+            queued_message(request, job, _("The export has started. You can leave this page and come back for the file."))
             return HttpResponseRedirect(reverse("reports:export_list"))
         return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+def queued_message(request, job, started):
+    """What the user hears after starting (or retrying) a job: started, or — the broker could
+    not be reached — queued until the task queue is back (never an error page)."""
+    if job.sent_at is None:
+        messages.warning(request, _("The task queue is unavailable right now: the export is queued and will "
+                                    "start when it is back. You can leave this page."))
+    else:
+        messages.success(request, started)
 
 
 def _own_job(request, pk):
@@ -102,3 +112,17 @@ class ExportJobDownloadView(ExportPermissionMixin, View):
         access_log_record(request=request, action=AccessLog.Action.EXPORT, obj=job,
                           object_repr=f"{jobs.export_kind(job.kind).describe(job.params)} #{job.pk}")
         return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+
+
+class ExportJobRetryView(ExportPermissionMixin, View):
+    """POST: the owner runs a failed export again."""
+
+    def post(self, request, pk):
+        job = _own_job(request, pk)
+        try:
+            jobs.export_job_retry(user=request.user, job=job)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            queued_message(request, job, _("The export has started again."))
+        return HttpResponseRedirect(reverse("reports:export_list"))

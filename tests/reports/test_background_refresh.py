@@ -1,4 +1,4 @@
-"""A city install (docs/scaling.md): the rollup refreshed by `refresh_figures --watch` instead
+"""A city install (docs/scaling.md): the rollup refreshed by the beat entry "figures-refresh" instead
 of on read (FIGURES_REFRESH = "worker"), and the dashboard body kept per user for
 DASHBOARD_CACHE_SECONDS. A saved visit shows once the refresher has run and the kept body has
 expired (or the user asks for a recount); nothing is shown across users."""

@@ -6,13 +6,13 @@ limit, and only its owner downloads the file (logged)."""
 import io
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 from accounts.models import AccessLog
 from clients.idnumbers import mask
 from reports.exports import jobs
 from reports.models import ExportJob
+from reports.tasks import run_export
 from services.models import Visit
 from tests.reports.test_figures import D, make_client, make_visit, records  # noqa: F401  (fixture)
 
@@ -39,24 +39,29 @@ def rows_of(job):
     return wb, [row for sheet in wb for row in sheet.iter_rows(min_row=2, values_only=True)]
 
 
-def test_starting_an_export_returns_at_once_and_queues_the_job(web, bureau, records, django_capture_on_commit_callbacks,  # noqa: F811
-                                                               monkeypatch):
-    started = []
-    monkeypatch.setattr(jobs, "start_thread", started.append)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+def test_starting_an_export_queues_the_job_and_sends_its_task_after_the_commit(
+        web, bureau, records, django_capture_on_commit_callbacks, monkeypatch):  # noqa: F811
+    sent = []
+    monkeypatch.setattr(run_export, "apply_async", lambda args: sent.append(args))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = start(web, bureau)
     assert response.status_code == 302 and response["Location"] == "/reports/exports/"
     job = ExportJob.objects.get(user=bureau)
-    assert (job.kind, job.status, job.params["year"]) == ("visit_detail", "queued", 2023)
-    assert len(callbacks) == 1 and started == [job.pk]  # the worker thread starts after the commit
+    assert (job.kind, job.status, job.params["year"], job.sent_at) == ("visit_detail", "queued", 2023, None)
+    assert len(callbacks) == 1 and sent == []  # nothing is sent before the commit
+    callbacks[0]()
+    job.refresh_from_db()
+    assert sent == [[job.pk]] and job.sent_at is not None and job.status == "queued"
 
 
-def test_with_the_command_worker_the_web_process_only_queues(web, bureau, settings, django_capture_on_commit_callbacks):
-    settings.EXPORT_JOBS_WORKER = "command"
-    with django_capture_on_commit_callbacks() as callbacks:
-        start(web, bureau)
-    assert callbacks == []
-    assert ExportJob.objects.get(user=bureau).status == ExportJob.Status.QUEUED
+def test_without_a_broker_the_task_runs_eagerly_after_the_commit(web, bureau, records,  # noqa: F811
+                                                                 django_capture_on_commit_callbacks, settings):
+    assert settings.CELERY_TASK_ALWAYS_EAGER  # the tests have no CELERY_BROKER_URL / REDIS_URL: `make run`'s mode
+    with django_capture_on_commit_callbacks(execute=True):
+        response = start(web, bureau)
+    assert response.status_code == 302
+    job = ExportJob.objects.get(user=bureau)
+    assert job.status == ExportJob.Status.DONE and job.attempt == 1 and job.file
 
 
 def test_the_job_writes_every_visit_of_the_scope_and_nothing_else(web, bureau, tricky_visit):
@@ -103,20 +108,16 @@ def test_sheets_split_below_the_row_limit_and_progress_is_reported(web, bureau, 
     monkeypatch.setattr("portal.xlsx.EXCEL_MAX_ROWS", 3)  # 2 rows and a header per sheet
     monkeypatch.setattr(jobs, "PROGRESS_EVERY", 2)
     seen = []
-    original = ExportJob.objects.filter
+    reporter = jobs.progress_reporter
 
-    def spy(*args, **kwargs):
-        queryset = original(*args, **kwargs)
-        if "pk" in kwargs and len(kwargs) == 1:
-            update = queryset.update
+    def spy(model, job, attempt):
+        progress = reporter(model, job, attempt)
 
-            def record(**values):
-                if "done" in values and "total" in values:
-                    seen.append(values["done"])
-                return update(**values)
-            queryset.update = record
-        return queryset
-    monkeypatch.setattr(ExportJob.objects, "filter", spy)
+        def record(done, total):
+            progress(done, total)
+            seen.append(ExportJob.objects.values_list("done", flat=True).get(pk=job.pk))
+        return record
+    monkeypatch.setattr(jobs, "progress_reporter", spy)
     start(web, bureau)
     job = ExportJob.objects.get(user=bureau)
     jobs.export_job_run(job.pk)
@@ -128,12 +129,14 @@ def test_sheets_split_below_the_row_limit_and_progress_is_reported(web, bureau, 
     assert seen == [0, 2, 4, 6, 6]
 
 
-def test_the_command_runs_queued_jobs(web, bureau, records, settings):  # noqa: F811
-    settings.EXPORT_JOBS_WORKER = "command"
+def test_the_task_runs_a_queued_job_once_and_a_second_delivery_runs_nothing(web, bureau, records):  # noqa: F811
     start(web, bureau)
-    call_command("run_export_jobs", "--once")
-    assert ExportJob.objects.get(user=bureau).status == ExportJob.Status.DONE
-    assert jobs.export_job_run(ExportJob.objects.get(user=bureau).pk) is None  # never run twice
+    job = ExportJob.objects.get(user=bureau)
+    run_export.apply(args=[job.pk])
+    run_export.apply(args=[job.pk])  # the same message delivered again (acks_late)
+    job.refresh_from_db()
+    assert (job.status, job.attempt) == (ExportJob.Status.DONE, 1)
+    assert jobs.export_job_run(job.pk) is None
 
 
 def test_only_the_owner_downloads_and_the_download_is_logged(web, bureau, center, xiaohe, records):  # noqa: F811

@@ -2,9 +2,6 @@
 that were never committed and are older than ROSTER_PREVIEW_TTL_HOURS. Run it from cron or a
 systemd timer; each new upload also purges them."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from clients import roster
@@ -17,5 +14,5 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="delete every stored preview, whatever its age")
 
     def handle(self, *args, all=False, **options):
-        removed = roster.purge_previews(Path(settings.MEDIA_ROOT) / "roster-imports", everything=all)
+        removed = roster.purge_previews(roster.import_dir(), everything=all)
         self.stdout.write(f"{removed} roster preview file(s) deleted")
