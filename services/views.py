@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from clients.models import Client
 from portal.filters import YearField
+from portal.tables import display
 from portal.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -24,7 +25,7 @@ from portal.views import (
 from portal.xlsx import Column
 from stations.models import Station
 
-from . import services
+from . import hooks, services
 from .choices import CaseStage, MonthlyReportStatus
 from .filters import (
     ActivityFilterSet,
@@ -119,6 +120,10 @@ class ServiceEditView(ObjectEditView):
     template_name = "services/object_edit.html"
 
 
+def _shown(value):
+    return display(value) if isinstance(value, datetime.datetime) else value
+
+
 class ServiceDetailView(ObjectDetailView):
     template_name = "services/object_detail.html"
     rows: list = []
@@ -126,7 +131,8 @@ class ServiceDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(column.header, column.value(self.object)) for column in self.rows]
+        # times in Asia/Shanghai to the minute, as on the lists (never a raw "+00:00")
+        context["rows"] = [(column.header, _shown(column.value(self.object))) for column in self.rows]
         if self.edit_url_name and context["can_change"]:
             context["edit_url"] = reverse(self.edit_url_name, args=[self.object.pk])
         return context
@@ -553,6 +559,7 @@ class MonthlyReportDetailView(ServiceDetailView):
         context["can_approve"] = (user.has_perm("services.approve_monthlyreport")
                                   and status == MonthlyReportStatus.REVIEWED)
         context["can_reopen"] = user.has_perm("services.approve_monthlyreport") and status == MonthlyReportStatus.APPROVED
+        context["month_figures"] = hooks.monthly_figures(report=report, user=user)
         return context
 
 

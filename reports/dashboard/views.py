@@ -33,7 +33,7 @@ from services.models import Case, Dispatch, MonthlyReport
 from stations.models import Region, Staff, Station
 
 from .. import figures
-from .links import figure_link, figure_urls, link, link_for, opens
+from ..links import figure_link, figure_urls, link, link_for, opens
 
 CASELOAD_ROWS = 30
 MONTHS = [("", _("Whole year")), *[(str(number), name) for number, name in MONTH_NAMES.items()]]

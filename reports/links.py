@@ -8,9 +8,12 @@ from urllib.parse import urlencode
 
 from django.urls import get_script_prefix, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from clients.choices import Category
 from portal.scoping import scope_for
+
+from . import figures
 
 
 @lru_cache(maxsize=256)
@@ -79,7 +82,9 @@ def figure_urls(user, *, start, end, station=None, county=None):
     dated = {"since": since, "until": until, "station": station, "county": None if station else county}
     scope = {"station": station, "county": dated["county"]}
     urls = {
-        "stations": figure_link(user, "stations:station_list", open_on=as_of, **scope),
+        # one station: its own page (the figure is 1 if it is open, else 0)
+        "stations": (reverse("stations:station_detail", args=[station]) if opens(user, "stations:station_list")
+                     else None) if station else figure_link(user, "stations:station_list", open_on=as_of, **scope),
         "social_workers": figure_link(user, "stations:staff_list", counted_on=as_of, **scope),
         "visits": figure_link(user, "services:visit_list", **dated),
         "people_served": link("reports:people_served", **dated) if opens(user, "services:visit_list") else None,
@@ -99,3 +104,36 @@ def figure_urls(user, *, start, end, station=None, county=None):
 
 def as_date(value):
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
+
+
+# The rows of a monthly report's figures: the station-level keys of SPEC §3 and the categories.
+MONTHLY_ROWS = [
+    ("visits", _("Visits")), ("people_served", _("People served (person-times)")),
+    ("resources_linked_amount", _("Resources linked (yuan)")), ("casework", _("Cases opened")),
+    ("groupwork", _("Groups started")), ("community_activities", _("Community activities")),
+    ("supervisions", _("Supervisions")), ("social_workers", _("Social workers")),
+]
+
+
+def monthly_report_figures(*, report, user):
+    """The figures of ``report``'s station for its month, the previous month and the same month
+    a year before, each a link to its records (``services.hooks.monthly_figures``)."""
+    month = report.month
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
+    last_year = month.replace(year=month.year - 1)
+    periods = []
+    for start in (month, previous, last_year):
+        if start.year < figures.MIN_YEAR:
+            continue
+        period = figures.month_period(start)
+        values = figures.compute(station_ids=[report.station_id], start=period.start, end=period.end)
+        urls = figure_urls(user, start=period.start, end=period.end, station=report.station_id)
+        periods.append({"label": f"{start:%Y-%m}", "values": values, "urls": urls})
+    rows = [{"key": key, "label": label, "cells": [{"value": p["values"][key], "url": p["urls"][key]}
+                                                    for p in periods]}
+            for key, label in MONTHLY_ROWS]
+    rows += [{"key": f"category:{code}", "label": label,
+              "cells": [{"value": p["values"]["visited_clients_by_category"][code], "url": p["urls"][f"category:{code}"]}
+                        for p in periods]}
+             for code, label in Category.choices]
+    return {"periods": [p["label"] for p in periods], "rows": rows}
