@@ -104,10 +104,13 @@ class StaffFilterSet(SearchFilterSet):
     # The ``social_workers`` figure's staff (SPEC §3): workers on duty on that day (the end of the
     # figure's period), by the same queryset methods the figures engine counts with.
     counted_on = django_filters.DateFilter(method="filter_counted_on", label=_("social workers on duty on"))
+    # one county of a city's scope (the city viewer's county dashboard links its social workers here)
+    county = django_filters.ModelChoiceFilter(field_name="station__county", label=_("county"),
+                                              queryset=Region.objects.filter(level="county"))
 
     class Meta:
         model = Staff
-        fields = ["q", "station", "role", "organisation", "active", "counted_on"]
+        fields = ["q", "station", "role", "organisation", "active", "counted_on", "county"]
 
     def filter_counted_on(self, queryset, name, value):
         return queryset.active(on=value).workers()
