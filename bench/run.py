@@ -12,7 +12,10 @@
    reports app's background job at 10k and 1M rows against bare openpyxl; the roster import
    of 100,000 rows and its re-import (inside a transaction rolled back afterwards); a 60-second
    mixed load of 50 users against gunicorn; a visit saved through the API showing in the
-   dashboard figures; and the reconciliation of the rollup with the raw records.
+   dashboard figures; and the reconciliation of the rollup with the raw records. The crawl
+   (``Bench.crawl``) follows every dashboard and menu link, every option of every list filter
+   and the first and a deep page of each list, as a county bureau user, a station worker and
+   the city viewer, and reports the slowest pages (worst <= 5x the minimal page, none > 1 s).
 3. Prints one table and writes bench/results/<scale>-<UTC time>.json (and latest-<scale>.json).
 
 Server times are measured in this process through Django's test client (the whole middleware
@@ -250,6 +253,108 @@ class Bench:
         self.notes["reference_page"] = "/accounts/password/ as a county bureau user"
         self.notes["scopes"] = ("county dashboard, lists and search: a county bureau user (10 stations; the city "
                                 "viewer reads figures only, SPEC §1); city dashboard: the city viewer (100 stations)")
+
+    # --- the crawl: every page a user clicks to ----------------------------------------------
+    CRAWL_MAX_PAGES = 900
+    CRAWL_SKIP = re.compile(r"^/(static|media|admin|api|accounts/logout|i18n)/|export=|/download/|\.(xlsx|pdf|docx)$")
+
+    def crawl(self):
+        """As a county bureau user, a station worker and the city viewer: every link of the
+        dashboard and of the menu, every option of every filter of each list reached (each
+        category, status, kind, station ...), and the first and a deep page of each list.
+        Each page once, then the twenty slowest again (median of three): the worst page must be
+        within 5x the minimal page and under 1 s (PERFORMANCE.md); the slowest ten go to the
+        result's notes (docs/scaling.md)."""
+        from html import unescape
+        from urllib.parse import urlencode, urlsplit
+
+        bureau, worker, city = (self.client_for(u) for u in (self.bureau, self.worker, self.city))
+        reference = median_ms(self.timed(bureau, "/accounts/password/", 7, warmup=2))
+        href = re.compile(r'href="(/[^"#]*)"')
+        select = re.compile(r'<select name="([^"]+)"[^>]*>(.*?)</select>', re.S)
+        option = re.compile(r'<option value="([^"]+)"')
+        form = re.compile(r'<form method="get" class="card card-body py-2 mb-3 filter-form">(.*?)</form>', re.S)
+        timings, errors, seen = [], [], set()
+
+        def fetch(persona, client, url):
+            key = (persona, url)
+            if key in seen or len(seen) >= self.CRAWL_MAX_PAGES or self.deadline.left < 90:
+                return None
+            seen.add(key)
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code in (301, 302):
+                return None  # a link that sends the user elsewhere (e.g. "my trainings" without a post)
+            if response.status_code != 200:
+                errors.append({"user": persona, "url": url, "status": response.status_code})
+                return None
+            timings.append({"user": persona, "url": url, "ms": round(elapsed, 1)})
+            return response.content.decode()
+
+        def links(page):
+            return sorted({unescape(u) for u in href.findall(page or "") if not self.CRAWL_SKIP.search(unescape(u))})
+
+        def list_pages(persona, client, url):
+            """A list reached from the dashboard or the menu: its filter options and two pages."""
+            page = fetch(persona, client, url)
+            found = form.search(page or "")
+            if not found:
+                return
+            path, query = urlsplit(url).path, urlsplit(url).query
+            for name, body in select.findall(found[1]):
+                for value in option.findall(body)[:120]:
+                    fetch(persona, client, f"{path}?{urlencode({name: unescape(value)})}")
+            for number in (1, 10):
+                fetch(persona, client, f"{path}?{query + '&' if query else ''}page={number}")
+
+        today = datetime.date.today()
+        for persona, client in (("county bureau", bureau), ("station worker", worker), ("city viewer", city)):
+            dashboards = ["/", f"/?year={today.year - 1}", f"/?year={today.year}&month={today.month}"]
+            targets = []
+            for url in dashboards:
+                targets += links(fetch(persona, client, url))
+            lists = {}
+            for url in targets:
+                path = urlsplit(url).path
+                if path not in lists:
+                    lists[path] = url
+            for url in sorted(set(targets)):
+                fetch(persona, client, url)
+            for path in sorted(lists):
+                list_pages(persona, client, lists[path])
+        # The slowest again, as a median of three (one sample is noisy on a shared machine), with
+        # the minimal page measured between them so that both see the same load.
+        slowest = sorted(timings, key=lambda t: -t["ms"])[:20]
+        import gc
+
+        gc.collect()  # the crawl's own garbage is not the pages' cost
+        bureau, worker, city = (self.client_for(u) for u in (self.bureau, self.worker, self.city))
+        users = {"county bureau": bureau, "station worker": worker, "city viewer": city}
+        reference_samples = []
+        for row in slowest:
+            if self.deadline.left < 30:
+                break
+            samples = self.timed(users[row["user"]], row["url"], 3, warmup=0)
+            row["ms"] = round(median_ms(samples), 1)
+            reference_samples += self.timed(bureau, "/accounts/password/", 1, warmup=0)
+        if reference_samples:
+            reference = median_ms(reference_samples)
+        ranked = sorted(timings, key=lambda t: -t["ms"])
+        worst = ranked[0]["ms"] if ranked else None
+        self.notes["crawl_pages"] = len(timings)
+        self.notes["crawl_slowest_ten"] = ranked[:10]
+        self.notes["crawl_errors"] = errors[:50]
+        self.notes["crawl_reference_ms"] = reference
+        passed = worst is not None and worst <= 5 * reference and worst <= 1000 and not errors
+        self.add("crawl_worst_page", worst, reference, "<= 5 and <= 1000 ms", passed, " ms",
+                 note=f"{len(timings)} pages as a county bureau user, a station worker and the city viewer; "
+                      f"slowest {ranked[0]['url'] if ranked else '-'} ({ranked[0]['user'] if ranked else '-'}); "
+                      f"{len(errors)} answered other than 200")
+        for row in ranked[:10]:
+            print(f"    {row['ms']:>8} ms  {row['user']:<15} {row['url']}")
+        for row in errors[:10]:
+            print(f"    {row['status']}  {row['user']:<15} {row['url']}")
 
     def queries(self):
         from django.db import connection
@@ -603,7 +708,7 @@ def main():
     bench = Bench(args.scale, deadline, quick=args.quick, export_rows=args.export_rows)
     bench.users()
     skip = set(filter(None, args.skip.split(",")))
-    steps = [("pages", bench.pages), ("queries", bench.queries), ("bulletin", bench.bulletin),
+    steps = [("pages", bench.pages), ("crawl", bench.crawl), ("queries", bench.queries), ("bulletin", bench.bulletin),
              ("export", bench.export), ("roster", bench.roster), ("load", bench.mixed_load),
              ("freshness", bench.freshness), ("reconcile", bench.reconcile)]
     for name, step in steps:

@@ -1,7 +1,7 @@
 import datetime
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,10 +26,34 @@ def _years_ago(day, years):
 
 
 def held_today(category):
+    """Clients holding ``category`` today: the ids of today's memberships in one uncorrelated
+    subquery (``pk IN (...)``), read once. A correlated EXISTS per client let SQLite walk the
+    (category, start_on) index for every client of the list, which is quadratic in a common
+    category: 低保 took 5.8-7.0 s on the county demo (docs/scaling.md, "Category lists")."""
     today = timezone.localdate()
-    return Exists(CategoryMembership.objects.filter(
-        client=OuterRef("pk"), category=category, start_on__lte=today,
-    ).filter(Q(end_on__isnull=True) | Q(end_on__gte=today)))
+    return Q(pk__in=CategoryMembership.objects.filter(category=category, start_on__lte=today).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today)).values("client"))
+
+
+def visited_in_period(since=None, until=None, category=None):
+    """The clients visited in ``since``..``until`` (either may be None) who held ``category``
+    (any, if None) on the date of such a visit: the people behind SPEC §3's
+    ``visited_clients_by_category`` (``reports.figures`` counts exactly these, by the same
+    condition: membership start_on <= visited_on <= end_on). A queryset of client ids.
+
+    One ``filter()`` call, so the visit and the membership are the same joined rows (the visit
+    is reached by its reverse relation: the registry does not import services)."""
+    conditions = Q()
+    if since is not None:
+        conditions &= Q(visits__visited_on__gte=since)
+    if until is not None:
+        conditions &= Q(visits__visited_on__lte=until)
+    if category:
+        conditions &= Q(categories__category=category, categories__start_on__lte=F("visits__visited_on")) & (
+            Q(categories__end_on__isnull=True) | Q(categories__end_on__gte=F("visits__visited_on")))
+    else:
+        conditions &= Q(visits__isnull=False)
+    return Client.objects.filter(conditions).values("pk")
 
 
 def search_clients(queryset, value, *, wide=False):
@@ -83,10 +107,28 @@ class ClientFilterSet(SearchFilterSet):
     age_band = django_filters.ChoiceFilter(choices=AGE_BANDS, method="filter_age_band", label=_("age"))
     overdue = django_filters.ChoiceFilter(choices=MONITORING, method="filter_monitoring", label=_("visits"))
     worker = StaffChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
+    # "Clients visited in the period": the list behind a ``visited_clients_by_category`` figure
+    # (read together by ``filter_queryset``: who held that category on the day of a visit then).
+    visited_since = django_filters.DateFilter(method="read_together", label=_("visited from"))
+    visited_until = django_filters.DateFilter(method="read_together", label=_("visited until"))
+    visited_category = django_filters.ChoiceFilter(choices=Category.choices, method="read_together",
+                                                   label=_("category on the visit date"))
 
     class Meta:
         model = Client
-        fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker"]
+        fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker",
+                  "visited_since", "visited_until", "visited_category"]
+
+    def read_together(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
+        if since or until or category:
+            queryset = queryset.filter(pk__in=visited_in_period(since, until, category))
+        return queryset
 
     def search(self, queryset, name, value):
         # Found people in name order. Ordered by id (the list's default), PostgreSQL walks the

@@ -4,7 +4,7 @@ read their columns from here."""
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.html import text
@@ -174,7 +174,7 @@ class ScreeningCampaignTable(Table):
     empty_text = _("No campaigns.")
     exportable = False
     columns = [
-        Col(_("Name"), "name", link=DETAIL, note="county"),
+        Col(pgettext_lazy("person", "Name"), "name", link=DETAIL, note="county"),
         Col(_("Period"), lambda c: f"{c.start_on:%Y-%m-%d} — {c.end_on:%Y-%m-%d}", classes="text-nowrap"),
         Col(_("Stations"), "station_count", end=True),
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from simple_history.signals import pre_create_historical_record
@@ -103,7 +104,9 @@ def _displayer(obj_model, fields, rows):
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
         if hasattr(value, "isoformat"):
-            return value.strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
+            if hasattr(value, "hour"):  # a time of day reads in Asia/Shanghai, never UTC
+                return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%d %H:%M")
+            return value.isoformat()
         return str(value)
 
     return show

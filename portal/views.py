@@ -66,13 +66,17 @@ class CappedCountPaginator(Paginator):
     """Counts only as far as the pages a reader can reach from here (PERFORMANCE.md: no exact
     COUNT(*) over millions of rows per page): up to ten pages past the one asked for, at least
     ``cap`` rows. Up to that the count is exact; past it the count reads "500+" and more pages
-    appear as the reader goes on (searching is the way to old rows, not page 500)."""
+    appear as the reader goes on (searching is the way to old rows, not page 500).
+
+    ``exact=True`` (the list was opened from a figure, ``?exact=1``: ``EXACT_PARAM``) counts every
+    row: a figure is checked against the list's total, so that total is never "500+"."""
 
     cap = 500
     ahead = 10
 
-    def __init__(self, *args, wanted_page=None, **kwargs):
+    def __init__(self, *args, wanted_page=None, exact=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.exact = exact
         try:
             wanted = max(1, int(wanted_page or 1))
         except (TypeError, ValueError):
@@ -95,6 +99,8 @@ class CappedCountPaginator(Paginator):
             return super().count
         if self.wanted == 1 and len(self._first_rows()) <= self.per_page + self.orphans:
             return len(self._first)
+        if self.exact:
+            return queryset.order_by().values("pk").count()
         # SELECT COUNT(*) FROM (SELECT id … LIMIT limit + 1): no ordering, no joins it does not need.
         found = queryset.order_by().values("pk")[: self.limit + 1].count()
         return found if found <= self.limit else CappedCount(self.limit)
@@ -108,6 +114,11 @@ class CappedCountPaginator(Paginator):
         return super().page(number)
 
 
+# The query flag of a list opened from a figure (``/services/visits/?since=…&exact=1``): the list
+# shows its exact total, to be checked against the figure (SPEC §3).
+EXACT_PARAM = "exact"
+
+
 class ObjectListView(ObjectPermissionMixin, generic.ListView):
     filterset_class = None
     table_class = None  # a portal.tables.Table: the page's <table>, the ?export=xlsx columns, the .only() fields
@@ -117,7 +128,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
 
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
-                                    wanted_page=self.request.GET.get(self.page_kwarg), **kwargs)
+                                    wanted_page=self.request.GET.get(self.page_kwarg),
+                                    exact=self.request.GET.get(EXACT_PARAM) == "1", **kwargs)
 
     def get_base_queryset(self):
         return self.queryset.visible_to(self.request.user)

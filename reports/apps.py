@@ -11,3 +11,9 @@ class ReportsConfig(AppConfig):
         from .receivers import connect
 
         connect()  # keeps the figures rollup in step with the records it counts
+
+        from services.hooks import set_monthly_figures
+
+        from .links import monthly_report_figures
+
+        set_monthly_figures(monthly_report_figures)  # the figures on a monthly report's page

@@ -46,7 +46,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connections, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,6 +207,52 @@ def _grouped(queryset, station_field, **aggregates):
     return {row.pop(station_field): row for row in queryset.values(station_field).annotate(**aggregates).order_by()}
 
 
+# The records each station-level figure counts, for a scope and period: the engine counts them
+# here and the drill-down lists (the dashboard's links, ``people_served_parts``) are filtered
+# to the same records, so a list's total is its figure.
+
+def visits_in(station_ids, start, end):
+    return _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
+
+
+def resource_links_in(station_ids, start, end):
+    return _in(ResourceLink.objects.filter(linked_on__gte=start, linked_on__lte=end), "station", station_ids)
+
+
+def cases_in(station_ids, start, end):
+    return _in(Case.objects.filter(intake_on__gte=start, intake_on__lte=end), "station", station_ids)
+
+
+def groups_started_in(station_ids, start, end):
+    """Groups whose first session is in the period (``Group.objects.first_session_between``)."""
+    return _in(Group.objects.first_session_between(start, end), "station", station_ids)
+
+
+def activities_in(station_ids, start, end):
+    return _in(Activity.objects.filter(held_on__gte=start, held_on__lte=end), "station", station_ids)
+
+
+def group_sessions_in(station_ids, start, end):
+    return _in(GroupSession.objects.filter(held_on__gte=start, held_on__lte=end), "group__station", station_ids)
+
+
+def case_notes_in(station_ids, start, end):
+    return _in(CaseNote.objects.filter(noted_on__gte=start, noted_on__lte=end), "case__station", station_ids)
+
+
+def people_served_parts(*, station_ids, start, end):
+    """The four parts of ``people_served`` (人次), counted raw: visits, participants of community
+    activities, attendance of group sessions and case service notes of the period."""
+    activities = activities_in(station_ids, start, end).aggregate(people=Sum("participant_count"))
+    sessions = group_sessions_in(station_ids, start, end).aggregate(people=Sum("attendance_count"))
+    return {
+        "visits": visits_in(station_ids, start, end).count(),
+        "activity_participants": activities["people"] or 0,
+        "group_attendance": sessions["people"] or 0,
+        "case_notes": case_notes_in(station_ids, start, end).count(),
+    }
+
+
 def station_level_raw(station_ids, start, end):
     """{station_id: {rollup field: value}} counted from the raw records of ``start``..``end``.
 
@@ -214,32 +260,30 @@ def station_level_raw(station_ids, start, end):
     number of stations (one grouped query per record type)."""
     rows = defaultdict(lambda: {**{key: 0 for key in COUNT_KEYS}, AMOUNT_KEY: Decimal("0.00"),
                                 **{f"visited_{code}": 0 for code in CATEGORY_CODES}})
-    visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
+    visits = visits_in(station_ids, start, end)
     for station_id, row in _grouped(visits, "station", n=Count("id")).items():
         rows[station_id]["visits"] += row["n"]
         rows[station_id]["people_served"] += row["n"]
     for station_id, by_code in _visited_counts(visits, by_station=True).items():
         for code, count in by_code.items():
             rows[station_id][f"visited_{code}"] = count
-    links = _in(ResourceLink.objects.filter(linked_on__gte=start, linked_on__lte=end), "station", station_ids)
+    links = resource_links_in(station_ids, start, end)
     for station_id, row in _grouped(links, "station", total=Sum("value")).items():
         rows[station_id][AMOUNT_KEY] = (row["total"] or Decimal(0)).quantize(CENTS)
-    cases = _in(Case.objects.filter(intake_on__gte=start, intake_on__lte=end), "station", station_ids)
+    cases = cases_in(station_ids, start, end)
     for station_id, row in _grouped(cases, "station", n=Count("id")).items():
         rows[station_id]["casework"] = row["n"]
-    first_session = GroupSession.objects.filter(group=OuterRef("pk")).order_by("held_on").values("held_on")[:1]
-    groups = _in(Group.objects.all(), "station", station_ids).annotate(first_on=Subquery(first_session)).filter(
-        first_on__gte=start, first_on__lte=end)
+    groups = groups_started_in(station_ids, start, end)
     for station_id, row in _grouped(groups, "station", n=Count("id")).items():
         rows[station_id]["groupwork"] = row["n"]
-    activities = _in(Activity.objects.filter(held_on__gte=start, held_on__lte=end), "station", station_ids)
+    activities = activities_in(station_ids, start, end)
     for station_id, row in _grouped(activities, "station", n=Count("id"), people=Sum("participant_count")).items():
         rows[station_id]["community_activities"] = row["n"]
         rows[station_id]["people_served"] += row["people"] or 0
-    sessions = _in(GroupSession.objects.filter(held_on__gte=start, held_on__lte=end), "group__station", station_ids)
+    sessions = group_sessions_in(station_ids, start, end)
     for station_id, row in _grouped(sessions, "group__station", people=Sum("attendance_count")).items():
         rows[station_id]["people_served"] += row["people"] or 0
-    notes = _in(CaseNote.objects.filter(noted_on__gte=start, noted_on__lte=end), "case__station", station_ids)
+    notes = case_notes_in(station_ids, start, end)
     for station_id, row in _grouped(notes, "case__station", n=Count("id")).items():
         rows[station_id]["people_served"] += row["n"]
     return dict(rows)
@@ -247,7 +291,7 @@ def station_level_raw(station_ids, start, end):
 
 def _visited_distinct_raw(station_ids, start, end):
     """Distinct visited clients per category over the whole scope (not summed per station)."""
-    visits = _in(Visit.objects.filter(visited_on__gte=start, visited_on__lte=end), "station", station_ids)
+    visits = visits_in(station_ids, start, end)
     counts = _visited_counts(visits, by_station=False).get(None, {})
     return {code: counts.get(code, 0) for code in CATEGORY_CODES}
 
@@ -322,6 +366,22 @@ def _data_dates():
     firsts = [b["a"] for b in bounds if b["a"]]
     lasts = [b["b"] for b in bounds if b["b"]]
     return (min(firsts), max(lasts)) if firsts else (None, None)
+
+
+def first_record_date(station_ids):
+    """The date of the scope's first dated record of any kind the figures count (None if it has
+    none): the dashboard's periods run from it to today, whatever the rollup holds."""
+    firsts = [
+        _in(model.objects.all(), field, station_ids).aggregate(a=models.Min(date))["a"]
+        for model, field, date in [
+            (Visit, "station", "visited_on"), (ResourceLink, "station", "linked_on"), (Case, "station", "intake_on"),
+            (GroupSession, "group__station", "held_on"), (Activity, "station", "held_on"),
+            (CaseNote, "case__station", "noted_on"), (Supervision, "station", "supervised_on"),
+            (StationEvaluation, "station", "evaluated_on"),
+        ]
+    ]
+    firsts = [day for day in firsts if day]
+    return min(firsts) if firsts else None
 
 
 def all_cell_periods():
@@ -594,10 +654,23 @@ def monthly_series(*, station_ids, year):
     return series
 
 
-def scope_station_ids(user, station=None):
+def scope_station_ids(user, station=None, county=None):
     """(station_ids, county_ids) for ``compute``: the user's scope, narrowed to ``station`` (a
-    Station or an id). A station outside the scope, or unknown, raises Http404."""
+    Station or an id) or to ``county`` (a county Region or id of the scope: its stations, and
+    the county-wide figures, exactly what that county's own bureau sees). A station or county
+    outside the scope, or unknown, raises Http404."""
     scope = scope_for(user)
+    if county is not None and station is None:
+        try:
+            county_id = int(getattr(county, "pk", county))
+        except (TypeError, ValueError):
+            raise Http404(_("No such county.")) from None
+        if not scope.is_global and county_id not in (scope.county_ids or ()):
+            raise Http404(_("No such county."))
+        ids = Station.objects.filter(county=county_id).values_list("pk", flat=True)
+        if not scope.is_global:
+            ids = ids.filter(pk__in=sorted(scope.station_ids))
+        return frozenset(ids), frozenset({county_id})
     if station is not None:
         try:
             station_id = int(getattr(station, "pk", station))
@@ -611,7 +684,7 @@ def scope_station_ids(user, station=None):
     return scope.station_ids, (scope.county_ids or None)
 
 
-def for_user(user, *, start, end, station=None):
-    """The SPEC §3 figures of ``user``'s scope (optionally one station of it) for start..end."""
-    station_ids, county_ids = scope_station_ids(user, station)
+def for_user(user, *, start, end, station=None, county=None):
+    """The SPEC §3 figures of ``user``'s scope (optionally one station or county of it) for start..end."""
+    station_ids, county_ids = scope_station_ids(user, station, county)
     return compute(station_ids=station_ids, start=start, end=end, county_ids=county_ids)

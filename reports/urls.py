@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .dashboard.views import DashboardView
+from .dashboard.views import DashboardView, PeopleServedView
 from .exports import views as exports
 from .workbooks import views as workbooks
 
@@ -9,6 +9,7 @@ app_name = "reports"
 # Under /reports/; the dashboard also answers at "/" (config/urls.py, name "home").
 urlpatterns = [
     path("dashboard/", DashboardView.as_view(), name="dashboard"),
+    path("people-served/", PeopleServedView.as_view(), name="people_served"),
     path("", workbooks.ReportsIndexView.as_view(), name="index"),
     path("bulletin/<str:month>.xlsx", workbooks.BulletinView.as_view(), name="bulletin"),
     path("annual/<str:year>.xlsx", workbooks.AnnualWorkbookView.as_view(), name="annual_xlsx"),

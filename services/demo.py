@@ -500,6 +500,7 @@ class _Builder:
         while month < this_month:
             months.append(month)
             month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        now = timezone.now()
         for index, month in enumerate(months):
             recent = len(months) - index  # 1 = last month
             deadline = report_deadline(month)
@@ -521,15 +522,19 @@ class _Builder:
                 if status is None:
                     continue
                 submitted = status != MonthlyReportStatus.DRAFT
-                at = timezone.make_aware(datetime.datetime.combine(min(day, self.today), datetime.time(16, 30)))
+                # Never in the future: a report "submitted" later today, or reviewed two days after
+                # yesterday's submission, is dated just before now (in the same order).
+                at = min(timezone.make_aware(datetime.datetime.combine(min(day, self.today), datetime.time(16, 30))),
+                         now - datetime.timedelta(minutes=30))
                 report = MonthlyReport(
                     station=station, month=month, status=status,
                     summary=f"{month:%Y年%m月}完成入户探访、个案、小组和社区活动等工作,详见系统统计。",
                     submitted_at=at if submitted else None, submitted_by_id=head_of.get(station.pk) if submitted else None,
                     on_time=(not late) if submitted else None,
-                    reviewed_at=at + datetime.timedelta(days=2) if status in {
+                    reviewed_at=min(at + datetime.timedelta(days=2), now - datetime.timedelta(minutes=20)) if status in {
                         MonthlyReportStatus.REVIEWED, MonthlyReportStatus.APPROVED, MonthlyReportStatus.RETURNED} else None,
-                    approved_at=at + datetime.timedelta(days=5) if status == MonthlyReportStatus.APPROVED else None,
+                    approved_at=min(at + datetime.timedelta(days=5), now - datetime.timedelta(minutes=10))
+                    if status == MonthlyReportStatus.APPROVED else None,
                     comment="请补充困境儿童探访记录。" if status == MonthlyReportStatus.RETURNED else "",
                 )
                 reports.append(report)

@@ -25,8 +25,10 @@ from .models import (
     Activity,
     CampaignTag,
     Case,
+    CaseNote,
     Dispatch,
     Group,
+    GroupSession,
     MonthlyReport,
     Referral,
     ResourceLink,
@@ -46,6 +48,41 @@ def client_search_q(value, prefix=""):
         if len(value) >= 4:
             query |= Q(**{f"{prefix}phone__contains": value})
     return query
+
+
+class PartOfPeopleServed(django_filters.FilterSet):
+    """``part_since``/``part_until``: the records whose dated part of ``people_served`` (人次)
+    falls in the period (a group's sessions, a case's service notes), read together by
+    ``filter_queryset``; ``part_range()`` tells the list which period its total is of."""
+
+    part_model = None  # GroupSession or CaseNote
+    part_date = None
+    part_owner = None  # the part's field naming the listed record
+
+    part_since = django_filters.DateFilter(method="read_together", label=_("people served from"))
+    part_until = django_filters.DateFilter(method="read_together", label=_("people served until"))
+
+    def read_together(self, queryset, name, value):
+        return queryset
+
+    def part_range(self):
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        return data.get("part_since"), data.get("part_until")
+
+    def parts(self, since, until):
+        parts = self.part_model.objects.all()
+        if since:
+            parts = parts.filter(**{f"{self.part_date}__gte": since})
+        if until:
+            parts = parts.filter(**{f"{self.part_date}__lte": until})
+        return parts
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        since, until = self.part_range()
+        if since or until:
+            queryset = queryset.filter(pk__in=self.parts(since, until).values(self.part_owner))
+        return queryset
 
 
 class DateRangeMixin(django_filters.FilterSet):
@@ -100,8 +137,9 @@ class ResourceLinkFilterSet(DateRangeMixin, SearchFilterSet):
         fields = ["q", "station", "kind", "source_kind", "since", "until"]
 
 
-class CaseFilterSet(DateRangeMixin, SearchFilterSet):
+class CaseFilterSet(PartOfPeopleServed, DateRangeMixin, SearchFilterSet):
     date_field = "intake_on"
+    part_model, part_date, part_owner = CaseNote, "noted_on", "case"
     search_fields = ("title", "clients__name", "manager__name")
     station = station_filter()
     stage = django_filters.ChoiceFilter(choices=CaseStage.choices, label=_("stage"))
@@ -110,7 +148,7 @@ class CaseFilterSet(DateRangeMixin, SearchFilterSet):
 
     class Meta:
         model = Case
-        fields = ["q", "station", "stage", "manager", "open", "since", "until"]
+        fields = ["q", "station", "stage", "manager", "open", "since", "until", "part_since", "part_until"]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -124,15 +162,23 @@ class CaseFilterSet(DateRangeMixin, SearchFilterSet):
         return queryset.exclude(stage=CaseStage.CLOSED) if value else queryset.filter(stage=CaseStage.CLOSED)
 
 
-class GroupFilterSet(DateRangeMixin, SearchFilterSet):
-    date_field = "created_on"
+class GroupFilterSet(PartOfPeopleServed, DateRangeMixin, SearchFilterSet):
+    """``since``/``until`` date a group by its first session, as the ``groupwork`` figure does."""
+
+    part_model, part_date, part_owner = GroupSession, "held_on", "group"
     search_fields = ("theme", "goals")
     station = station_filter()
     tag = tag_filter()
 
     class Meta:
         model = Group
-        fields = ["q", "station", "tag", "since", "until"]
+        fields = ["q", "station", "tag", "since", "until", "part_since", "part_until"]
+
+    def filter_since(self, queryset, name, value):
+        return queryset.first_session_since(value)
+
+    def filter_until(self, queryset, name, value):
+        return queryset.first_session_until(value)
 
 
 class ActivityFilterSet(DateRangeMixin, SearchFilterSet):

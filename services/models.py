@@ -251,6 +251,25 @@ class CaseNote(models.Model):
         return f"{self.case} {self.noted_on:%Y-%m-%d}"
 
 
+class GroupQuerySet(ScopedQuerySet):
+    """A group counts in the period of its first session (SPEC §3 ``groupwork``): the figures
+    engine and the group list's date filter both use these, so the list of a figure is the
+    groups the figure counted."""
+
+    def first_session_since(self, day):
+        """Groups whose first session is on or after ``day`` (a session then, none before)."""
+        sessions = GroupSession.objects.filter(group=models.OuterRef("pk"))
+        return self.filter(models.Exists(sessions.filter(held_on__gte=day)),
+                           ~models.Exists(sessions.filter(held_on__lt=day)))
+
+    def first_session_until(self, day):
+        """Groups whose first session is on or before ``day``."""
+        return self.filter(models.Exists(GroupSession.objects.filter(group=models.OuterRef("pk"), held_on__lte=day)))
+
+    def first_session_between(self, start, end):
+        return self.first_session_since(start).first_session_until(end)
+
+
 class Group(models.Model):
     """A group-work programme (小组) of a station."""
 
@@ -268,7 +287,7 @@ class Group(models.Model):
     created_on = models.DateField(_("start date"), default=timezone.localdate)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = GroupQuerySet.as_manager()
     history = AuditHistory()
 
     class Meta:

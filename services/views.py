@@ -15,6 +15,7 @@ from django.views.generic import TemplateView
 
 from clients.models import Client
 from portal.filters import YearField
+from portal.tables import display
 from portal.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -24,7 +25,7 @@ from portal.views import (
 from portal.xlsx import Column
 from stations.models import Station
 
-from . import services
+from . import hooks, services
 from .choices import CaseStage, MonthlyReportStatus
 from .filters import (
     ActivityFilterSet,
@@ -93,15 +94,34 @@ class ServiceListView(ObjectListView):
     add_url_name = None
     title = None
 
+    def list_totals(self):
+        """[(label, value)] shown under the table for the whole filtered list (not the page):
+        what a figure sums, e.g. the value of the resources linked."""
+        return []
+
+    def people_served_part(self, label):
+        """The ``people_served`` part of the listed records in the filter's ``part_since``..
+        ``part_until`` (a group's session attendance, a case's service notes), or nothing."""
+        since, until = self.filterset.part_range() if self.filterset is not None else (None, None)
+        if not (since or until):
+            return []
+        return [(label, self.filterset.parts(since, until).filter(
+            **{f"{self.filterset.part_owner}__in": self.object_list.order_by().values("pk")}))]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(title=self.title or self.get_model()._meta.verbose_name_plural,
-                       add_url=reverse(self.add_url_name) if self.add_url_name and context["can_add"] else None)
+                       add_url=reverse(self.add_url_name) if self.add_url_name and context["can_add"] else None,
+                       list_totals=self.list_totals())
         return context
 
 
 class ServiceEditView(ObjectEditView):
     template_name = "services/object_edit.html"
+
+
+def _shown(value):
+    return display(value) if isinstance(value, datetime.datetime) else value
 
 
 class ServiceDetailView(ObjectDetailView):
@@ -111,7 +131,8 @@ class ServiceDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["rows"] = [(column.header, column.value(self.object)) for column in self.rows]
+        # times in Asia/Shanghai to the minute, as on the lists (never a raw "+00:00")
+        context["rows"] = [(column.header, _shown(column.value(self.object))) for column in self.rows]
         if self.edit_url_name and context["can_change"]:
             context["edit_url"] = reverse(self.edit_url_name, args=[self.object.pk])
         return context
@@ -191,10 +212,9 @@ class ResourceLinkListView(ServiceListView):
     table_class = ResourceLinkTable
     add_url_name = "services:resourcelink_add"
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["total_value"] = self.object_list.aggregate(total=Sum("value"))["total"]
-        return context
+    def list_totals(self):
+        total = self.object_list.aggregate(total=Sum("value"))["total"] or 0
+        return [(_("Total value (yuan)"), f"{total:.2f}")]
 
 
 class ResourceLinkDetailView(ServiceDetailView):
@@ -227,6 +247,9 @@ class CaseListView(ServiceListView):
     filterset_class = CaseFilterSet
     table_class = CaseTable
     add_url_name = "services:case_add"
+
+    def list_totals(self):
+        return [(label, parts.count()) for label, parts in self.people_served_part(_("service notes in the period"))]
 
 
 class CaseDetailView(ServiceDetailView):
@@ -294,6 +317,10 @@ class GroupListView(ServiceListView):
     table_class = GroupTable
     add_url_name = "services:group_add"
 
+    def list_totals(self):
+        return [(label, parts.aggregate(n=Sum("attendance_count"))["n"] or 0)
+                for label, parts in self.people_served_part(_("session attendance in the period"))]
+
 
 class GroupDetailView(ServiceDetailView):
     queryset = Group.objects.select_related("station", "leader").prefetch_related("members", "tags")
@@ -339,6 +366,9 @@ class ActivityListView(ServiceListView):
     filterset_class = ActivityFilterSet
     table_class = ActivityTable
     add_url_name = "services:activity_add"
+
+    def list_totals(self):
+        return [(_("participants"), self.object_list.aggregate(n=Sum("participant_count"))["n"] or 0)]
 
 
 class ActivityDetailView(ServiceDetailView):
@@ -529,6 +559,7 @@ class MonthlyReportDetailView(ServiceDetailView):
         context["can_approve"] = (user.has_perm("services.approve_monthlyreport")
                                   and status == MonthlyReportStatus.REVIEWED)
         context["can_reopen"] = user.has_perm("services.approve_monthlyreport") and status == MonthlyReportStatus.APPROVED
+        context["month_figures"] = hooks.monthly_figures(report=report, user=user)
         return context
 
 

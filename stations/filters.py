@@ -87,9 +87,15 @@ class StationFilterSet(SearchFilterSet):
         queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER), label=_("operating organisation")
     )
 
+    # The ``stations`` figure (SPEC §3): stations open on that day (the end of the figure's period).
+    open_on = django_filters.DateFilter(method="filter_open_on", label=_("open on"))
+
     class Meta:
         model = Station
-        fields = ["q", "county", "operator"]
+        fields = ["q", "county", "operator", "open_on"]
+
+    def filter_open_on(self, queryset, name, value):
+        return queryset.open_on(value)
 
 
 class OrganisationFilterSet(SearchFilterSet):
@@ -105,10 +111,19 @@ class StaffFilterSet(SearchFilterSet):
     station = station_filter()
     role = django_filters.ChoiceFilter(choices=Role.choices, label=_("role"))
     active = django_filters.BooleanFilter(method="filter_active", label=_("on duty"))
+    # The ``social_workers`` figure's staff (SPEC §3): workers on duty on that day (the end of the
+    # figure's period), by the same queryset methods the figures engine counts with.
+    counted_on = django_filters.DateFilter(method="filter_counted_on", label=_("social workers on duty on"))
+    # one county of a city's scope (the city viewer's county dashboard links its social workers here)
+    county = django_filters.ModelChoiceFilter(field_name="station__county", label=_("county"),
+                                              queryset=Region.objects.filter(level="county"))
 
     class Meta:
         model = Staff
-        fields = ["q", "station", "role", "organisation", "active"]
+        fields = ["q", "station", "role", "organisation", "active", "counted_on", "county"]
+
+    def filter_counted_on(self, queryset, name, value):
+        return queryset.active(on=value).workers()
 
     def filter_active(self, queryset, name, value):
         active = queryset.active()

@@ -9,16 +9,14 @@ import hashlib
 import logging
 from collections import defaultdict
 from decimal import Decimal
-from functools import lru_cache
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS as MONTH_NAMES
 from django.utils.dates import MONTHS_3
@@ -37,22 +35,10 @@ from services.models import Case, Dispatch, MonthlyReport
 from stations.models import Region, Staff, Station
 
 from .. import figures
+from ..links import figure_link, figure_urls, link, link_for, opens
 
 CASELOAD_ROWS = 30
 MONTHS = [("", _("Whole year")), *[(str(number), name) for number, name in MONTH_NAMES.items()]]
-
-
-@lru_cache(maxsize=256)
-def _path(url_name, prefix):
-    return reverse(url_name)
-
-
-def link(url_name, **params):
-    """The URL of a list page with its filter parameters (empty ones left out). The city
-    dashboard makes ~2,000 of them: the list pages' paths are reversed once."""
-    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
-    return _path(url_name, get_script_prefix()) + (f"?{query}" if query else "")
-
 
 
 # The kept dashboard bodies live in the shared cache (Redis when REDIS_URL is set). Redis down
@@ -72,27 +58,45 @@ def _keep(key, shown, seconds):
         logging.getLogger(__name__).warning("dashboard: the cache cannot be reached; body not kept")
 
 class DashboardFilterForm(forms.Form):
+    """Year and month from the scope's first record to today (``first``): any other choice is
+    an error shown on the form, never quietly another period."""
+
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False, empty_value=None)
+    county = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none(), required=False,
+                                    empty_label=_("All counties in my scope"))
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False,
                                      empty_label=_("All stations in my scope"))
 
-    def __init__(self, *args, user, stations, years, several, **kwargs):
+    def __init__(self, *args, user, stations, first, counties=None, several, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.today = timezone.localdate()
+        self.first = min(first or self.today, self.today)
+        self.fields["year"].choices = [(y, str(y)) for y in range(self.today.year, self.first.year - 1, -1)]
         self.fields["station"].queryset = stations
         if not several:
             del self.fields["station"]
+        if counties is None:
+            del self.fields["county"]
+        else:
+            self.fields["county"].queryset = counties
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
-
-def _years():
-    today = timezone.localdate()
-    first = figures.StationPeriodFigures.objects.filter(kind="year").order_by("period_start").values_list(
-        "period_start", flat=True).first()
-    start = min(first.year if first else today.year, today.year)
-    return list(range(today.year, start - 1, -1))
+    def clean(self):
+        data = super().clean()
+        year, month = data.get("year") or self.today.year, data.get("month")
+        if month and "year" not in self.errors:
+            chosen = datetime.date(year, month, 1)
+            if chosen > self.today:
+                self.add_error("month", _("%(month)s has not begun yet.") % {"month": f"{year}-{month:02d}"})
+            elif chosen < self.first.replace(day=1):
+                self.add_error("month", _("There are no records before %(first)s.") % {
+                    "first": f"{self.first:%Y-%m}"})
+        county, station = data.get("county"), data.get("station")
+        if county is not None and station is not None and station.county_id != county.pk:
+            self.add_error("station", _("This station is not in the chosen county."))
+        return data
 
 
 class DashboardView(LoginRequiredMixin, TemplateView):
@@ -138,23 +142,29 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         scope = scope_for(user)
         visible = Station.objects.visible_to(user).select_related("county").order_by("county__code", "town__code")
         stations = list(visible)
-        years = _years()
-        form = DashboardFilterForm(self.request.GET or None, user=user, stations=visible, years=years,
+        scope_ids, _counties = figures.scope_station_ids(user)
+        several_counties = bool(scope.county_ids) and len(scope.county_ids) > 1
+        counties = Region.objects.filter(pk__in=sorted(scope.county_ids)).order_by("code") if several_counties \
+            else None
+        form = DashboardFilterForm(self.request.GET or None, user=user, stations=visible,
+                                   first=figures.first_record_date(scope_ids), counties=counties,
                                    several=len(stations) > 1)
-        year, month, station = today.year, None, None
+        year, month, station, county = today.year, None, None, None
         if form.is_bound and form.is_valid():
             year = form.cleaned_data["year"] or year
             month = form.cleaned_data.get("month")
             station = form.cleaned_data.get("station")
+            county = form.cleaned_data.get("county")
         if len(stations) == 1:
             station = stations[0]
         period = figures.month_period(datetime.date(year, month, 1)) if month else figures.year_period(year)
-        station_ids, county_ids = figures.scope_station_ids(user, station)
+        station_ids, county_ids = figures.scope_station_ids(user, station, county)
         totals = figures.compute(station_ids=station_ids, start=period.start, end=period.end, county_ids=county_ids)
-        shown = [s for s in stations if station is None or s.pk == station.pk]
+        shown = [s for s in stations if (station is None or s.pk == station.pk)
+                 and (county is None or s.county_id == county.pk)]
         shown_ids = [s.pk for s in shown]
         base = {"since": period.start.isoformat(), "until": period.end.isoformat(),
-                "station": station.pk if station else None}
+                "station": station.pk if station else None, "county": county.pk if county and not station else None}
 
         context.update(
             form=form,
@@ -162,16 +172,19 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             year=year,
             month=month,
             station=station,
+            county=county,
+            people=scope.people,  # figures-only roles see no person-level management lists
             station_count=len(stations),
             figures=totals,
-            cards=self._cards(totals, base, station, year),
-            categories=self._categories(totals, station),
+            cards=self._cards(totals, base, period),
+            categories=self._categories(totals, base, period),
         )
         context["series"] = figures.monthly_series(station_ids=station_ids, year=year)
         for row in context["series"]:
             month_period = figures.month_period(datetime.date(year, row["month"], 1))
-            row["visits_url"] = link("services:visit_list", since=month_period.start, until=month_period.end,
-                                     station=base["station"])
+            row["visits_url"] = figure_link(user, "services:visit_list", since=month_period.start,
+                                            until=month_period.end, station=base["station"],
+                                            county=base["county"])
         context["chart_data"] = {
             "months": [str(MONTHS_3[row["month"]]) for row in context["series"]],
             "visits": [row["visits"] for row in context["series"]],
@@ -184,85 +197,86 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         if station is None and len(shown) > 1:
             per_station = figures.by_station(station_ids=shown_ids, start=period.start, end=period.end)
             context["station_rows"] = self._station_rows(shown, per_station, base)
-        if scope.county_ids and len(scope.county_ids) > 1 and station is None:
-            context["counties"] = self._counties(scope, stations, per_station, period)
+        if several_counties and station is None and county is None:
+            context["counties"] = self._counties(scope, stations, per_station, period, month)
+            context["chart_data"]["counties"] = {
+                "names": [column["county"].name for column in context["counties"]["columns"]],
+                "visits": [column["figures"]["visits"] for column in context["counties"]["columns"]],
+                "people_served": [column["figures"]["people_served"] for column in context["counties"]["columns"]],
+            }
         context.update(self._management(user, shown_ids, station, period, today))
         context["contracts"] = self._contracts(user, station, year)
         return context
 
     # --- figure cards ---------------------------------------------------------------------
-    def _cards(self, totals, base, station, year):
-        station_id = base["station"]
-        dated = dict(base)
-        people = [
-            (_("visits"), link("services:visit_list", **dated)),
-            (_("activities"), link("services:activity_list", **dated)),
-            (_("group sessions"), link("services:group_list", **dated)),
-            (_("cases"), link("services:case_list", **dated)),
+    def _cards(self, totals, base, period):
+        """Each figure with the list of exactly the records it counts (SPEC §3), for the same
+        period and scope: the list's exact total is the figure (``links.figure_urls``)."""
+        urls = figure_urls(self.request.user, start=period.start, end=period.end, station=base["station"],
+                           county=base["county"])
+        cards = [
+            ("stations", _("Stations"), "house-heart", None),
+            ("social_workers", _("Social workers"), "people", None),
+            ("visits", _("Visits"), "door-open", None),
+            ("people_served", _("People served (person-times)"), "heart-pulse", None),
+            ("resources_linked_amount", _("Resources linked (yuan)"), "gift", None),
+            ("casework", _("Cases opened"), "folder2-open", None),
+            ("groupwork", _("Groups started"), "people-fill", None),
+            ("community_activities", _("Community activities"), "flag", None),
+            ("trainings", _("Trainings"), "mortarboard", _("%(hours)s hours") % {"hours": totals["training_hours"]}),
+            ("supervisions", _("Supervisions"), "clipboard-check",
+             _("%(hours)s hours") % {"hours": totals["supervision_hours"]}),
+            ("station_evaluations", _("Station evaluations"), "award", None),
         ]
-        return [
-            {"key": "stations", "label": _("Stations"), "value": totals["stations"], "icon": "house-heart",
-             "url": reverse("stations:station_detail", args=[station_id]) if station_id
-             else link("stations:station_list")},
-            {"key": "social_workers", "label": _("Social workers"), "value": totals["social_workers"], "icon": "people",
-             "url": link("stations:staff_list", station=station_id, active="true")},
-            {"key": "visits", "label": _("Visits"), "value": totals["visits"], "icon": "door-open",
-             "url": link("services:visit_list", **dated)},
-            {"key": "people_served", "label": _("People served (person-times)"), "value": totals["people_served"], "icon": "heart-pulse",
-             "url": link("services:visit_list", **dated), "parts": people},
-            {"key": "resources_linked_amount", "label": _("Resources linked (yuan)"), "value": totals["resources_linked_amount"], "icon": "gift",
-             "url": link("services:resourcelink_list", **dated)},
-            {"key": "casework", "label": _("Cases opened"), "value": totals["casework"], "icon": "folder2-open",
-             "url": link("services:case_list", **dated)},
-            {"key": "groupwork", "label": _("Groups started"), "value": totals["groupwork"], "icon": "people-fill",
-             "url": link("services:group_list", **dated)},
-            {"key": "community_activities", "label": _("Community activities"), "value": totals["community_activities"], "icon": "flag",
-             "url": link("services:activity_list", **dated)},
-            {"key": "trainings", "label": _("Trainings"), "value": totals["trainings"], "icon": "mortarboard",
-             "extra": _("%(hours)s hours") % {"hours": totals["training_hours"]},
-             "url": link("training:training_list", since=base["since"], until=base["until"])},
-            {"key": "supervisions", "label": _("Supervisions"), "value": totals["supervisions"], "icon": "clipboard-check",
-             "extra": _("%(hours)s hours") % {"hours": totals["supervision_hours"]},
-             "url": link("training:supervision_list", **dated)},
-            {"key": "station_evaluations", "label": _("Station evaluations"), "value": totals["station_evaluations"], "icon": "award",
-             "url": link("training:evaluation_list", **dated)},
-        ]
+        return [{"key": key, "label": label, "value": totals[key], "icon": icon, "extra": extra, "url": urls[key]}
+                for key, label, icon, extra in cards]
 
-    def _categories(self, totals, station):
-        return [
-            {"code": code, "label": label, "value": totals["visited_clients_by_category"][code],
-             "url": link("clients:client_list", category=code, station=station.pk if station else None)}
-            for code, label in Category.choices
-        ]
+    def _categories(self, totals, base, period):
+        """Clients visited in the period who held the category on the visit date."""
+        urls = figure_urls(self.request.user, start=period.start, end=period.end, station=base["station"],
+                           county=base["county"])
+        return [{"code": code, "label": label, "value": totals["visited_clients_by_category"][code],
+                 "url": urls[f"category:{code}"]} for code, label in Category.choices]
 
     # --- per station and per county -------------------------------------------------------
     def _station_rows(self, shown, rows, base):
+        user = self.request.user
         keys = ["visits", "people_served", "casework", "groupwork", "community_activities", "supervisions"]
-        names = {"visits": "services:visit_list", "people_served": "services:visit_list",
-                 "casework": "services:case_list", "groupwork": "services:group_list",
-                 "community_activities": "services:activity_list", "supervisions": "training:supervision_list"}
+        names = {"visits": "services:visit_list", "casework": "services:case_list",
+                 "groupwork": "services:group_list", "community_activities": "services:activity_list",
+                 "supervisions": "training:supervision_list"}
+        people = opens(user, "services:visit_list")
+        until = base["until"]
+        as_of = min(datetime.date.fromisoformat(until), timezone.localdate())
+
+        def url(key, params):
+            if key == "people_served":
+                return link("reports:people_served", **params) if people else None
+            return figure_link(user, names[key], **params)
+
         table = []
         total = defaultdict(int)
         total_amount = Decimal("0.00")
         for station in shown:
             data = rows[station.pk]
-            params = {**base, "station": station.pk}
-            cells = [{"value": data[key], "url": link(names[key], **params)} for key in keys]
+            params = {**base, "station": station.pk, "county": None}
+            cells = [{"value": data[key], "url": url(key, params)} for key in keys]
             cells.insert(0, {"value": data["social_workers"],
-                             "url": link("stations:staff_list", station=station.pk, active="true")})
+                             "url": figure_link(user, "stations:staff_list", station=station.pk, counted_on=as_of)})
             cells.append({"value": data["resources_linked_amount"],
-                          "url": link("services:resourcelink_list", **params)})
+                          "url": figure_link(user, "services:resourcelink_list", **params)})
             for key in ["social_workers", *keys]:
                 total[key] += data[key]
             total_amount += Decimal(data["resources_linked_amount"])
             table.append({"station": station, "cells": cells})
         everywhere = {**base, "station": None}
-        footer = [{"value": total["social_workers"], "url": link("stations:staff_list", active="true")},
-                  *[{"value": total[key], "url": link(names[key], **everywhere)} for key in keys],
-                  {"value": f"{total_amount}", "url": link("services:resourcelink_list", **everywhere)}]
+        footer = [{"value": total["social_workers"],
+                   "url": figure_link(user, "stations:staff_list", counted_on=as_of, county=base["county"])},
+                  *[{"value": total[key], "url": url(key, everywhere)} for key in keys],
+                  {"value": f"{total_amount}", "url": figure_link(user, "services:resourcelink_list", **everywhere)}]
         return {"rows": table, "footer": footer}
 
-    def _counties(self, scope, stations, per_station, period):
+    def _counties(self, scope, stations, per_station, period, month):
         """Each county's figures, summed from the per-station figures (every key shown here
         adds up across a county's stations) plus the county's own trainings: no per-county
         recount (was one ``figures.compute`` per county)."""
@@ -283,18 +297,19 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             data = totals[county.pk]
             data["resources_linked_amount"] = f"{Decimal(data['resources_linked_amount']).quantize(Decimal('0.01'))}"
             data["trainings"] = trainings.get(county.pk, 0)
-            columns.append({"county": county, "figures": data})
-        rows = [{"label": _("Stations"), "values": [
-            {"value": column["figures"]["stations"], "url": link("stations:station_list", county=column["county"].pk)}
-            for column in columns]}]
+            # Each county drills into that county's dashboard: the same figures its own bureau sees.
+            columns.append({"county": county, "figures": data,
+                            "url": link("home", year=period.start.year, month=month, county=county.pk)})
+        rows = []
         for key, label in [
-            ("social_workers", _("Social workers")), ("visits", _("Visits")),
+            ("stations", _("Stations")), ("social_workers", _("Social workers")), ("visits", _("Visits")),
             ("people_served", _("People served (person-times)")),
             ("resources_linked_amount", _("Resources linked (yuan)")), ("casework", _("Cases opened")),
             ("groupwork", _("Groups started")), ("community_activities", _("Community activities")),
             ("trainings", _("Trainings")), ("supervisions", _("Supervisions")),
         ]:
-            rows.append({"label": label, "values": [{"value": column["figures"][key]} for column in columns]})
+            rows.append({"key": key, "label": label,
+                         "values": [{"value": column["figures"][key], "url": column["url"]} for column in columns]})
         return {"columns": columns, "rows": rows}
 
     # --- management figures ---------------------------------------------------------------
@@ -312,9 +327,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         )
         overdue = [
             {"station": names[pk], "visits": overdue_clients.get(pk, 0),
-             "visits_url": link("clients:client_list", overdue="yes", station=pk),
+             "visits_url": link_for(user, "clients:client_list", overdue="yes", station=pk),
              "dispatches": overdue_dispatches.get(pk, 0),
-             "dispatches_url": link("services:dispatch_list", overdue="true", station=pk)}
+             "dispatches_url": link_for(user, "services:dispatch_list", overdue="true", station=pk)}
             for pk in shown_ids if overdue_clients.get(pk) or overdue_dispatches.get(pk)
         ]
         # The heaviest caseloads first; a city's 1,000 workers are not all listed on the dashboard.
@@ -335,27 +350,27 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             station__in=shown_ids, month=report_month)}
         report_rows = [{"station": names[pk], "report": reports.get(pk),
                         "url": reports[pk].get_absolute_url() if pk in reports
-                        else link("services:monthlyreport_list", station=pk, year=report_month.year)}
+                        else link_for(user, "services:monthlyreport_list", station=pk, year=report_month.year)}
                        for pk in shown_ids]
         submitted = [r for r in reports.values() if r.status != MonthlyReportStatus.DRAFT]
         return {
             "overdue": overdue,
             "overdue_totals": {
                 "visits": sum(overdue_clients.values()), "dispatches": sum(overdue_dispatches.values()),
-                "visits_url": link("clients:client_list", overdue="yes", station=station_id),
-                "dispatches_url": link("services:dispatch_list", overdue="true", station=station_id),
+                "visits_url": link_for(user, "clients:client_list", overdue="yes", station=station_id),
+                "dispatches_url": link_for(user, "services:dispatch_list", overdue="true", station=station_id),
             },
             "caseload": [{"staff": s, "open_cases": s.open_cases,
-                          "url": link("services:case_list", manager=s.pk, open="true")} for s in caseload],
+                          "url": link_for(user, "services:case_list", manager=s.pk, open="true")} for s in caseload],
             "caseload_more": caseload_more,
-            "caseload_more_url": link("services:case_list", open="true", station=station_id),
+            "caseload_more_url": link_for(user, "services:case_list", open="true", station=station_id),
             "closure": {
                 "opened": opened_count, "closed": closed_of_opened,
                 "rate": round(closed_of_opened * 100 / opened_count) if opened_count else None,
                 "closed_in_period": len(closed),
                 "average_days": round(average_days) if average_days is not None else None,
-                "opened_url": link("services:case_list", since=period.start, until=period.end, station=station_id),
-                "closed_url": link("services:case_list", since=period.start, until=period.end, station=station_id,
+                "opened_url": link_for(user, "services:case_list", since=period.start, until=period.end, station=station_id),
+                "closed_url": link_for(user, "services:case_list", since=period.start, until=period.end, station=station_id,
                                    stage=CaseStage.CLOSED),
             },
             "report_month": report_month,
@@ -363,7 +378,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "reporting": {
                 "submitted": len(submitted), "stations": len(shown_ids),
                 "on_time": sum(1 for r in submitted if r.on_time),
-                "url": link("services:monthlyreport_list", station=station_id, year=report_month.year),
+                "url": link_for(user, "services:monthlyreport_list", station=station_id, year=report_month.year),
             },
         }
 
@@ -392,3 +407,52 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             if rows:
                 result.append({"contract": contract, "rows": rows})
         return result
+
+
+class PeopleServedForm(forms.Form):
+    since = forms.DateField(label=_("from"))
+    until = forms.DateField(label=_("to"))
+    station = forms.IntegerField(required=False, min_value=1)
+    county = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            self.add_error("until", _("The start of the period cannot be after its end."))
+        return data
+
+
+class PeopleServedView(LoginRequiredMixin, TemplateView):
+    """``people_served`` (服务人次) of a period and scope as its four parts (SPEC §3), each with
+    the list of its records: visits; community activities (the list sums their participants);
+    groups with sessions in the period (the list sums that attendance); cases with service notes
+    in the period (the list counts those notes). The parts add up to the dashboard's figure."""
+
+    template_name = "reports/people_served.html"
+
+    def get(self, request, *args, **kwargs):
+        if not opens(request.user, "services:visit_list"):
+            raise PermissionDenied  # person-level lists: not for the figures-only city viewer
+        form = PeopleServedForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response({"form": form}, status=400)
+        data = form.cleaned_data
+        station_ids, county_ids = figures.scope_station_ids(request.user, data["station"], data["county"])
+        start, end = data["since"], data["until"]
+        total = figures.compute(station_ids=station_ids, start=start, end=end, county_ids=county_ids)["people_served"]
+        parts = figures.people_served_parts(station_ids=station_ids, start=start, end=end)
+        user, station = request.user, data["station"]
+        county = None if station else data["county"]
+        dated = {"since": start, "until": end, "station": station, "county": county}
+        parted = {"part_since": start, "part_until": end, "station": station, "county": county}
+        rows = [
+            (_("visits"), parts["visits"], figure_link(user, "services:visit_list", **dated)),
+            (_("participants of community activities"), parts["activity_participants"],
+             figure_link(user, "services:activity_list", **dated)),
+            (_("attendance of group sessions"), parts["group_attendance"],
+             figure_link(user, "services:group_list", **parted)),
+            (_("case service notes"), parts["case_notes"], figure_link(user, "services:case_list", **parted)),
+        ]
+        station_name = Station.objects.filter(pk=station).values_list("name", flat=True).first() if station else None
+        return self.render_to_response({"form": form, "rows": rows, "total": total, "since": start, "until": end,
+                                        "station_name": station_name})

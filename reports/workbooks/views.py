@@ -23,6 +23,7 @@ from stations.models import Station
 
 from .. import figures
 from ..exports import jobs
+from ..links import figure_urls
 from ..summary import annual_summary
 from ..workbooks.builders import FIGURES, annual_workbook, bulletin_workbook
 
@@ -129,10 +130,16 @@ class AnnualView(ReportScopeMixin, TemplateView):
         period = parse_year(self.kwargs["year"])
         values, text = annual_summary_for(self.request.user, period, self.station)
         by_category = values["visited_clients_by_category"]
+        # Each figure opens the list of exactly its records (hours: those of the trainings or
+        # supervisions listed), as on the dashboard.
+        urls = figure_urls(self.request.user, start=period.start, end=period.end,
+                           station=self.station.pk if self.station else None)
+        urls.update(training_hours=urls["trainings"], supervision_hours=urls["supervisions"])
         context.update(
             year=period.start.year, summary=text, station=self.station, station_query=self.station_query(),
-            rows=[(f.label, f.value(values), f.number_format) for f in FIGURES],
-            categories=[(Category(code).label, count) for code, count in by_category.items()],
+            rows=[(f.label, f.value(values), f.number_format, urls.get(f.key), f.key) for f in FIGURES],
+            categories=[(Category(code).label, count, urls[f"category:{code}"], code)
+                        for code, count in by_category.items()],
             stations=Station.objects.visible_to(self.request.user).order_by("town__code"),
         )
         return context

@@ -71,6 +71,15 @@ def test_full_seed_gives_the_2023_figures():
     assert not MonthlyReport.objects.filter(month__year__in=[2023, 2024]).exclude(status="approved").exists()
     assert MonthlyReport.objects.filter(month__year=2023).count() == 11 * 12
     assert not Visit.objects.filter(visited_on__gt=today).exists()
+    # demo times never in the future (a report "reviewed" two days after yesterday's submission)
+    from django.utils import timezone
+
+    from services.models import MonthlyReportEvent
+
+    now = timezone.now()
+    assert not MonthlyReport.objects.filter(Q(submitted_at__gt=now) | Q(reviewed_at__gt=now)
+                                            | Q(approved_at__gt=now)).exists()
+    assert not MonthlyReportEvent.objects.filter(at__gt=now).exists()
     assert not Client.objects.filter(last_visit_on__isnull=True, visits__isnull=False).exists()
 
     before = _counts()
