@@ -122,6 +122,9 @@ class Client(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    # The earliest open follow-up (a visit's promised date or a planned visit), kept by the
+    # services app through clients.services.client_follow_up_set: the worklist shows it.
+    follow_up_on = models.DateField(_("follow-up due"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -77,6 +77,12 @@ def client_monitoring_update(
     return client
 
 
+def client_follow_up_set(*, client: Client, due_on: datetime.date | None) -> None:
+    """Record the client's earliest open follow-up (or none): the services app calls this
+    whenever a follow-up is promised, planned, moved or answered. Clients never imports services."""
+    Client.objects.filter(pk=client.pk).update(follow_up_on=due_on)
+
+
 @transaction.atomic
 def client_monitoring_refresh(*, last_contacts: dict) -> int:
     """Bulk form of ``client_monitoring_update`` for loaders (demo, migrations of old data):

@@ -105,6 +105,8 @@ class WorklistTable(PrivateBirthDateTable):
     columns = [
         Col(_("Due"), "next_visit_due", html=due_badge, classes="text-nowrap", export_header=_("next visit due"),
             width=12),
+        Col(_("Follow-up"), "follow_up_on", classes="text-nowrap", empty="", export_header=_("follow-up due"),
+            width=12),
         Col(_("Full name"), "name", link=DETAIL, classes="text-nowrap", note="station.short_name",
             export_header=_("full name"), width=10),
         Col(_("ID number"), masked_id, page=False, width=22),

@@ -251,7 +251,9 @@ class WorklistView(ObjectListView):
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
-        return self.queryset.visible_to(self.request.user).due_by(soon).order_by("next_visit_due", "pk")
+        # due by the visit interval, or by a follow-up a visit promised or someone planned
+        return (self.queryset.visible_to(self.request.user).active()
+                .filter(Q(next_visit_due__lte=soon) | Q(follow_up_on__lte=soon)).order_by("next_visit_due", "pk"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -156,7 +156,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.auth.CharacterClassValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/services/start/"  # station staff land on "my day" (services.views.LandingView)
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = 12 * 60 * 60          # absolute lifetime: 12 hours

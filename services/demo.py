@@ -43,6 +43,7 @@ from .models import (
     CaseNote,
     CaseStageChange,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -262,6 +263,26 @@ class _Builder:
             client.next_visit_due = day + datetime.timedelta(days=min(candidates) if candidates else DEFAULT_DAYS)
             changed.append(client)
         Client.objects.bulk_update(changed, ["risk_level", "last_visit_on", "next_visit_due"], batch_size=2000)
+
+    def follow_ups(self):
+        """The follow-ups the latest visits promised, open where still recent (promises older
+        than a fortnight before today are not tracked: the demo's records predate the feature);
+        each client's earliest open one onto the client, as services.services does. No rng:
+        the records after this one stay as they were."""
+        latest = {}
+        for v, staff in sorted(self.visits, key=lambda item: (item[0].visited_on, item[0].pk)):
+            latest[v.client_id] = (v, staff)
+        horizon = self.today - datetime.timedelta(days=14)
+        rows = [FollowUp(station_id=v.station_id, client_id=v.client_id, due_on=v.follow_up_on, promised_by=v,
+                         worker_id=staff[0] if staff else None)
+                for v, staff in latest.values() if v.follow_up_on and v.follow_up_on >= horizon]
+        FollowUp.objects.bulk_create(rows, batch_size=2000)
+        changed = []
+        for row in rows:
+            client = self.clients[row.client_id]
+            client.follow_up_on = row.due_on
+            changed.append(client)
+        Client.objects.bulk_update(changed, ["follow_up_on"], batch_size=2000)
 
     # ------------------------------------------------------------------ cases
     def cases(self, rng, year, count, notes_budget=None):
@@ -569,6 +590,7 @@ def seed(context):
     builder.visits_later()
     builder.save_visits()
     builder.monitoring()
+    builder.follow_ups()
 
     # 2023: cases, groups and activities, calibrated so that people served is exact.
     cases, notes = builder.cases(rng, YEAR, CASES_2023, notes_budget=True)

@@ -1,5 +1,7 @@
 """One FilterSet per model, shared by the web list, the API viewset and the xlsx export."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -26,6 +28,7 @@ from .models import (
     CampaignTag,
     Case,
     Dispatch,
+    FollowUp,
     Group,
     MonthlyReport,
     Referral,
@@ -185,3 +188,33 @@ class MonthlyReportFilterSet(SearchFilterSet):
     class Meta:
         model = MonthlyReport
         fields = ["q", "station", "status", "year", "on_time"]
+
+
+FOLLOW_UP_DUE = [("overdue", _("Overdue")), ("today", _("Due today")), ("week", _("Due within 7 days")),
+                 ("open", _("All open")), ("answered", _("Answered"))]
+
+
+class FollowUpFilterSet(SearchFilterSet):
+    """Follow-ups: overdue, due today, this week, all open (the default list) or answered."""
+
+    search_fields = ("client__name", "client__name_pinyin", "note")
+    station = station_filter()
+    worker = worker_filter("worker", _("worker"))
+    due = django_filters.ChoiceFilter(choices=FOLLOW_UP_DUE, method="filter_due", label=_("due"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["q", "station", "worker", "due"]
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "answered":
+            return queryset.filter(answered_on__isnull=False)
+        queryset = queryset.open()
+        if value == "overdue":
+            return queryset.filter(due_on__lt=today)
+        if value == "today":
+            return queryset.filter(due_on=today)
+        if value == "week":
+            return queryset.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+        return queryset

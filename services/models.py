@@ -158,6 +158,78 @@ class Visit(models.Model):
             raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
 
 
+class FollowUpQuerySet(ScopedQuerySet):
+    def open(self):
+        """Not yet answered by a visit."""
+        return self.filter(answered_on__isnull=True)
+
+
+class FollowUp(models.Model):
+    """A follow-up (跟进): a date a visit promised to come back, or a visit the worker or the
+    station head planned. It shows in "my day" and the worklist until a visit of the client
+    answers it (``services.visit_record``)."""
+
+    scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="follow_ups")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="follow_ups")
+    due_on = models.DateField(_("due on"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.HOME_VISIT)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    worker = models.ForeignKey(Staff, verbose_name=_("worker"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="follow_ups")
+    # the visit that promised it (empty for a planned visit)
+    promised_by = models.ForeignKey(Visit, verbose_name=_("promised by visit"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="follow_ups_promised", editable=False)
+    answered_by = models.ForeignKey(Visit, verbose_name=_("answered by visit"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="follow_ups_answered", editable=False)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["station", "answered_on", "due_on"], name="followup_open_idx")]
+
+    def __str__(self):
+        return f"{self.client} {self.due_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("services:followup_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.answered_on is None
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def log_visit_url(self):
+        """The visit form, pre-filled for this follow-up (client, date, kind)."""
+        return visit_form_url(client_id=self.client_id, kind=self.kind, follow_up=self.pk)
+
+
+def visit_form_url(*, client_id, kind="", follow_up=None):
+    """The visit form pre-filled with one client (and the kind, and the follow-up it answers)."""
+    from urllib.parse import urlencode
+
+    query = {"client": client_id, "visited_on": timezone.localdate().isoformat()}
+    if kind:
+        query["kind"] = kind
+    if follow_up:
+        query["follow_up"] = follow_up
+    return f"{reverse('services:visit_add')}?{urlencode(query)}"
+
+
 class Case(models.Model):
     """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
 

@@ -11,11 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from clients.services import client_monitoring_update
+from clients.services import client_follow_up_set, client_monitoring_update
 from portal.locking import check_not_changed_since, locked_save
 from stations.choices import Role
 
@@ -33,6 +34,7 @@ from .models import (
     CaseNote,
     CaseStageChange,
     Dispatch,
+    FollowUp,
     FormToken,
     Group,
     GroupSession,
@@ -123,6 +125,9 @@ def _validate_visit(visit):
         raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
 
 
+NO_WORKER = _lazy("Tick at least one worker who made the visit.")
+
+
 def _refresh_monitoring(client, risk_from=None):
     """Tell the client registry the date of the client's latest visit as it now stands."""
     latest = Visit.objects.filter(client=client).order_by("-visited_on", "-id").first()
@@ -144,28 +149,51 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
                   created_by=user if user is not None and user.is_authenticated else None)
     _validate_visit(visit)
     workers = list(workers)
+    if not workers:  # the signed-in worker by default, else (a script, an import) the responsible worker
+        staff = _staff_of(user)
+        if staff is None or staff.station_id != station.pk:
+            staff = client.worker if client.worker_id and client.worker.station_id == station.pk else None
+        if staff is None:
+            raise ValidationError({"workers": NO_WORKER})
+        workers = [staff]
     _check_workers(station, workers)
     ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on")
     visit.full_clean(exclude=["client", "station"])
     visit.save()
     visit.workers.set(workers)
     visit.tags.set(list(tags))
+    _answer_follow_ups(visit)
+    if follow_up_on:
+        FollowUp.objects.create(station=station, client=client, due_on=follow_up_on, promised_by=visit,
+                                worker=workers[0] if workers else None, planned_by=visit.created_by)
+    _refresh_follow_ups(client)
     _refresh_monitoring(client, risk_from=visit)
     return visit
 
 
 @transaction.atomic
-def visit_outing_record(*, clients, user=None, form_token="", **common):
+def visit_outing_record(*, clients, user=None, form_token="", resources=(), **common):
     """One outing, several clients: one visit each, all or nothing. ``form_token`` (the visit
-    form's one-time token) makes a form posted twice record its visits once."""
+    form's one-time token) makes a form posted twice record its visits once. ``resources``
+    (dicts of kind, description, value, source_kind, source_name) are linked to the visit of a
+    single client, on its date."""
     use_form_token(form_token)
     clients = list(clients)
     if not clients:
         raise ValidationError({"clients": _("Pick at least one client.")})
     if len({c.pk for c in clients}) != len(clients):
         raise ValidationError({"clients": _("A client is picked twice.")})
+    resources = list(resources)
+    if resources and len(clients) > 1:
+        raise ValidationError({"clients": _("Resources can be linked on the visit of one client only: "
+                                            "pick one client, or link them from the resource page.")})
     outing = uuid.uuid4().hex if len(clients) > 1 else ""
-    return [visit_record(client=client, user=user, outing=outing, **common) for client in clients]
+    visits = [visit_record(client=client, user=user, outing=outing, **common) for client in clients]
+    for resource in resources:
+        visit = visits[0]
+        resource_link_record(station=visit.station, linked_on=visit.visited_on, client=visit.client, visit=visit,
+                             **resource)
+    return visits
 
 
 @transaction.atomic
@@ -183,6 +211,8 @@ def visit_update(*, visit, expected=None, **fields):
     ensure_month_open(station_id=visit.station_id, days=[old_date, visit.visited_on], field="visited_on")
     if workers is not None:
         workers = list(workers)
+        if not workers:
+            raise ValidationError({"workers": NO_WORKER})
         _check_workers(visit.station, workers)
     visit.full_clean(exclude=["client", "station"])
     visit.save()
@@ -190,10 +220,94 @@ def visit_update(*, visit, expected=None, **fields):
         visit.workers.set(workers)
     if tags is not None:
         visit.tags.set(list(tags))
+    _move_promised_follow_up(visit)
     if old_client.pk != visit.client_id:
+        _refresh_follow_ups(old_client)
         _refresh_monitoring(old_client)
+    _refresh_follow_ups(visit.client)
     _refresh_monitoring(visit.client, risk_from=visit)
     return visit
+
+
+# ---------------------------------------------------------------------------- follow-ups
+
+
+def _answer_follow_ups(visit):
+    """A visit answers the client's open follow-ups that were promised before it (by an earlier
+    visit) or planned on or before its date; a late-entered visit does not answer a follow-up
+    promised after it."""
+    (FollowUp.objects.open().filter(client_id=visit.client_id)
+     .exclude(promised_by__visited_on__gte=visit.visited_on)
+     .exclude(promised_by__isnull=True, created_at__date__gt=visit.visited_on)
+     .update(answered_by=visit, answered_on=visit.visited_on))
+
+
+def _refresh_follow_ups(client):
+    """Tell the client registry the client's earliest open follow-up (the worklist shows it)."""
+    due_on = FollowUp.objects.open().filter(client_id=client.pk).aggregate(first=Min("due_on"))["first"]
+    client_follow_up_set(client=client, due_on=due_on)
+
+
+def _move_promised_follow_up(visit):
+    """An edited visit's follow-up date moves the open follow-up it promised (or adds or drops it)."""
+    promised = FollowUp.objects.filter(promised_by=visit).first()
+    if promised is not None and not promised.is_open:
+        return  # already answered: history, not a promise any more
+    if visit.follow_up_on is None:
+        if promised is not None:
+            promised.delete()
+        return
+    if promised is None:
+        FollowUp.objects.create(station=visit.station, client=visit.client, due_on=visit.follow_up_on,
+                                promised_by=visit, planned_by=visit.created_by)
+    elif promised.due_on != visit.follow_up_on or promised.client_id != visit.client_id:
+        promised.due_on, promised.client, promised.station = visit.follow_up_on, visit.client, visit.station
+        promised.save()
+
+
+def _validate_follow_up(follow_up):
+    client = follow_up.client
+    if not client.is_active:
+        raise ValidationError({"client": _("%(name)s's record is closed.") % {"name": client.name}})
+    if follow_up.worker is not None and follow_up.worker.station_id != client.station_id:
+        raise ValidationError({"worker": _("The worker must work at the client's station.")})
+    if follow_up.due_on is None:
+        raise ValidationError({"due_on": _("Give the date of the visit.")})
+    if follow_up.due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("A planned visit cannot be dated in the past.")})
+
+
+@transaction.atomic
+def follow_up_plan(*, client, due_on, kind, note="", worker=None, user=None):
+    """The worker or the station head plans a visit to a client (a follow-up without a visit
+    that promised it); it shows in "my day" and the worklist until a visit answers it."""
+    follow_up = FollowUp(station=client.station, client=client, due_on=due_on, kind=kind, note=note, worker=worker,
+                         planned_by=user if user is not None and user.is_authenticated else None)
+    _validate_follow_up(follow_up)
+    follow_up.full_clean()
+    follow_up.save()
+    _refresh_follow_ups(client)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(*, follow_up, expected=None, **fields):
+    """Move or reassign an open follow-up; an answered one is history and stays as it is."""
+    check_not_changed_since(model=FollowUp, pk=follow_up.pk, expected=expected)
+    follow_up = FollowUp.objects.select_for_update().select_related("client").get(pk=follow_up.pk)
+    if not follow_up.is_open:
+        raise ValidationError(_("This follow-up was answered by a visit and can no longer be changed."))
+    old_client = follow_up.client
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    follow_up.station_id = follow_up.client.station_id
+    _validate_follow_up(follow_up)
+    follow_up.full_clean()
+    follow_up.save()
+    if old_client.pk != follow_up.client_id:
+        _refresh_follow_ups(old_client)
+    _refresh_follow_ups(follow_up.client)
+    return follow_up
 
 
 # ---------------------------------------------------------------------------- campaign tags

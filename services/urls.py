@@ -24,6 +24,8 @@ urlpatterns = [
     path("visits/add/", views.VisitOutingView.as_view(), name="visit_add"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),
     path("visits/<int:pk>/edit/", views.VisitEditView.as_view(), name="visit_edit"),
+    *crud("follow-ups", "followup", views.FollowUpListView, views.FollowUpDetailView, views.FollowUpEditView),
+    path("start/", views.LandingView.as_view(), name="landing"),
     path("client-search/", views.ClientSearchView.as_view(), name="client_search"),
     *crud("resource-links", "resourcelink", views.ResourceLinkListView, views.ResourceLinkDetailView,
           views.ResourceLinkEditView),

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, Min, OuterRef, Subquery, Sum
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Sum
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -25,11 +25,12 @@ from portal.xlsx import Column
 from stations.models import Station
 
 from . import services
-from .choices import CaseStage, MonthlyReportStatus
+from .choices import CaseStage, MonthlyReportStatus, VisitKind
 from .filters import (
     ActivityFilterSet,
     CaseFilterSet,
     DispatchFilterSet,
+    FollowUpFilterSet,
     GroupFilterSet,
     MonthlyReportFilterSet,
     ReferralFilterSet,
@@ -46,6 +47,7 @@ from .forms import (
     CommentForm,
     DispatchForm,
     DispatchReportForm,
+    FollowUpForm,
     GroupForm,
     GroupSessionForm,
     MonthlyReportSubmitForm,
@@ -60,6 +62,7 @@ from .models import (
     CampaignTag,
     Case,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -77,6 +80,7 @@ from .tables import (
     CampaignTagTable,
     CaseTable,
     DispatchTable,
+    FollowUpTable,
     GroupTable,
     MonthlyReportTable,
     ReferralTable,
@@ -136,9 +140,14 @@ class VisitDetailView(ServiceDetailView):
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
-        Column(_("resources linked"), lambda v: names(v.resource_links.all())),
     ]
+    template_name = "services/visit_detail.html"
     edit_url_name = "services:visit_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["resource_links"] = ResourceLink.objects.visible_to(self.request.user).filter(visit=self.object)
+        return context
 
 
 class VisitOutingView(ObjectEditView):
@@ -147,6 +156,25 @@ class VisitOutingView(ObjectEditView):
     queryset = Visit.objects.all()
     form_class = VisitOutingForm
     template_name = "services/visit_outing.html"
+
+    def get_initial(self):
+        """Pre-filled from a "log a visit" link: ``?client=<id>&visited_on=<date>&kind=<kind>``
+        (the client offered only if the user can see them; a bad value is simply not used)."""
+        initial = super().get_initial()
+        query = self.request.GET
+        if query.get("client", "").isdigit():
+            client = Client.objects.visible_to(self.request.user).active().filter(pk=int(query["client"])).first()
+            if client is not None:
+                initial["clients"] = [client.pk]
+        try:
+            day = datetime.date.fromisoformat(query.get("visited_on", ""))
+        except ValueError:
+            day = None
+        if day is not None and day <= timezone.localdate():
+            initial["visited_on"] = day
+        if query.get("kind") in VisitKind.values:
+            initial["kind"] = query["kind"]
+        return initial
 
     def form_valid(self, form):
         visits = form.save()
@@ -181,12 +209,50 @@ class ClientSearchView(LoginRequiredMixin, View):
         })
 
 
+# ---------------------------------------------------------------------------- follow-ups
+
+
+class FollowUpListView(ServiceListView):
+    """Follow-ups, open ones by default (``?due=``: overdue, today, week, open, answered)."""
+
+    queryset = FollowUp.objects.select_related("client", "station", "worker")
+    filterset_class = FollowUpFilterSet
+    table_class = FollowUpTable
+    add_url_name = "services:followup_add"
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if not self.request.GET.get("due"):
+            queryset = queryset.open()
+        return queryset
+
+
+class FollowUpDetailView(ServiceDetailView):
+    queryset = FollowUp.objects.select_related("client", "station", "worker", "promised_by", "answered_by")
+    template_name = "services/followup_detail.html"
+    rows = FollowUpTable.shown()[:-1] + [
+        Column(_("promised by visit"), "promised_by"), Column(_("answered by visit"), "answered_by"),
+    ]
+    edit_url_name = "services:followup_edit"
+
+
+class FollowUpEditView(ServiceEditView):
+    queryset = FollowUp.objects.all()
+    form_class = FollowUpForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("client", "").isdigit():
+            initial["client"] = int(self.request.GET["client"])
+        return initial
+
+
 # ---------------------------------------------------------------------------- resource links
 
 
 
 class ResourceLinkListView(ServiceListView):
-    queryset = ResourceLink.objects.select_related("station", "client")
+    queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
     filterset_class = ResourceLinkFilterSet
     table_class = ResourceLinkTable
     add_url_name = "services:resourcelink_add"
@@ -212,7 +278,7 @@ class ResourceLinkEditView(ServiceEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for name in ("case", "activity"):
+        for name in ("client", "visit", "case", "activity"):
             if self.request.GET.get(name, "").isdigit():
                 initial[name] = int(self.request.GET[name])
         return initial
@@ -597,8 +663,24 @@ class CampaignTagEditView(ServiceEditView):
 # ---------------------------------------------------------------------------- my day
 
 
+class LandingView(LoginRequiredMixin, View):
+    """Where login lands (``LOGIN_REDIRECT_URL``): a station's own staff on "my day", everyone
+    else on the dashboard."""
+
+    def get(self, request):
+        staff = getattr(request.user, "staff", None)
+        if staff is not None and staff.station_id and request.user.has_perm("services.add_visit"):
+            return HttpResponseRedirect(reverse("services:my_day"))
+        return HttpResponseRedirect(reverse("home"))
+
+
+MY_DAY_ROWS = 20  # per list; each says how many there are and links to all of them
+
+
 class MyDayView(LoginRequiredMixin, TemplateView):
-    """A social worker's day: who is due or overdue for a visit, open cases, dispatched tasks."""
+    """A social worker's day: follow-ups due (promised by visits or planned), who is due or
+    overdue by the visit interval, open cases, dispatched tasks. Every list says how many and
+    links to all; every person has "log a visit" (the form pre-filled)."""
 
     template_name = "services/my_day.html"
 
@@ -609,23 +691,45 @@ class MyDayView(LoginRequiredMixin, TemplateView):
         soon = today + datetime.timedelta(days=7)
         staff = getattr(user, "staff", None)
         clients = Client.objects.visible_to(user).active().filter(next_visit_due__lte=soon).select_related("station")
-        if staff is not None and hasattr(Client, "worker"):
+        follow_ups = FollowUp.objects.visible_to(user).open().filter(due_on__lte=soon).select_related("client")
+        worker_query = ""
+        if staff is not None:
             mine = clients.filter(worker=staff)
             if mine.exists():
-                clients = mine
+                clients, worker_query = mine, f"&worker={staff.pk}"
+            my_follow_ups = follow_ups.filter(Q(worker=staff) | Q(client__worker=staff))
+            if my_follow_ups.exists():
+                follow_ups = my_follow_ups
         cases = Case.objects.visible_to(user).exclude(stage=CaseStage.CLOSED).select_related("manager")
         if staff is not None and staff.station_id:
             cases = cases.filter(manager=staff) if cases.filter(manager=staff).exists() else cases
+        sections = []
+        for key, title, rows, badge in (
+            ("overdue", _("Follow-ups overdue"), follow_ups.filter(due_on__lt=today), "danger"),
+            ("today", _("Follow-ups due today"), follow_ups.filter(due_on=today), "warning"),
+            ("week", _("Follow-ups due this week"), follow_ups.filter(due_on__gt=today), "info"),
+        ):
+            rows = rows.order_by("due_on", "pk")
+            sections.append({"key": key, "title": title, "badge": badge, "rows": list(rows[:MY_DAY_ROWS]),
+                             "count": rows.count(),
+                             "all_url": f"{reverse('services:followup_list')}?due={key}"})
+        worklist = reverse("clients:worklist")
+        overdue = clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")
+        due = clients.filter(next_visit_due__gte=today).order_by("next_visit_due", "pk")
         context.update(
             today=today,
-            overdue_clients=list(clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")[:50]),
-            due_clients=list(clients.filter(next_visit_due__gte=today).order_by("next_visit_due", "pk")[:50]),
-            overdue_count=clients.filter(next_visit_due__lt=today).count(),
+            follow_up_sections=sections,
+            overdue_clients=list(overdue[:MY_DAY_ROWS]),
+            overdue_count=overdue.count(),
+            overdue_url=f"{worklist}?overdue=yes{worker_query}",
+            due_clients=list(due[:MY_DAY_ROWS]),
+            due_count=due.count(),
+            due_url=f"{worklist}?overdue=soon{worker_query}",
             open_cases=list(cases.prefetch_related("clients").order_by("intake_on")[:30]),
             dispatches=list(Dispatch.objects.visible_to(user).open().select_related("station", "issued_by")
                             .order_by("deadline")[:30]),
             todays_visits=Visit.objects.visible_to(user).filter(visited_on=today).count(),
             can_add_visit=user.has_perm("services.add_visit"),
+            can_plan=user.has_perm("services.add_followup"),
         )
         return context
-

@@ -10,6 +10,7 @@ from ..models import (
     CampaignTag,
     Case,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -43,6 +44,31 @@ class VisitSerializer(VersionedModelSerializer):
     def update(self, instance, validated_data):
         expected = self.expected_state(instance, validated_data)
         return self.save_checked(lambda: services.visit_update(visit=instance, expected=expected, **validated_data))
+
+
+class FollowUpSerializer(VersionedModelSerializer):
+    """A follow-up: planned here (POST), moved or reassigned while open (PUT/PATCH); a visit of
+    the client answers it (``answered_by``, ``answered_on``)."""
+
+    client = scoped(Client)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    station = serializers.PrimaryKeyRelatedField(read_only=True)
+    worker = scoped(Staff, required=False, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "station", "client", "client_name", "due_on", "kind", "worker", "note", "promised_by",
+                  "answered_by", "answered_on", "version", "created_at"]
+        read_only_fields = ["promised_by", "answered_by", "answered_on", "created_at"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.follow_up_plan(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.follow_up_update(follow_up=instance, expected=expected,
+                                                                   **validated_data))
 
 
 class ResourceLinkSerializer(VersionedModelSerializer):

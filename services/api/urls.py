@@ -2,6 +2,7 @@ from .views import (
     ActivityViewSet,
     CaseViewSet,
     DispatchViewSet,
+    FollowUpViewSet,
     GroupViewSet,
     MonthlyReportViewSet,
     ReferralViewSet,
@@ -11,6 +12,7 @@ from .views import (
 
 routes = [
     ("visits", VisitViewSet, "visit"),
+    ("follow-ups", FollowUpViewSet, "followup"),
     ("resource-links", ResourceLinkViewSet, "resourcelink"),
     ("cases", CaseViewSet, "case"),
     ("groups", GroupViewSet, "group"),

@@ -17,6 +17,7 @@ from ..filters import (
     ActivityFilterSet,
     CaseFilterSet,
     DispatchFilterSet,
+    FollowUpFilterSet,
     GroupFilterSet,
     MonthlyReportFilterSet,
     ReferralFilterSet,
@@ -28,6 +29,7 @@ from ..models import (
     CampaignTag,
     Case,
     Dispatch,
+    FollowUp,
     Group,
     MonthlyReport,
     Referral,
@@ -39,6 +41,7 @@ from .serializers import (
     CaseSerializer,
     CaseTransitionSerializer,
     DispatchSerializer,
+    FollowUpSerializer,
     GroupSerializer,
     MonthlyReportSerializer,
     ReferralSerializer,
@@ -90,6 +93,17 @@ class VisitViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Visit))
+
+
+class FollowUpViewSet(ScopedModelViewSet):
+    """Follow-ups (``?due=overdue|today|week|open|answered``)."""
+
+    queryset = FollowUp.objects.select_related("client")
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(FollowUp))
 
 
 class ResourceLinkViewSet(ScopedModelViewSet):
