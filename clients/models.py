@@ -335,6 +335,12 @@ class ScreeningRecord(models.Model):
     living_condition = models.TextField(_("living condition"), blank=True)
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
     needs = models.TextField(_("needs"), blank=True)
+    # Set when this finding raised the client's risk level and brought the next visit forward
+    # (clients.services.screening_record): the client's timeline shows why.
+    raised_risk_from = models.CharField(_("risk level before"), max_length=8, choices=RiskLevel.choices, blank=True,
+                                        editable=False)
+    visit_brought_forward_to = models.DateField(_("next visit brought forward to"), null=True, blank=True,
+                                                editable=False)
 
     objects = ScopedQuerySet.as_manager()
     history = AuditHistory()

@@ -403,8 +403,33 @@ def screening_record(
     record.screened_on, record.screener, record.result = screened_on, screener, result
     record.living_condition, record.risk_level, record.needs = living_condition, risk_level, needs
     record.full_clean()
+    raised = _raise_risk_from_screening(record) if risk_level == RiskLevel.HIGH else None
+    if raised is not None:
+        record.raised_risk_from, record.visit_brought_forward_to = raised
     record.save()
     return record
+
+
+RISK_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
+
+
+def _raise_risk_from_screening(record):
+    """Screening feeds monitoring: a high-risk finding raises the client's risk level and brings
+    the next visit forward to the high-risk interval from the screening date. Returns (the risk
+    level before, the new due date), or None when the finding changes nothing."""
+    client = Client.objects.select_for_update().select_related("station").get(pk=record.client_id)
+    if not client.is_active:
+        return None
+    before = client.risk_level
+    client.risk_level = RiskLevel.HIGH
+    days = visit_interval_days(client=client, on=record.screened_on)
+    due = record.screened_on + datetime.timedelta(days=days)
+    if RISK_ORDER.get(before, 0) >= RISK_ORDER[RiskLevel.HIGH] and client.next_visit_due and client.next_visit_due <= due:
+        return None  # already high and due as soon: nothing to raise or bring forward
+    if client.next_visit_due is None or due < client.next_visit_due:
+        client.next_visit_due = due
+    client.save(update_fields=["risk_level", "next_visit_due", "updated_at"])
+    return before, client.next_visit_due
 
 
 def roster_import(*, user, file, commit: bool):

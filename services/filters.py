@@ -27,6 +27,8 @@ from .models import (
     Activity,
     CampaignTag,
     Case,
+    CaseGoal,
+    CaseTask,
     Dispatch,
     FollowUp,
     Group,
@@ -218,3 +220,43 @@ class FollowUpFilterSet(SearchFilterSet):
         if value == "week":
             return queryset.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
         return queryset
+
+
+OPEN_DONE = [("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done"))]
+
+
+class CaseGoalFilterSet(SearchFilterSet):
+    """Goals of case plans: open (not yet met), due for review, met."""
+
+    search_fields = ("description", "target", "case__title")
+    station = station_filter("case__station")
+    state = django_filters.ChoiceFilter(choices=OPEN_DONE, method="filter_state", label=_("state"))
+
+    class Meta:
+        model = CaseGoal
+        fields = ["q", "station", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "done":
+            return queryset.filter(met_on__isnull=False)
+        queryset = queryset.filter(met_on__isnull=True)
+        return queryset.filter(review_on__lt=timezone.localdate()) if value == "overdue" else queryset
+
+
+class CaseTaskFilterSet(SearchFilterSet):
+    """Tasks of case plans: open, overdue, done; by owner."""
+
+    search_fields = ("description", "case__title")
+    station = station_filter("case__station")
+    owner = worker_filter("owner", _("owner"))
+    state = django_filters.ChoiceFilter(choices=OPEN_DONE, method="filter_state", label=_("state"))
+
+    class Meta:
+        model = CaseTask
+        fields = ["q", "station", "owner", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "done":
+            return queryset.filter(done_on__isnull=False)
+        queryset = queryset.filter(done_on__isnull=True)
+        return queryset.filter(due_on__lt=timezone.localdate()) if value == "overdue" else queryset

@@ -11,16 +11,18 @@ from clients.models import Client
 from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin, add_validation_error
 from portal.locking import record_state
 from portal.scoping import scope_for
-from stations.models import Station
+from stations.models import Staff, Station
 
 from . import services
-from .choices import CASE_TRANSITIONS, CaseStage, DispatchSource
+from .choices import CASE_TRANSITIONS, CaseClosureReason, CaseStage, DispatchSource
 from .models import (
     Activity,
     ActivityPhoto,
     CampaignTag,
     Case,
+    CaseGoal,
     CaseNote,
+    CaseTask,
     Dispatch,
     FollowUp,
     Group,
@@ -328,7 +330,8 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        allowed = CASE_TRANSITIONS[CaseStage(case.stage)]
+        # closing goes through "close the case" (a request the station head or the supervisor approves)
+        allowed = CASE_TRANSITIONS[CaseStage(case.stage)] - ({CaseStage.CLOSED} if case.is_open else set())
         self.fields["to_stage"].choices = [(s.value, s.label) for s in CaseStage if s in allowed]
         self.fields["loaded_state"].initial = signing.dumps(record_state(case, ["stage"]),
                                                            salt=OptimisticLockFormMixin.LOCK_SALT)
@@ -352,12 +355,13 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
 class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = CaseNote
-        fields = ["noted_on", "text"]
+        fields = ["noted_on", "goal", "text"]
         widgets = {"noted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=case)  # a progress note on one goal
 
     def _post_clean(self):
         pass  # the service validates the note when the view saves it
@@ -367,6 +371,111 @@ class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
         if author is not None and author.station_id != self.case.station_id:
             author = None
         return services.case_note_add(case=self.case, author=author, **self.cleaned_data)
+
+
+class CaseChildForm(ServiceFormMixin, forms.ModelForm):
+    """A form posted from the case page that adds a record of the case (a goal, a task)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def _post_clean(self):
+        pass  # the service validates it when the view saves it
+
+
+class CaseGoalForm(CaseChildForm):
+    class Meta:
+        model = CaseGoal
+        fields = ["description", "target", "review_on"]
+        widgets = {"review_on": DateInput()}
+
+    def save(self, commit=True):
+        return services.case_goal_add(case=self.case, **self.cleaned_data)
+
+
+class CaseTaskForm(CaseChildForm):
+    class Meta:
+        model = CaseTask
+        fields = ["description", "owner", "due_on", "goal"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["owner"].queryset = Staff.objects.workers().filter(station=case.station_id)
+        self.fields["owner"].initial = case.manager_id
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=case)
+
+    def save(self, commit=True):
+        return services.case_task_add(case=self.case, **self.cleaned_data)
+
+
+class CaseGoalEditForm(OptimisticLockFormMixin, ServiceModelForm):
+    class Meta:
+        model = CaseGoal
+        fields = ["description", "target", "review_on", "met_on"]
+        widgets = {"review_on": DateInput(), "met_on": DateInput()}
+
+    def write(self):
+        return services.case_goal_update(goal=self.instance, expected=self.loaded_state, **self.form_data())
+
+
+class CaseTaskEditForm(OptimisticLockFormMixin, ServiceModelForm):
+    class Meta:
+        model = CaseTask
+        fields = ["description", "owner", "due_on", "done_on", "goal"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Staff.objects.workers().filter(station=self.instance.case.station_id)
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=self.instance.case_id)
+
+    def write(self):
+        return services.case_task_update(task=self.instance, expected=self.loaded_state, **self.form_data())
+
+
+class CasePlanSubmitForm(ServiceFormMixin, forms.Form):
+    review_on = forms.DateField(label=_("plan review date"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["review_on"].initial = case.plan_review_on
+
+    def save(self):
+        return services.case_plan_submit(case=self.case, user=self.user, review_on=self.cleaned_data["review_on"])
+
+
+class CaseCloseForm(ServiceFormMixin, forms.Form):
+    """Close a case from any stage, with a reason; the station head's or the supervisor's own
+    request closes it, anyone else's waits for their approval."""
+
+    closure_reason = forms.ChoiceField(label=_("closure reason"), choices=CaseClosureReason.choices)
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
+    closure_note = forms.CharField(label=_("closure summary"), widget=forms.Textarea(attrs={"rows": 2}),
+                                   required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def save(self):
+        return services.case_close_request(case=self.case, user=self.user, **self.cleaned_data)
+
+
+class CaseTransferForm(ServiceFormMixin, forms.Form):
+    to_manager = forms.ModelChoiceField(label=_("hand the case to"), queryset=Staff.objects.none())
+    note = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["to_manager"].queryset = (Staff.objects.workers().filter(station=case.station_id)
+                                              .exclude(pk=case.manager_id))
+
+    def save(self):
+        return services.case_transfer(case=self.case, user=self.user, **self.cleaned_data)
 
 
 class GroupForm(OptimisticLockFormMixin, ServiceModelForm):

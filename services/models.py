@@ -24,6 +24,8 @@ from .choices import (
     DISPATCH_OPEN,
     ActivityKind,
     CaseClosureReason,
+    CaseEventKind,
+    CasePlanStatus,
     CaseStage,
     DispatchSource,
     DispatchStatus,
@@ -249,6 +251,14 @@ class Case(models.Model):
     closure_reason = models.CharField(_("closure reason"), max_length=16, choices=CaseClosureReason.choices,
                                       blank=True)
     closure_note = models.TextField(_("closure summary"), blank=True)
+    # The plan (goals, tasks) and its approval; a closure asked for and awaiting approval.
+    plan_status = models.CharField(_("plan"), max_length=10, choices=CasePlanStatus.choices,
+                                   default=CasePlanStatus.DRAFT)
+    plan_review_on = models.DateField(_("plan review date"), null=True, blank=True)
+    closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True, editable=False)
+    requested_closure_reason = models.CharField(_("requested closure reason"), max_length=16,
+                                                choices=CaseClosureReason.choices, blank=True, editable=False)
+    requested_closure_note = models.TextField(_("requested closure summary"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -297,6 +307,89 @@ class CaseStageChange(models.Model):
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
+class CaseGoal(models.Model):
+    """A goal of a case plan with a measurable target and the date it is reviewed."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plan_goals")
+    description = models.CharField(_("goal"), max_length=200)
+    target = models.CharField(_("measurable target"), max_length=200)
+    review_on = models.DateField(_("review date"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["review_on", "id"]
+        verbose_name = _("case goal")
+        verbose_name_plural = _("case goals")
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return reverse("services:casegoal_detail", args=[self.pk])
+
+
+class CaseTask(models.Model):
+    """A task of a case plan: who does what by when (optionally for one goal)."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plan_tasks")
+    goal = models.ForeignKey(CaseGoal, verbose_name=_("goal"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="tasks")
+    description = models.CharField(_("task"), max_length=200)
+    owner = models.ForeignKey(Staff, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="case_tasks")
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return reverse("services:casetask_detail", args=[self.pk])
+
+
+class CaseEvent(models.Model):
+    """One step of a case's approvals and hand-overs (plan submitted / approved / returned,
+    closure requested / approved / returned, transfer), with its comment: the log."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("action"), max_length=16, choices=CaseEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"
+
+
 class CaseNote(models.Model):
     """A dated service note (服务记录) of a case."""
 
@@ -307,6 +400,9 @@ class CaseNote(models.Model):
     noted_on = models.DateField(_("date"), default=timezone.localdate)
     author = models.ForeignKey(Staff, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="case_notes")
+    # a progress note on one goal of the plan (optional)
+    goal = models.ForeignKey(CaseGoal, verbose_name=_("goal"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="notes")
     text = models.TextField(_("service note"))
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,6 +9,7 @@ import datetime
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Min
@@ -22,6 +23,9 @@ from stations.choices import Role
 
 from .choices import (
     CASE_TRANSITIONS,
+    CaseClosureReason,
+    CaseEventKind,
+    CasePlanStatus,
     CaseStage,
     DispatchStatus,
     MonthlyReportAction,
@@ -31,8 +35,11 @@ from .choices import (
 from .models import (
     Activity,
     Case,
+    CaseEvent,
+    CaseGoal,
     CaseNote,
     CaseStageChange,
+    CaseTask,
     Dispatch,
     FollowUp,
     FormToken,
@@ -446,6 +453,14 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
         raise ValidationError({"on": _("The date cannot be before the intake date.")})
     ensure_month_open(station_id=case.station_id, days=[on], field="on")
     from_stage = case.stage
+    if to_stage == CaseStage.INTERVENTION and case.plan_status != CasePlanStatus.APPROVED:
+        raise ValidationError({"to_stage": _(
+            "The case plan must be approved by the station head or the center's supervisor before intervention "
+            "(介入): add its goals and tasks and submit it for approval.")})
+    if to_stage == CaseStage.CLOSED and user is not None and not is_case_approver(user, case):
+        raise ValidationError({"to_stage": _(
+            "Closing a case needs the approval of the station head or the center's supervisor: "
+            "request the closure instead.")})
     if to_stage == CaseStage.CLOSED:
         if not closure_reason:
             raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
@@ -455,6 +470,7 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
             raise ValidationError({"note": _("Give the reason for reopening the case.")})
         case.closed_on, case.closure_reason = None, ""
     case.stage = to_stage
+    case.closure_requested_on, case.requested_closure_reason, case.requested_closure_note = None, "", ""
     case.save()
     CaseStageChange.objects.create(case=case, from_stage=from_stage, to_stage=to_stage, changed_on=on, note=note,
                                    by=user if user is not None and user.is_authenticated else None)
@@ -462,7 +478,10 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
 
 
 @transaction.atomic
-def case_note_add(*, case, text, noted_on=None, author=None):
+def case_note_add(*, case, text, noted_on=None, author=None, goal=None):
+    """A service note; with ``goal``, a progress note on that goal of the case's plan."""
+    if goal is not None and goal.case_id != case.pk:
+        raise ValidationError({"goal": _("This goal belongs to another case.")})
     noted_on = noted_on or timezone.localdate()
     if not text.strip():
         raise ValidationError({"text": _("Write what was done.")})
@@ -472,10 +491,236 @@ def case_note_add(*, case, text, noted_on=None, author=None):
     if author is not None and author.station_id != case.station_id:
         raise ValidationError({"author": _("The author must work at the case's station.")})
     ensure_month_open(station_id=case.station_id, days=[noted_on], field="noted_on")
-    note = CaseNote(case=case, noted_on=noted_on, author=author, text=text)
+    note = CaseNote(case=case, noted_on=noted_on, author=author, text=text, goal=goal)
     note.full_clean()
     note.save()
     return note
+
+
+# ---------------------------------------------------------------------------- case plans, approvals, transfer
+
+CASE_APPROVER_ROLES = {Role.STATION_HEAD, Role.CENTER_SUPERVISOR}
+
+
+def is_case_approver(user, case):
+    """The head of the case's station or a supervisor of the guidance center approves its plan
+    and its closure."""
+    staff = _staff_of(user)
+    if staff is None:
+        return False
+    if staff.role == Role.CENTER_SUPERVISOR:
+        return True
+    return staff.role == Role.STATION_HEAD and staff.station_id == case.station_id
+
+
+def _case_event(case, kind, user, comment=""):
+    CaseEvent.objects.create(case=case, kind=kind, comment=comment,
+                             by=user if user is not None and user.is_authenticated else None)
+
+
+def _open_case(case):
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(_("This case is closed."))
+    return case
+
+
+def _plan_editable(case):
+    if case.plan_status in {CasePlanStatus.SUBMITTED, CasePlanStatus.APPROVED}:
+        raise ValidationError(_("The plan is %(status)s: it can no longer be changed. Ask the approver to return it.")
+                              % {"status": case.get_plan_status_display()})
+
+
+def _validate_goal(goal):
+    if not (goal.description or "").strip():
+        raise ValidationError({"description": _("Say what the goal is.")})
+    if not (goal.target or "").strip():
+        raise ValidationError({"target": _("Give a measurable target (e.g. visits the clinic monthly for 3 months).")})
+    if goal.review_on is None or goal.review_on < goal.case.intake_on:
+        raise ValidationError({"review_on": _("The review date cannot be before the intake date.")})
+
+
+@transaction.atomic
+def case_goal_add(*, case, description, target, review_on):
+    """A goal of the case's plan (while the plan is a draft or returned)."""
+    case = _open_case(case)
+    _plan_editable(case)
+    goal = CaseGoal(case=case, description=description, target=target, review_on=review_on)
+    _validate_goal(goal)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def case_goal_update(*, goal, expected=None, **fields):
+    """Edit a goal; marking it met (``met_on``) or moving its review date is possible at any
+    time, changing what it is only while the plan is a draft or returned."""
+    check_not_changed_since(model=CaseGoal, pk=goal.pk, expected=expected)
+    goal = CaseGoal.objects.select_for_update().select_related("case").get(pk=goal.pk)
+    if any(name in {"description", "target"} and value != getattr(goal, name) for name, value in fields.items()):
+        _plan_editable(goal.case)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    _validate_goal(goal)
+    if goal.met_on is not None:
+        _not_future(goal.met_on, "met_on")
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def _validate_task(task):
+    if not (task.description or "").strip():
+        raise ValidationError({"description": _("Say what is to be done.")})
+    if task.owner is None or task.owner.station_id != task.case.station_id:
+        raise ValidationError({"owner": _("The owner must work at the case's station.")})
+    if task.goal is not None and task.goal.case_id != task.case_id:
+        raise ValidationError({"goal": _("This goal belongs to another case.")})
+    if task.due_on is None or task.due_on < task.case.intake_on:
+        raise ValidationError({"due_on": _("The due date cannot be before the intake date.")})
+    if task.done_on is not None:
+        _not_future(task.done_on, "done_on")
+
+
+@transaction.atomic
+def case_task_add(*, case, description, owner, due_on, goal=None):
+    """A task of the case's plan: who does what by when."""
+    case = _open_case(case)
+    task = CaseTask(case=case, description=description, owner=owner, due_on=due_on, goal=goal)
+    _validate_task(task)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def case_task_update(*, task, expected=None, **fields):
+    check_not_changed_since(model=CaseTask, pk=task.pk, expected=expected)
+    task = CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    _validate_task(task)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def case_plan_submit(*, case, user, review_on=None):
+    """The worker submits the plan for approval: it needs at least one goal with its target."""
+    case = _open_case(case)
+    _plan_editable(case)
+    if not case.plan_goals.exists():
+        raise ValidationError(_("Add at least one goal with a measurable target before submitting the plan."))
+    if review_on is not None:
+        if review_on < case.intake_on:
+            raise ValidationError({"review_on": _("The review date cannot be before the intake date.")})
+        case.plan_review_on = review_on
+    case.plan_status = CasePlanStatus.SUBMITTED
+    case.save()
+    _case_event(case, CaseEventKind.PLAN_SUBMIT, user)
+    return case
+
+
+@transaction.atomic
+def case_plan_decide(*, case, user, approve, comment=""):
+    """The station head or the center's supervisor approves the submitted plan, or returns it
+    with a comment (then the worker corrects and submits it again)."""
+    case = _open_case(case)
+    if not is_case_approver(user, case):
+        raise ValidationError(_("Only the head of %(station)s or the guidance center's supervisor approves "
+                                "its case plans.") % {"station": case.station})
+    if case.plan_status != CasePlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a plan submitted for approval can be approved or returned."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    case.plan_status = CasePlanStatus.APPROVED if approve else CasePlanStatus.RETURNED
+    case.save()
+    _case_event(case, CaseEventKind.PLAN_APPROVE if approve else CaseEventKind.PLAN_RETURN, user, comment)
+    return case
+
+
+@transaction.atomic
+def case_close_request(*, case, user, closure_reason, closure_note="", on=None):
+    """Ask for a case to be closed, from any stage, with a reason (withdrew, unreachable, moved
+    away, died, goals met …). An approver's request closes it at once; anyone else's waits
+    for the station head or the center's supervisor (``case_closure_decide``)."""
+    case = _open_case(case)
+    if closure_reason not in CaseClosureReason.values:
+        raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+    on = on or timezone.localdate()
+    _not_future(on, "on")
+    if on < case.intake_on:
+        raise ValidationError({"on": _("The date cannot be before the intake date.")})
+    if case.closure_requested_on is not None:
+        raise ValidationError(_("A closure of this case is already awaiting approval."))
+    if is_case_approver(user, case):
+        _case_event(case, CaseEventKind.CLOSURE_APPROVE, user, closure_note)
+        return case_transition(case=case, to_stage=CaseStage.CLOSED, on=on, user=user, closure_reason=closure_reason,
+                               closure_note=closure_note)
+    case.closure_requested_on, case.requested_closure_reason = on, closure_reason
+    case.requested_closure_note = closure_note
+    case.save()
+    _case_event(case, CaseEventKind.CLOSURE_REQUEST, user, closure_note)
+    return case
+
+
+@transaction.atomic
+def case_closure_decide(*, case, user, approve, comment=""):
+    """The station head or the center's supervisor approves a requested closure (the case is
+    closed on the requested date with the requested reason) or returns it with a comment."""
+    case = _open_case(case)
+    if not is_case_approver(user, case):
+        raise ValidationError(_("Only the head of %(station)s or the guidance center's supervisor approves "
+                                "the closure of its cases.") % {"station": case.station})
+    if case.closure_requested_on is None:
+        raise ValidationError(_("No closure of this case is awaiting approval."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the case stays open.")})
+    if not approve:
+        case.closure_requested_on, case.requested_closure_reason, case.requested_closure_note = None, "", ""
+        case.save()
+        _case_event(case, CaseEventKind.CLOSURE_RETURN, user, comment)
+        return case
+    _case_event(case, CaseEventKind.CLOSURE_APPROVE, user, comment)
+    return case_transition(case=case, to_stage=CaseStage.CLOSED, on=case.closure_requested_on, user=user,
+                           closure_reason=case.requested_closure_reason, closure_note=case.requested_closure_note)
+
+
+def caseload(staff):
+    """The open cases a worker manages."""
+    return Case.objects.filter(manager=staff).exclude(stage=CaseStage.CLOSED).count()
+
+
+def caseload_warning(staff):
+    """A warning when a worker manages more open cases than ``settings.CASELOAD_SOFT_LIMIT``
+    (a soft limit: the case is saved all the same), or None."""
+    limit = getattr(settings, "CASELOAD_SOFT_LIMIT", None)
+    if staff is None or not limit:
+        return None
+    load = caseload(staff)
+    if load <= limit:
+        return None
+    return _("%(name)s now manages %(count)d open cases, more than the soft limit of %(limit)d.") % {
+        "name": staff.name, "count": load, "limit": limit}
+
+
+@transaction.atomic
+def case_transfer(*, case, user, to_manager, note=""):
+    """Hand a case to another worker of its station (logged with the reason)."""
+    case = _open_case(case)
+    if to_manager is None or to_manager.station_id != case.station_id:
+        raise ValidationError({"to_manager": _("The case can be handed only to a worker of %(station)s.") % {
+            "station": case.station}})
+    if to_manager.pk == case.manager_id:
+        raise ValidationError({"to_manager": _("%(name)s already manages this case.") % {"name": to_manager.name}})
+    previous = case.manager
+    case.manager = to_manager
+    case.save()
+    _case_event(case, CaseEventKind.TRANSFER, user,
+                f"{previous.name} → {to_manager.name}" + (f": {note.strip()}" if note.strip() else ""))
+    return case
 
 
 # ---------------------------------------------------------------------------- group work

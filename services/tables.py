@@ -181,3 +181,28 @@ class FollowUpTable(ServiceTable):
         Col(_("state"), _follow_up_state, fields=("answered_on",), width=14),
         Col(_("Log a visit"), html=_log_visit_button, export=False, fields=("client", "kind", "answered_on")),
     ]
+
+
+class CaseGoalTable(ServiceTable):
+    empty_text = _("No goals match.")
+    columns = [
+        Col(_("goal"), "description", link=DETAIL, width=30),
+        Col(_("measurable target"), "target", width=30),
+        Col(_("review date"), "review_on", classes="text-nowrap", width=12),
+        Col(_("met on"), "met_on", empty="", width=12),
+        Col(_("case"), "case.title", link=lambda goal: goal.case.get_absolute_url(), width=20),
+        Col(_("station"), "case.station.short_name", phone=False),
+    ]
+
+
+class CaseTaskTable(ServiceTable):
+    empty_text = _("No tasks match.")
+    columns = [
+        Col(_("task"), "description", link=DETAIL, width=30),
+        Col(_("owner"), "owner.name", width=10),
+        Col(_("due on"), "due_on", classes="text-nowrap", width=12),
+        Col(_("done on"), "done_on", empty="", width=12),
+        Col(_("goal"), "goal.description", phone=False, width=24),
+        Col(_("case"), "case.title", link=lambda task: task.case.get_absolute_url(), width=20),
+        Col(_("station"), "case.station.short_name", phone=False),
+    ]

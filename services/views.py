@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Sum
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +29,8 @@ from .choices import CaseStage, MonthlyReportStatus, VisitKind
 from .filters import (
     ActivityFilterSet,
     CaseFilterSet,
+    CaseGoalFilterSet,
+    CaseTaskFilterSet,
     DispatchFilterSet,
     FollowUpFilterSet,
     GroupFilterSet,
@@ -41,8 +43,15 @@ from .filters import (
 from .forms import (
     ActivityForm,
     CampaignTagForm,
+    CaseCloseForm,
     CaseForm,
+    CaseGoalEditForm,
+    CaseGoalForm,
     CaseNoteForm,
+    CasePlanSubmitForm,
+    CaseTaskEditForm,
+    CaseTaskForm,
+    CaseTransferForm,
     CaseTransitionForm,
     CommentForm,
     DispatchForm,
@@ -61,6 +70,8 @@ from .models import (
     Activity,
     CampaignTag,
     Case,
+    CaseGoal,
+    CaseTask,
     Dispatch,
     FollowUp,
     Group,
@@ -78,7 +89,9 @@ from .models import (
 from .tables import (
     ActivityTable,
     CampaignTagTable,
+    CaseGoalTable,
     CaseTable,
+    CaseTaskTable,
     DispatchTable,
     FollowUpTable,
     GroupTable,
@@ -306,19 +319,34 @@ class CaseDetailView(ServiceDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        case = self.object
-        context["notes"] = case.notes.select_related("author")
+        case, user = self.object, self.request.user
+        context["notes"] = case.notes.select_related("author", "goal")
         context["changes"] = case.stage_changes.select_related("by")
+        context["goals"] = case.plan_goals.all()
+        context["tasks"] = case.plan_tasks.select_related("owner", "goal")
+        context["events"] = case.events.select_related("by")
+        context["is_approver"] = services.is_case_approver(user, case)
+        context["caseload_warning"] = services.caseload_warning(case.manager) if case.is_open else None
+        context["comment_form"] = CommentForm()
         if context["can_change"]:
-            context["transition_form"] = kwargs.get("transition_form") or CaseTransitionForm(
-                case=case, user=self.request.user)
-            context["note_form"] = kwargs.get("note_form") or CaseNoteForm(case=case, user=self.request.user)
+            for name, form_class in (("transition_form", CaseTransitionForm), ("note_form", CaseNoteForm),
+                                     ("goal_form", CaseGoalForm), ("task_form", CaseTaskForm),
+                                     ("plan_form", CasePlanSubmitForm), ("close_form", CaseCloseForm),
+                                     ("transfer_form", CaseTransferForm)):
+                context[name] = kwargs.get(name) or form_class(case=case, user=user)
         return context
 
 
 class CaseEditView(ServiceEditView):
     queryset = Case.objects.all()
     form_class = CaseForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        warning = services.caseload_warning(self.object.manager) if self.object is not None else None
+        if warning:
+            messages.warning(self.request, warning)
+        return response
 
 
 class CaseFormActionView(ObjectActionView):
@@ -342,6 +370,138 @@ class CaseNoteView(CaseFormActionView):
     form_class = CaseNoteForm
     form_context_name = "note_form"
     success_message = _("The service note is saved.")
+
+
+class CaseGoalAddView(CaseFormActionView):
+    title = _("Add a goal")
+    form_class = CaseGoalForm
+    form_context_name = "goal_form"
+    success_message = _("The goal is added to the plan.")
+
+
+class CaseTaskAddView(CaseFormActionView):
+    title = _("Add a task")
+    form_class = CaseTaskForm
+    form_context_name = "task_form"
+    success_message = _("The task is added to the plan.")
+
+
+class CasePlanSubmitView(CaseFormActionView):
+    title = _("Submit the plan for approval")
+    form_class = CasePlanSubmitForm
+    form_context_name = "plan_form"
+    success_message = _("The plan is submitted for approval.")
+
+
+class CaseCloseView(CaseFormActionView):
+    title = _("Close the case")
+    form_class = CaseCloseForm
+    form_context_name = "close_form"
+
+    def get_success_message(self):
+        return (gettext("The case is closed.") if not self.result.is_open
+                else gettext("The closure is requested: the station head or the supervisor approves it."))
+
+
+class CaseTransferView(CaseFormActionView):
+    title = _("Hand the case to another worker")
+    form_class = CaseTransferForm
+    form_context_name = "transfer_form"
+    success_message = _("The case is handed over.")
+
+    def get_success_message(self):
+        warning = services.caseload_warning(self.result.manager)
+        if warning:
+            messages.warning(self.request, warning)
+        return super().get_success_message()
+
+
+class CaseDecisionView(ObjectActionView):
+    """The station head or the center's supervisor approves or returns a plan or a closure
+    (the service checks who they are)."""
+
+    action = "view"
+    queryset = Case.objects.all()
+    form_class = CommentForm
+    errors_as_messages = True  # the comment box sits on the case's page
+    decide = None
+    approve = True
+
+    def perform(self, case, request, form_data):
+        return type(self).decide(case=case, user=request.user, approve=self.approve, comment=form_data["comment"])
+
+
+class CasePlanApproveView(CaseDecisionView):
+    title = _("Approve the plan")
+    success_message = _("The plan is approved.")
+    decide = staticmethod(services.case_plan_decide)
+
+
+class CasePlanReturnView(CaseDecisionView):
+    title = _("Return the plan with a comment")
+    success_message = _("The plan is returned to the worker.")
+    decide = staticmethod(services.case_plan_decide)
+    approve = False
+
+
+class CaseClosureApproveView(CaseDecisionView):
+    title = _("Approve the closure")
+    success_message = _("The case is closed.")
+    decide = staticmethod(services.case_closure_decide)
+
+
+class CaseClosureReturnView(CaseDecisionView):
+    title = _("Return the closure with a comment")
+    success_message = _("The case stays open.")
+    decide = staticmethod(services.case_closure_decide)
+    approve = False
+
+
+class CaseGoalListView(ServiceListView):
+    """Goals of case plans and their review dates (``?due=`` as for follow-ups is not needed:
+    the review date sorts them)."""
+
+    queryset = CaseGoal.objects.select_related("case", "case__station")
+    filterset_class = CaseGoalFilterSet
+    table_class = CaseGoalTable
+
+
+class CaseGoalDetailView(ServiceDetailView):
+    queryset = CaseGoal.objects.select_related("case", "case__station")
+    rows = CaseGoalTable.shown()
+    edit_url_name = "services:casegoal_edit"
+
+
+class CaseGoalEditView(ServiceEditView):
+    queryset = CaseGoal.objects.select_related("case")
+    form_class = CaseGoalEditForm
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            raise Http404  # goals are added from the case page
+        return super().get_object(queryset)
+
+
+class CaseTaskListView(ServiceListView):
+    queryset = CaseTask.objects.select_related("case", "case__station", "owner", "goal")
+    filterset_class = CaseTaskFilterSet
+    table_class = CaseTaskTable
+
+
+class CaseTaskDetailView(ServiceDetailView):
+    queryset = CaseTask.objects.select_related("case", "case__station", "owner", "goal")
+    rows = CaseTaskTable.shown()
+    edit_url_name = "services:casetask_edit"
+
+
+class CaseTaskEditView(ServiceEditView):
+    queryset = CaseTask.objects.select_related("case")
+    form_class = CaseTaskEditForm
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            raise Http404  # tasks are added from the case page
+        return super().get_object(queryset)
 
 
 # ---------------------------------------------------------------------------- groups

@@ -9,6 +9,8 @@ from ..models import (
     Activity,
     CampaignTag,
     Case,
+    CaseGoal,
+    CaseTask,
     Dispatch,
     FollowUp,
     Group,
@@ -101,8 +103,10 @@ class CaseSerializer(VersionedModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "station", "title", "intake_on", "stage", "manager", "clients", "problem", "goals",
-                  "closed_on", "closure_reason", "closure_note", "version"]
-        read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note"]
+                  "closed_on", "closure_reason", "closure_note", "plan_status", "plan_review_on",
+                  "closure_requested_on", "requested_closure_reason", "requested_closure_note", "version"]
+        read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note", "plan_status", "plan_review_on",
+                            "closure_requested_on", "requested_closure_reason", "requested_closure_note"]
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -122,6 +126,66 @@ class CaseTransitionSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, min_value=0,
         help_text="The case's version you read: if someone else moved its stage since, the move is refused.")
+
+
+class CasePlanSubmitSerializer(serializers.Serializer):
+    review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    closure_reason = serializers.CharField()
+    closure_note = serializers.CharField(required=False, allow_blank=True, default="")
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseTransferSerializer(serializers.Serializer):
+    to_manager = scoped(Staff)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseGoalSerializer(VersionedModelSerializer):
+    case = scoped(Case)
+
+    class Meta:
+        model = CaseGoal
+        fields = ["id", "case", "description", "target", "review_on", "met_on", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        validated_data.pop("met_on", None)
+        return services.case_goal_add(**validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        validated_data.pop("case", None)
+        return self.save_checked(lambda: services.case_goal_update(goal=instance, expected=expected,
+                                                                   **validated_data))
+
+
+class CaseTaskSerializer(VersionedModelSerializer):
+    case = scoped(Case)
+    owner = scoped(Staff)
+    goal = scoped(CaseGoal, required=False, allow_null=True)
+
+    class Meta:
+        model = CaseTask
+        fields = ["id", "case", "goal", "description", "owner", "due_on", "done_on", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        validated_data.pop("done_on", None)
+        return services.case_task_add(**validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        validated_data.pop("case", None)
+        return self.save_checked(lambda: services.case_task_update(task=instance, expected=expected,
+                                                                   **validated_data))
 
 
 class GroupSessionSerializer(ModelSerializer):

@@ -1,5 +1,7 @@
 from .views import (
     ActivityViewSet,
+    CaseGoalViewSet,
+    CaseTaskViewSet,
     CaseViewSet,
     DispatchViewSet,
     FollowUpViewSet,
@@ -15,6 +17,8 @@ routes = [
     ("follow-ups", FollowUpViewSet, "followup"),
     ("resource-links", ResourceLinkViewSet, "resourcelink"),
     ("cases", CaseViewSet, "case"),
+    ("case-goals", CaseGoalViewSet, "casegoal"),
+    ("case-tasks", CaseTaskViewSet, "casetask"),
     ("groups", GroupViewSet, "group"),
     ("activities", ActivityViewSet, "activity"),
     ("referrals", ReferralViewSet, "referral"),
