@@ -172,6 +172,17 @@ class VisitIntervalTable(Table):
         ]
 
 
+class PolicyCategoryTable(Table):
+    empty_text = _("The county has added no categories of its own.")
+    columns = [
+        Col(_("County"), "county", export_header=_("county")),
+        Col(_("Name"), "name", link=DETAIL, export_header=_("name")),
+        Col(_("Counted as"), "get_maps_to_display", export_header=_("counted as")),
+        Col(_("Days"), "visit_days", end=True, export_header=_("interval in days")),
+        Col(_("Active"), lambda row: gettext("yes") if row.is_active else gettext("no"), export_header=_("active")),
+    ]
+
+
 class ScreeningCampaignTable(Table):
     empty_text = _("No campaigns.")
     exportable = False

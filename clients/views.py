@@ -47,6 +47,7 @@ from .forms import (
     ClientForm,
     HouseholdForm,
     HouseholdMemberForm,
+    PolicyCategoryForm,
     RosterUploadForm,
     ScreeningCampaignForm,
     ScreeningRecordForm,
@@ -57,6 +58,7 @@ from .models import (
     CategoryMembership,
     Client,
     Household,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -64,6 +66,7 @@ from .models import (
 from .tables import (
     ClientTable,
     HouseholdTable,
+    PolicyCategoryTable,
     ScreeningCampaignTable,
     ScreeningStationTable,
     VisitIntervalTable,
@@ -328,6 +331,22 @@ class VisitIntervalEditView(ObjectEditView):
 
     def get_success_url(self):
         return reverse("clients:visitinterval_list")
+
+
+class PolicyCategoryListView(ObjectListView):
+    """The county's own categories (besides SPEC's seven), with their visit intervals."""
+
+    queryset = PolicyCategory.objects.select_related("county").order_by("county__code", "name")
+    template_name = "clients/policycategory_list.html"
+    table_class = PolicyCategoryTable
+
+
+class PolicyCategoryEditView(ObjectEditView):
+    queryset = PolicyCategory.objects.all()
+    form_class = PolicyCategoryForm
+
+    def get_success_url(self):
+        return reverse("clients:policycategory_list")
 
 
 class ScreeningCampaignListView(ObjectListView):

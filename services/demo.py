@@ -253,10 +253,13 @@ class _Builder:
             last = last_2023.get(client_id) or max(start, client.registered_on) - datetime.timedelta(days=1)
             end = min(yesterday, client.closed_on or yesterday)
             level = risk.get(client_id, client.risk_level)
+            first = client_id not in last_2023  # registered later: a first visit soon after registration
             while True:
                 days = interval(client_id, last, level)
                 late = rng.random() < slip[client.station_id]
                 gap = round(days * (rng.uniform(1.05, 1.7) if late else rng.uniform(0.55, 0.97)))
+                if first:
+                    gap, first = rng.randint(1, 20), False
                 day = max(last + datetime.timedelta(days=max(1, gap)), start, client.registered_on)
                 if day > end:
                     break

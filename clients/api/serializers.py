@@ -3,12 +3,13 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
-from stations.models import Staff, Station
+from portal.scoping import scope_for
+from stations.models import Region, Staff, Station
 
 from .. import idnumbers, privacy, services
 from ..choices import Category, DisabilityGrade, DisabilityType, Subtype
 from ..forms import clean_phone
-from ..models import CategoryMembership, Client, Household
+from ..models import CategoryMembership, Client, Household, PolicyCategory
 
 
 class CategoryMembershipSerializer(ModelSerializer):
@@ -16,8 +17,8 @@ class CategoryMembershipSerializer(ModelSerializer):
 
     class Meta:
         model = CategoryMembership
-        fields = ["id", "category", "category_display", "subtype", "disability_type", "disability_grade", "start_on",
-                  "end_on"]
+        fields = ["id", "category", "category_display", "policy_category", "subtype", "disability_type",
+                  "disability_grade", "start_on", "end_on"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -127,3 +128,30 @@ class RevealSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     id_number = serializers.CharField()
+
+
+class PolicyCategorySerializer(VersionedModelSerializer):
+    """A county's own category (counted under ``maps_to``, SPEC's ``other`` by default)."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+
+    class Meta:
+        model = PolicyCategory
+        fields = ["id", "county", "name", "maps_to", "visit_days", "is_active", "version"]
+
+    def validate_county(self, county):
+        request = self.context.get("request")
+        scope = scope_for(request.user) if request is not None else None
+        if scope is not None and scope.county_ids is not None and county.pk not in scope.county_ids:
+            raise serializers.ValidationError("Choose one of your own counties.")
+        return county
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.policy_category_save(category=PolicyCategory(**validated_data))
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_checked(lambda: services.policy_category_save(category=instance, expected=expected))

@@ -10,9 +10,9 @@ from portal.api.viewsets import ScopedModelViewSet
 
 from .. import privacy
 from ..filters import ClientFilterSet, HouseholdFilterSet
-from ..models import Client, Household
+from ..models import Client, Household, PolicyCategory
 from ..views import current_memberships
-from .serializers import ClientSerializer, HouseholdSerializer, RevealSerializer
+from .serializers import ClientSerializer, HouseholdSerializer, PolicyCategorySerializer, RevealSerializer
 
 
 class CanViewClients(BasePermission):
@@ -57,3 +57,13 @@ class HouseholdViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Household))
+
+
+class PolicyCategoryViewSet(ScopedModelViewSet):
+    """The county's own categories (besides SPEC's seven) and their visit intervals."""
+
+    queryset = PolicyCategory.objects.all()
+    serializer_class = PolicyCategorySerializer
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(PolicyCategory))
