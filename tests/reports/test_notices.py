@@ -44,14 +44,14 @@ def test_a_returned_monthly_report_reaches_the_station_head_through_the_daily_jo
     notice = Notification.objects.get(user=xiaohe_head, kind=NotificationKind.REPORT_RETURNED)
     assert "探访人次与台账不符" in notice.title and notice.url == returned_report.get_absolute_url()
     assert not Notification.objects.filter(user=bureau).exists()
-    inbox = web(xiaohe_head).get("/accounts/notifications/")
+    inbox = web(xiaohe_head).get("/notifications/")
     assert [n.pk for n in inbox.context["object_list"]] == [notice.pk]
-    assert "1" in web(xiaohe_head).get("/accounts/notifications/bell/").content.decode()
-    opened = web(xiaohe_head).get(f"/accounts/notifications/{notice.pk}/")
+    assert "1" in web(xiaohe_head).get("/notifications/bell/").content.decode()
+    opened = web(xiaohe_head).get(f"/notifications/{notice.pk}/")
     assert opened["Location"] == returned_report.get_absolute_url()
     notice.refresh_from_db()
     assert notice.read_at is not None
-    assert web(xiaohe_head).get("/accounts/notifications/bell/").content == b""
+    assert web(xiaohe_head).get("/notifications/bell/").content == b""
 
 
 def test_running_the_job_twice_makes_no_duplicates(returned_report, station_xiaohe, xiaohe, center):
@@ -95,12 +95,12 @@ def test_no_notice_for_a_record_the_user_cannot_see(station_baisi, xiaohe, baisi
 def test_the_inbox_is_ones_own(web, api, xiaohe, xiaohe_head):
     theirs = Notification.objects.create(user=xiaohe_head, kind=NotificationKind.REPORT_APPROVED, key="report:1",
                                          title="月报已审定", url="/services/monthly-reports/")
-    assert not web(xiaohe).get("/accounts/notifications/").context["object_list"]
-    assert web(xiaohe).get(f"/accounts/notifications/{theirs.pk}/").status_code == 404
-    assert web(xiaohe).post("/accounts/notifications/read-all/").status_code == 302
+    assert not web(xiaohe).get("/notifications/").context["object_list"]
+    assert web(xiaohe).get(f"/notifications/{theirs.pk}/").status_code == 404
+    assert web(xiaohe).post("/notifications/read-all/").status_code == 302
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert web(xiaohe_head).post("/accounts/notifications/read-all/").status_code == 302
+    assert web(xiaohe_head).post("/notifications/read-all/").status_code == 302
     theirs.refresh_from_db()
     assert theirs.read_at is not None
 
@@ -112,9 +112,9 @@ def test_the_inbox_keeps_its_query_count(web, xiaohe, count_queries):
                          url="/services/follow-ups/") for i in range(start, start + n)])
 
     fill(0, 3)
-    three = count_queries(lambda: web(xiaohe).get("/accounts/notifications/"))
+    three = count_queries(lambda: web(xiaohe).get("/notifications/"))
     fill(3, 27)
-    assert count_queries(lambda: web(xiaohe).get("/accounts/notifications/")) == three
+    assert count_queries(lambda: web(xiaohe).get("/notifications/")) == three
 
 
 def test_the_digest_is_off_by_default_and_sends_once_when_on(returned_report, settings, xiaohe_head):
@@ -128,3 +128,16 @@ def test_the_digest_is_off_by_default_and_sends_once_when_on(returned_report, se
     assert "探访人次与台账不符" in mail.outbox[0].body
     notices.run_daily()
     assert len(mail.outbox) == 1
+
+
+def test_the_api_lists_ones_own_and_marks_them_read(api, xiaohe, xiaohe_head):
+    mine = Notification.objects.create(user=xiaohe, kind=NotificationKind.FOLLOW_UP_DUE, key="followup:1",
+                                       title="跟进", url="/services/follow-ups/")
+    theirs = Notification.objects.create(user=xiaohe_head, kind=NotificationKind.REPORT_APPROVED, key="report:1",
+                                         title="月报已审定", url="/services/monthly-reports/")
+    assert [n["id"] for n in api(xiaohe).get("/api/v1/notifications/").json()["results"]] == [mine.pk]
+    assert api(xiaohe).post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
+    read = api(xiaohe).post(f"/api/v1/notifications/{mine.pk}/read/")
+    assert read.status_code == 200 and read.json()["read_at"]
+    assert api(xiaohe).get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
+    assert api(xiaohe_head).post("/api/v1/notifications/read-all/").json() == {"count": 1}
