@@ -3,7 +3,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
@@ -59,7 +59,7 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
     filterset_class = NotificationFilterSet
 
     @extend_schema(request=None, responses={200: NotificationSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def read(self, request, pk=None):
         notification = self.get_object()
         notification_read(notification=notification, user=request.user)
@@ -67,6 +67,6 @@ class NotificationViewSet(ScopedReadOnlyViewSet):
         return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
 
     @extend_schema(request=None, responses={200: inline_serializer("ReadAll", {"count": serializers.IntegerField()})})
-    @action(detail=False, methods=["post"], url_path="read-all")
+    @action(detail=False, methods=["post"], url_path="read-all", permission_classes=[IsAuthenticated])
     def read_all(self, request):
         return Response({"count": notification_read_all(user=request.user)})
