@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.filters import SearchFilterSet
 from stations.choices import Role
 
-from .models import AccessLog
+from .models import AccessLog, Notification, NotificationKind
 
 
 class AccessLogFilterSet(SearchFilterSet):
@@ -27,3 +27,14 @@ class AccessLogFilterSet(SearchFilterSet):
         except ValidationError:
             return queryset.none()  # a partial or malformed address matches nothing, never a 500
         return queryset.filter(ip=value.strip())
+
+
+class NotificationFilterSet(SearchFilterSet):
+    search_fields = ("title",)
+    unread = django_filters.BooleanFilter(field_name="read_at", lookup_expr="isnull", label=_("unread"),
+                                          widget=django_filters.widgets.BooleanWidget())
+    kind = django_filters.ChoiceFilter(choices=NotificationKind.choices, label=_("kind"))
+
+    class Meta:
+        model = Notification
+        fields = ["q", "unread", "kind"]

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.scoping import Reach, ScopedQuerySet
+
 
 class AccessLog(models.Model):
     """An entry of the access log (访问日志): logins, views of sensitive records, reveals, exports.
@@ -59,3 +61,49 @@ class IdempotencyKey(models.Model):
 
     def __str__(self):
         return f"{self.user_id} {self.key}"
+
+
+class NotificationKind(models.TextChoices):
+    FOLLOW_UP_DUE = "follow_up_due", _("Follow-up due")
+    HIGH_RISK_OVERDUE = "high_risk_overdue", _("High-risk client overdue for a visit")
+    DISPATCH_NEAR = "dispatch_near", _("Dispatch near its deadline")
+    DISPATCH_LATE = "dispatch_late", _("Dispatch past its deadline")
+    REPORT_RETURNED = "report_returned", _("Monthly report returned")
+    REPORT_APPROVED = "report_approved", _("Monthly report approved")
+    RECTIFICATION_DUE = "rectification_due", _("Rectification due")
+    PLAN_REVIEW_DUE = "plan_review_due", _("Case-plan review due")
+    CERTIFICATE_EXPIRING = "certificate_expiring", _("Certificate expiring")
+
+
+class Notification(models.Model):
+    """An in-app notice for one user (the inbox behind the navbar's bell), linking to its record.
+
+    Produced by the daily jobs of ``reports.notices`` only for a user who can see the record;
+    ``key`` names what it is about, so a job run twice makes one notice per user and key."""
+
+    reach = Reach(user="user")  # one's own notices only
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE,
+                             related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=24, choices=NotificationKind.choices)
+    key = models.CharField(_("about"), max_length=80)
+    title = models.CharField(_("notice"), max_length=200)
+    url = models.CharField(_("link"), max_length=200)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("sent by email at"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_once_per_key")]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url

@@ -1,6 +1,6 @@
-"""Writes of the accounts layer: the access log."""
+"""Writes of the accounts layer: the access log, the notification inbox."""
 
-from .models import AccessLog
+from .models import AccessLog, Notification
 
 
 def client_ip(request):
@@ -25,3 +25,22 @@ def access_log_record(*, request, action, user=None, username="", obj=None, obje
         result=result,
         ip=client_ip(request),
     )
+
+
+def notification_read(*, notification, user):
+    """Mark one of the user's notifications read (another user's is not theirs to mark)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    if notification.user_id != user.pk:
+        raise ValidationError("This notification is not yours.")
+    if notification.read_at is None:
+        Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+    return notification
+
+
+def notification_read_all(*, user):
+    """Mark every unread notification of the user read; returns how many."""
+    from django.utils import timezone
+
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

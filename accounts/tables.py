@@ -1,5 +1,6 @@
 """The access log's table (``portal.tables``): the page and its ``?export=xlsx``."""
 
+from django.urls import reverse
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.timezone import localtime
@@ -34,4 +35,22 @@ class AccessLogTable(Table):
         Col(_("Record"), html=_record, classes="wrap", export=False),
         Col(_("Result"), "result", html=_result_badge, export_header=_("result")),
         Col(_("IP address"), "ip", empty=""),
+    ]
+
+
+def _notice(notification):
+    weight = "fw-semibold" if notification.read_at is None else ""
+    return format_html('<a href="{}" class="{}">{}</a>', reverse("accounts:notification_open", args=[notification.pk]),
+                       weight, notification.title)
+
+
+class NotificationTable(Table):
+    empty_text = _("No notifications.")
+    columns = [
+        Col(_("Time"), lambda n: date_format(localtime(n.created_at), "Y-m-d H:i"), export="created_at",
+            export_header=_("time"), classes="text-nowrap", width=18),
+        Col(_("Kind"), "get_kind_display", phone=False, export_header=_("kind"), width=20),
+        Col(_("Notice"), "title", html=_notice, export_header=_("notice"), width=50),
+        Col(_("Read at"), lambda n: date_format(localtime(n.read_at), "Y-m-d H:i") if n.read_at else None,
+            export="read_at", export_header=_("read at"), phone=False, empty="", width=18),
     ]

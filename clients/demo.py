@@ -27,7 +27,6 @@ from .models import (
     VisitInterval,
     name_keys,
 )
-from .services import DEFAULT_DAYS, DEFAULT_INTERVALS
 
 C = Category
 # group: (size, categories, age band)
@@ -187,13 +186,24 @@ class _Plan:
         return self
 
 
+# Xun County's own rhythm (动态监测频次), which its stations' staffing can keep: high risk monthly,
+# 特困 and children in distress quarterly, everyone else once a year (the demo's visits follow it).
+DEMO_INTERVALS = {
+    ("", RiskLevel.HIGH): 30,
+    (C.EXTREME_POVERTY, ""): 90,
+    (C.CHILDREN_IN_DISTRESS, ""): 90,
+    (C.SUBSISTENCE_ALLOWANCE, ""): 365,
+    (C.DISABILITY, ""): 365,
+    (C.LEFT_BEHIND_ELDERLY, ""): 180,
+    (C.EMPTY_NEST_ELDERLY, ""): 180,
+    (C.OTHER, ""): 365,
+}
+
+
 def _seed_intervals(county):
-    for (category, risk_level), days in DEFAULT_INTERVALS.items():
+    for (category, risk_level), days in DEMO_INTERVALS.items():
         VisitInterval.objects.get_or_create(county=county, category=category, risk_level=risk_level,
                                             defaults={"days": days})
-    for category in (C.DISABILITY, C.LEFT_BEHIND_ELDERLY, C.EMPTY_NEST_ELDERLY, C.OTHER):
-        VisitInterval.objects.get_or_create(county=county, category=category, risk_level="",
-                                            defaults={"days": DEFAULT_DAYS})
 
 
 def _create(plan):

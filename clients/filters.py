@@ -160,6 +160,8 @@ class ClientFilterSet(SearchFilterSet):
             return queryset.active().filter(next_visit_due__gte=today, next_visit_due__lte=soon)
         if value == "no":
             return queryset.active().filter(Q(next_visit_due__gt=soon) | Q(next_visit_due__isnull=True))
+        if value == "follow_up":
+            return queryset.active().filter(follow_up_on__lte=soon)
         return queryset
 
 
@@ -170,7 +172,8 @@ class WorklistFilterSet(SearchFilterSet):
     worker = StaffChoiceFilter(queryset=Staff.objects.workers(), label=_("responsible worker"))
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
-    overdue = django_filters.ChoiceFilter(choices=MONITORING[:2], method="filter_monitoring", label=_("visits"))
+    overdue = django_filters.ChoiceFilter(choices=[*MONITORING[:2], ("follow_up", _("Follow-up due within 7 days"))],
+                                          method="filter_monitoring", label=_("visits"))
 
     class Meta:
         model = Client

@@ -15,6 +15,7 @@ from .models import (
     CategoryMembership,
     Client,
     Household,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -130,16 +131,41 @@ class ClientCloseForm(forms.Form):
 class CategoryMembershipForm(ServiceForm):
     class Meta:
         model = CategoryMembership
-        fields = ["category", "subtype", "disability_type", "disability_grade", "start_on"]
+        fields = ["category", "policy_category", "subtype", "disability_type", "disability_grade", "start_on"]
         widgets = {"start_on": DateInput()}
 
     def __init__(self, *args, client=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.client = client
         self.fields["start_on"].initial = timezone.localdate()
+        # one of SPEC's seven, or one of the county's own categories
+        self.fields["category"].required = False
+        county = client.station.county_id if client is not None else None
+        self.fields["policy_category"].queryset = PolicyCategory.objects.filter(county=county, is_active=True)
+        self.fields["policy_category"].help_text = _("Or one of the county's own categories (instead of the above).")
 
     def save(self, commit=True):
         return services.category_add(client=self.client, **self.cleaned_data)
+
+
+class PolicyCategoryForm(OptimisticLockFormMixin, ServiceForm):
+    class Meta:
+        model = PolicyCategory
+        fields = ["county", "name", "maps_to", "visit_days", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = Region.objects.filter(level="county")
+        scope = scope_for(self.user) if self.user else None
+        if scope is not None and scope.county_ids is not None:
+            counties = counties.filter(pk__in=sorted(scope.county_ids))
+        self.fields["county"].queryset = counties
+
+    def save(self, commit=True):
+        for name, value in self.cleaned_data.items():
+            if name != self.LOCK_FIELD:
+                setattr(self.instance, name, value)
+        return services.policy_category_save(category=self.instance, expected=self.loaded_state)
 
 
 class CategoryEndForm(forms.Form):

@@ -123,6 +123,9 @@ class Client(models.Model):
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
     next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    # The earliest open follow-up (a visit's promised date or a planned visit), kept by the
+    # services app through clients.services.client_follow_up_set: the worklist shows it.
+    follow_up_on = models.DateField(_("follow-up due"), null=True, blank=True, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -194,6 +197,36 @@ class Client(models.Model):
         return self.age < 18
 
 
+class PolicyCategory(models.Model):
+    """A category a county adds to SPEC §3's seven (留守儿童, 低保边缘, 支出型困难, 防返贫监测 …),
+    with its own visit interval. A membership in it is counted by the figures engine under the
+    SPEC key it maps to, or under ``other`` (SPEC's keys stay the engine's keys)."""
+
+    reach = Reach(local=("county",))  # the counties the scope touches
+
+    county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=30)
+    maps_to = models.CharField(_("counted as"), max_length=24, choices=Category.choices, default=Category.OTHER,
+                               help_text=_("The SPEC category its members are counted under in the figures."))
+    visit_days = models.PositiveIntegerField(_("interval in days"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["county", "name"]
+        verbose_name = _("policy category")
+        verbose_name_plural = _("policy categories")
+        constraints = [models.UniqueConstraint(fields=["county", "name"], name="policy_category_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clients:policycategory_edit", args=[self.pk])
+
+
 class CategoryMembership(models.Model):
     """A dated membership of a person in an assistance category (低保, 特困, 困境儿童 …)."""
 
@@ -202,6 +235,9 @@ class CategoryMembership(models.Model):
 
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.CASCADE, related_name="categories")
     category = models.CharField(_("category"), max_length=24, choices=Category.choices, db_index=True)
+    # a county's own category (category then holds the SPEC key it is counted under)
+    policy_category = models.ForeignKey(PolicyCategory, verbose_name=_("policy category"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="memberships")
     subtype = models.CharField(_("subtype"), max_length=16, choices=Subtype.choices, blank=True)
     disability_type = models.CharField(_("disability type"), max_length=12, choices=DisabilityType.choices, blank=True)
     disability_grade = models.PositiveSmallIntegerField(_("disability grade"), choices=DisabilityGrade.choices,
@@ -219,7 +255,7 @@ class CategoryMembership(models.Model):
         indexes = [models.Index(fields=["category", "start_on", "end_on"], name="membership_period_idx")]
 
     def __str__(self):
-        return self.get_category_display()
+        return self.policy_category.name if self.policy_category_id else self.get_category_display()
 
     def clean(self):
         if self.end_on and self.start_on and self.end_on < self.start_on:
@@ -334,6 +370,12 @@ class ScreeningRecord(models.Model):
     living_condition = models.TextField(_("living condition"), blank=True)
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, blank=True)
     needs = models.TextField(_("needs"), blank=True)
+    # Set when this finding raised the client's risk level and brought the next visit forward
+    # (clients.services.screening_record): the client's timeline shows why.
+    raised_risk_from = models.CharField(_("risk level before"), max_length=8, choices=RiskLevel.choices, blank=True,
+                                        editable=False)
+    visit_brought_forward_to = models.DateField(_("next visit brought forward to"), null=True, blank=True,
+                                                editable=False)
 
     objects = ScopedQuerySet.as_manager()
     history = AuditHistory()

@@ -14,4 +14,6 @@ register(
              50),
     MenuItem("clients", _("Visit intervals"), "clients:visitinterval_list", "clients.view_visitinterval", "sliders",
              60),
+    MenuItem("clients", _("Policy categories"), "clients:policycategory_list", "clients.view_policycategory",
+             "bookmark-plus", 70),
 )

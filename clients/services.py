@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ from .models import (
     CategoryMembership,
     Client,
     Household,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -48,7 +50,10 @@ def visit_interval_days(*, client, on=None, intervals=None):
     candidates = [configured.get(("", client.risk_level))]
     for membership in client.categories.all():
         if membership.is_held_on(on):
-            candidates.append(configured.get((membership.category, ""), DEFAULT_DAYS))
+            if membership.policy_category_id:  # a county's own category: its own interval
+                candidates.append(membership.policy_category.visit_days)
+            else:
+                candidates.append(configured.get((membership.category, ""), DEFAULT_DAYS))
     candidates = [days for days in candidates if days]
     return min(candidates) if candidates else DEFAULT_DAYS
 
@@ -77,12 +82,18 @@ def client_monitoring_update(
     return client
 
 
+def client_follow_up_set(*, client: Client, due_on: datetime.date | None) -> None:
+    """Record the client's earliest open follow-up (or none): the services app calls this
+    whenever a follow-up is promised, planned, moved or answered. Clients never imports services."""
+    Client.objects.filter(pk=client.pk).update(follow_up_on=due_on)
+
+
 @transaction.atomic
 def client_monitoring_refresh(*, last_contacts: dict) -> int:
     """Bulk form of ``client_monitoring_update`` for loaders (demo, migrations of old data):
     ``last_contacts`` maps client id to the date of their latest visit. Returns rows updated."""
     clients = list(Client.objects.filter(pk__in=list(last_contacts)).select_related("station")
-                   .prefetch_related("categories"))
+                   .prefetch_related("categories__policy_category"))
     by_county = {}
     for client in clients:
         intervals = by_county.setdefault(client.station.county_id, county_intervals(client.station.county_id))
@@ -233,26 +244,59 @@ def validate_membership(*, client, category, subtype="", disability_type="", dis
 
 @transaction.atomic
 def category_add(
-    *, client, category, start_on=None, subtype="", disability_type="", disability_grade=None, end_on=None
+    *, client, category="", start_on=None, subtype="", disability_type="", disability_grade=None, end_on=None,
+    policy_category=None,
 ) -> CategoryMembership:
-    """Add a dated category membership (a person may hold several categories at once)."""
+    """Add a dated category membership (a person may hold several categories at once): one of
+    SPEC's seven, or one of the county's own (``policy_category``, counted as the key it maps to)."""
+    if policy_category is not None:
+        if policy_category.county_id != client.station.county_id or not policy_category.is_active:
+            raise ValidationError({"policy_category": _("Choose one of the county's active policy categories.")})
+        if client.categories.filter(policy_category=policy_category).filter(
+                Q(end_on__isnull=True) | Q(end_on__gte=start_on or timezone.localdate())).exists():
+            raise ValidationError({"policy_category": _("This person already holds this category in that period.")})
+        category = policy_category.maps_to
+    elif not category:
+        raise ValidationError({"category": _("Choose a category.")})
     start_on = start_on or timezone.localdate()
     validate_membership(client=client, category=category, subtype=subtype, disability_type=disability_type,
                         disability_grade=disability_grade, start_on=start_on)
     if start_on < client.birth_date:
         raise ValidationError({"start_on": _("The start date cannot be before the date of birth.")})
-    if client.categories.filter(category=category).filter(
-        end_on__isnull=True
-    ).exists() or client.categories.filter(category=category, end_on__gte=start_on).exists():
+    same = client.categories.filter(category=category, policy_category=policy_category)
+    if policy_category is None and (same.filter(end_on__isnull=True).exists()
+                                    or same.filter(end_on__gte=start_on).exists()):
         raise ValidationError({"category": _("This person already holds this category in that period.")})
     membership = CategoryMembership(
         client=client, category=category, subtype=subtype or "", disability_type=disability_type or "",
-        disability_grade=disability_grade or None, start_on=start_on, end_on=end_on,
+        disability_grade=disability_grade or None, start_on=start_on, end_on=end_on, policy_category=policy_category,
     )
     membership.full_clean()
     membership.save()
     _refresh_due(client)
     return membership
+
+
+@transaction.atomic
+def policy_category_save(*, category, expected=None) -> PolicyCategory:
+    """Add or change a county's own category; a changed interval moves its members' due dates."""
+    check_not_changed_since(model=PolicyCategory, pk=category.pk, expected=expected)
+    if not (category.name or "").strip():
+        raise ValidationError({"name": _("Give the category a name.")})
+    if category.name.strip() in {str(label) for label in Category.labels} | {
+            "低保", "特困", "困境儿童", "残疾人", "留守老人", "空巢老人", "其他困难群体"}:
+        raise ValidationError({"name": _("This is one of the standard categories already.")})
+    if not category.visit_days or not 1 <= category.visit_days <= 366:
+        raise ValidationError({"visit_days": _("Enter a number of days between 1 and 366.")})
+    if PolicyCategory.objects.filter(county=category.county, name=category.name.strip()).exclude(
+            pk=category.pk).exists():
+        raise ValidationError({"name": _("The county already has a category of this name.")})
+    category.name = category.name.strip()
+    category.full_clean()
+    category.save()
+    members = Client.objects.active().filter(categories__policy_category=category).distinct()
+    client_monitoring_refresh(last_contacts=dict(members.values_list("pk", "last_visit_on")))
+    return category
 
 
 @transaction.atomic
@@ -397,8 +441,33 @@ def screening_record(
     record.screened_on, record.screener, record.result = screened_on, screener, result
     record.living_condition, record.risk_level, record.needs = living_condition, risk_level, needs
     record.full_clean()
+    raised = _raise_risk_from_screening(record) if risk_level == RiskLevel.HIGH else None
+    if raised is not None:
+        record.raised_risk_from, record.visit_brought_forward_to = raised
     record.save()
     return record
+
+
+RISK_ORDER = {RiskLevel.LOW: 0, RiskLevel.MEDIUM: 1, RiskLevel.HIGH: 2}
+
+
+def _raise_risk_from_screening(record):
+    """Screening feeds monitoring: a high-risk finding raises the client's risk level and brings
+    the next visit forward to the high-risk interval from the screening date. Returns (the risk
+    level before, the new due date), or None when the finding changes nothing."""
+    client = Client.objects.select_for_update().select_related("station").get(pk=record.client_id)
+    if not client.is_active:
+        return None
+    before = client.risk_level
+    client.risk_level = RiskLevel.HIGH
+    days = visit_interval_days(client=client, on=record.screened_on)
+    due = record.screened_on + datetime.timedelta(days=days)
+    if RISK_ORDER.get(before, 0) >= RISK_ORDER[RiskLevel.HIGH] and client.next_visit_due and client.next_visit_due <= due:
+        return None  # already high and due as soon: nothing to raise or bring forward
+    if client.next_visit_due is None or due < client.next_visit_due:
+        client.next_visit_due = due
+    client.save(update_fields=["risk_level", "next_visit_due", "updated_at"])
+    return before, client.next_visit_due
 
 
 def roster_import(*, user, file, commit: bool):

@@ -105,6 +105,8 @@ class WorklistTable(PrivateBirthDateTable):
     columns = [
         Col(_("Due"), "next_visit_due", html=due_badge, classes="text-nowrap", export_header=_("next visit due"),
             width=12),
+        Col(_("Follow-up"), "follow_up_on", classes="text-nowrap", empty="", export_header=_("follow-up due"),
+            width=12),
         Col(_("Full name"), "name", link=DETAIL, classes="text-nowrap", note="station.short_name",
             export_header=_("full name"), width=10),
         Col(_("ID number"), masked_id, page=False, width=22),
@@ -168,6 +170,17 @@ class VisitIntervalTable(Table):
             Col(_("County"), "county"), Col(_("Category or risk level"), _interval_subject),
             Col(_("Days"), "days", end=True), Col("", html=edit, end=True),
         ]
+
+
+class PolicyCategoryTable(Table):
+    empty_text = _("The county has added no categories of its own.")
+    columns = [
+        Col(_("County"), "county", export_header=_("county")),
+        Col(_("Name"), "name", link=DETAIL, export_header=_("name")),
+        Col(_("Counted as"), "get_maps_to_display", export_header=_("counted as")),
+        Col(_("Days"), "visit_days", end=True, export_header=_("interval in days")),
+        Col(_("Active"), lambda row: gettext("yes") if row.is_active else gettext("no"), export_header=_("active")),
+    ]
 
 
 class ScreeningCampaignTable(Table):

@@ -55,6 +55,14 @@ def _own_entries(client, user):
     for record in client.screenings.all():
         entries.append(TimelineEntry(record.screened_on, _("Screening"), f"{record.campaign} · "
                                      f"{record.get_result_display()}", detail=record.living_condition, icon="search"))
+        if record.visit_brought_forward_to:
+            entries.append(TimelineEntry(
+                record.screened_on, _("Risk raised"),
+                _("%(before)s → %(after)s; next visit due %(due)s") % {
+                    "before": record.get_raised_risk_from_display() or "—", "after": record.get_risk_level_display(),
+                    "due": record.visit_brought_forward_to.isoformat()},
+                detail=_("High-risk finding in the screening %(campaign)s") % {"campaign": record.campaign},
+                icon="exclamation-triangle"))
     if client.closed_on:
         entries.append(TimelineEntry(client.closed_on, _("Record closed"), client.get_close_reason_display(),
                                      icon="archive"))

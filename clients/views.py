@@ -46,6 +46,7 @@ from .forms import (
     ClientForm,
     HouseholdForm,
     HouseholdMemberForm,
+    PolicyCategoryForm,
     RosterUploadForm,
     ScreeningCampaignForm,
     ScreeningRecordForm,
@@ -57,6 +58,7 @@ from .models import (
     Client,
     Household,
     RosterImportJob,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -64,6 +66,7 @@ from .models import (
 from .tables import (
     ClientTable,
     HouseholdTable,
+    PolicyCategoryTable,
     ScreeningCampaignTable,
     ScreeningStationTable,
     VisitIntervalTable,
@@ -251,7 +254,9 @@ class WorklistView(ObjectListView):
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
-        return self.queryset.visible_to(self.request.user).due_by(soon).order_by("next_visit_due", "pk")
+        # due by the visit interval, or by a follow-up a visit promised or someone planned
+        return (self.queryset.visible_to(self.request.user).active()
+                .filter(Q(next_visit_due__lte=soon) | Q(follow_up_on__lte=soon)).order_by("next_visit_due", "pk"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -326,6 +331,22 @@ class VisitIntervalEditView(ObjectEditView):
 
     def get_success_url(self):
         return reverse("clients:visitinterval_list")
+
+
+class PolicyCategoryListView(ObjectListView):
+    """The county's own categories (besides SPEC's seven), with their visit intervals."""
+
+    queryset = PolicyCategory.objects.select_related("county").order_by("county__code", "name")
+    template_name = "clients/policycategory_list.html"
+    table_class = PolicyCategoryTable
+
+
+class PolicyCategoryEditView(ObjectEditView):
+    queryset = PolicyCategory.objects.all()
+    form_class = PolicyCategoryForm
+
+    def get_success_url(self):
+        return reverse("clients:policycategory_list")
 
 
 class ScreeningCampaignListView(ObjectListView):

@@ -208,7 +208,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "accounts.auth.CharacterClassValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# A worker managing more open cases than this gets a warning (not a refusal) when a case is
+# opened for them or handed to them (services.services.caseload_warning). Env: CASELOAD_SOFT_LIMIT.
+CASELOAD_SOFT_LIMIT = int(os.environ.get("CASELOAD_SOFT_LIMIT", "25"))
+# The daily digest of notifications by e-mail (reports.notices.daily_digest): off by default,
+# government intranets often have no mail server. Django's EMAIL_* settings apply when on.
+NOTIFICATION_EMAIL = env_bool("NOTIFICATION_EMAIL", False)
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")  # the links in the e-mails, e.g. https://portal.example
+LOGIN_REDIRECT_URL = "/services/start/"  # station staff land on "my day" (services.views.LandingView)
 LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_AGE = 12 * 60 * 60          # absolute lifetime: 12 hours

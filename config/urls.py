@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from accounts.api.urls import routes as account_routes
 from accounts.api.views import AuthTokenView, MeView
 from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
@@ -18,7 +19,7 @@ from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
 for prefix, viewset, basename in [
-    *station_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes
+    *station_routes, *account_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes
 ]:
     router.register(prefix, viewset, basename=basename)
 

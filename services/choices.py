@@ -38,11 +38,14 @@ CASE_ORDER = [CaseStage.INTAKE, CaseStage.ASSESSMENT, CaseStage.PLANNING, CaseSt
 
 # The legal moves of the casework workflow: one step forward at a time, and reopening a
 # closed case, which starts again from a new assessment (预估).
+# A case can be closed from any stage (a client who withdraws at intake is not walked through
+# every stage); closing needs the station head's or the center supervisor's approval
+# (services.case_close_request / case_closure_decide), and intervention needs an approved plan.
 CASE_TRANSITIONS = {
-    CaseStage.INTAKE: {CaseStage.ASSESSMENT},
-    CaseStage.ASSESSMENT: {CaseStage.PLANNING},
-    CaseStage.PLANNING: {CaseStage.INTERVENTION},
-    CaseStage.INTERVENTION: {CaseStage.EVALUATION},
+    CaseStage.INTAKE: {CaseStage.ASSESSMENT, CaseStage.CLOSED},
+    CaseStage.ASSESSMENT: {CaseStage.PLANNING, CaseStage.CLOSED},
+    CaseStage.PLANNING: {CaseStage.INTERVENTION, CaseStage.CLOSED},
+    CaseStage.INTERVENTION: {CaseStage.EVALUATION, CaseStage.CLOSED},
     CaseStage.EVALUATION: {CaseStage.CLOSED},
     CaseStage.CLOSED: {CaseStage.ASSESSMENT},
 }
@@ -52,7 +55,9 @@ class CaseClosureReason(models.TextChoices):
     GOALS_MET = "goals_met", _("Goals achieved")  # 目标达成
     REFERRED = "referred", _("Referred elsewhere")  # 转介
     CLIENT_WITHDREW = "client_withdrew", _("Client withdrew")  # 服务对象退出
-    UNREACHABLE = "unreachable", _("Client moved or unreachable")  # 迁出/失联
+    UNREACHABLE = "unreachable", _("Client unreachable")  # 失联
+    MOVED_AWAY = "moved_away", _("Client moved away")  # 迁出
+    DIED = "died", _("Client died")  # 服务对象去世
     NOT_SUITABLE = "not_suitable", _("Not suitable for casework")  # 不适合个案
     OTHER = "other", _("Other")
 
@@ -107,3 +112,20 @@ class MonthlyReportAction(models.TextChoices):
     PASS = "pass", _("Passed review")
     APPROVE = "approve", _("Approved and locked")
     REOPEN = "reopen", _("Reopened")
+
+
+class CasePlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")  # 草拟
+    SUBMITTED = "submitted", _("Awaiting approval")  # 待审批
+    APPROVED = "approved", _("Approved")  # 已批准
+    RETURNED = "returned", _("Returned")  # 已退回
+
+
+class CaseEventKind(models.TextChoices):
+    PLAN_SUBMIT = "plan_submit", _("Plan submitted for approval")
+    PLAN_APPROVE = "plan_approve", _("Plan approved")
+    PLAN_RETURN = "plan_return", _("Plan returned")
+    CLOSURE_REQUEST = "closure_request", _("Closure requested")
+    CLOSURE_APPROVE = "closure_approve", _("Closure approved")
+    CLOSURE_RETURN = "closure_return", _("Closure returned")
+    TRANSFER = "transfer", _("Transferred")

@@ -26,6 +26,8 @@ from stations.models import Organisation
 from .choices import (
     ActivityKind,
     CaseClosureReason,
+    CaseEventKind,
+    CasePlanStatus,
     CaseStage,
     DispatchSource,
     DispatchStatus,
@@ -40,9 +42,13 @@ from .models import (
     Activity,
     CampaignTag,
     Case,
+    CaseEvent,
+    CaseGoal,
     CaseNote,
     CaseStageChange,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -53,7 +59,19 @@ from .models import (
     report_deadline,
 )
 
+PLAN_GOALS = [
+    [("改善居家安全状况", "三个月内完成居家适老化改造并每月复查一次"),
+     ("增强社会支持网络", "每周至少参加一次社区活动,持续三个月")],
+    [("稳定学业表现", "一学期内缺课不超过三天"),
+     ("改善亲子沟通", "每两周开展一次家庭会谈,共六次")],
+    [("按时就医服药", "每月按时复诊,三个月服药依从率达到九成"),
+     ("落实救助政策", "两个月内完成临时救助申请并获批")],
+]
+PLAN_TASKS = ["联系村医定期上门随访", "链接志愿者每周探访", "协助申请临时救助", "联系学校班主任了解情况",
+              "组织家庭会谈", "陪同复诊并记录用药情况"]
 SEED = "xunxian-services-2023"
+# How often each station's visits slip past the due date (by town, in town order): uneven on purpose.
+STATION_SLIP = [0.10, 0.35, 0.18, 0.05, 0.45, 0.22, 0.12, 0.30, 0.08, 0.40, 0.25]
 YEAR = 2023
 VISITS_2023 = 5665
 SECOND_VISIT_CHILDREN = 292
@@ -200,29 +218,54 @@ class _Builder:
             self.visit(rng, client_id, _day(rng, start, end))
 
     def visits_later(self):
+        """2024 to yesterday: each client is visited on the rhythm the county's intervals ask
+        for (the shortest interval of their categories and risk as it stands, as clients.services
+        computes it), a little ahead of the due date — except that each station now and then
+        slips past it (``STATION_SLIP``: some stations more than others). On the demo's today
+        that leaves between 5 % and 15 % of active clients overdue, unevenly across stations."""
         rng = random.Random(f"{SEED}-visits-later")
-        strong = set(self.groups["G5"] + self.groups["G6"])
-        children = set(self.groups["G3"] + self.groups["G7"])
-        for year in range(YEAR + 1, self.today.year + 1):
-            start = datetime.date(year, 1, 1)
-            end = min(datetime.date(year, 12, 31), self.today - datetime.timedelta(days=1))
-            if end < start:
-                continue
-            share = ((end - start).days + 1) / 365
-            for client_id in sorted(self.clients):
-                client = self.clients[client_id]
-                first = max(start, client.registered_on)
-                last = min(end, client.closed_on or end)
-                if last < first:
-                    continue
-                times = 1 if rng.random() < 0.8 else 0
-                if client_id in strong:
-                    times += 2
-                elif client_id in children and rng.random() < 0.5:
-                    times += 1
-                for _ in range(times):
-                    if rng.random() <= share:
-                        self.visit(rng, client_id, _day(rng, first, last))
+        county_id = self.stations[0].county_id
+        configured = {(r.category, r.risk_level): r.days for r in VisitInterval.objects.filter(county_id=county_id)}
+        configured = configured or DEFAULT_INTERVALS
+        memberships = defaultdict(list)
+        for m in CategoryMembership.objects.filter(client_id__in=list(self.clients)).only(
+                "client_id", "category", "start_on", "end_on"):
+            memberships[m.client_id].append(m)
+        last_2023, risk = {}, {}
+        for v, _ in sorted(self.visits, key=lambda item: item[0].visited_on):
+            last_2023[v.client_id] = v.visited_on
+            if v.risk_level:
+                risk[v.client_id] = v.risk_level
+        towns = sorted({s.town_id for s in self.stations})
+        slip = {station.pk: STATION_SLIP[towns.index(station.town_id) % len(STATION_SLIP)]
+                for station in self.stations}
+        start, yesterday = datetime.date(YEAR + 1, 1, 1), self.today - datetime.timedelta(days=1)
+
+        def interval(client_id, day, level):
+            candidates = [configured.get(("", level))]
+            candidates += [configured.get((m.category, ""), DEFAULT_DAYS) for m in memberships[client_id]
+                           if m.is_held_on(day)]
+            candidates = [d for d in candidates if d]
+            return min(candidates) if candidates else DEFAULT_DAYS
+
+        for client_id in sorted(self.clients):
+            client = self.clients[client_id]
+            last = last_2023.get(client_id) or max(start, client.registered_on) - datetime.timedelta(days=1)
+            end = min(yesterday, client.closed_on or yesterday)
+            level = risk.get(client_id, client.risk_level)
+            first = client_id not in last_2023  # registered later: a first visit soon after registration
+            while True:
+                days = interval(client_id, last, level)
+                late = rng.random() < slip[client.station_id]
+                gap = round(days * (rng.uniform(1.05, 1.7) if late else rng.uniform(0.55, 0.97)))
+                if first:
+                    gap, first = rng.randint(1, 20), False
+                day = max(last + datetime.timedelta(days=max(1, gap)), start, client.registered_on)
+                if day > end:
+                    break
+                self.visit(rng, client_id, day)
+                level = self.visits[-1][0].risk_level or level
+                last = day
 
     def save_visits(self):
         Visit.objects.bulk_create([v for v, _ in self.visits], batch_size=2000)
@@ -262,6 +305,26 @@ class _Builder:
             client.next_visit_due = day + datetime.timedelta(days=min(candidates) if candidates else DEFAULT_DAYS)
             changed.append(client)
         Client.objects.bulk_update(changed, ["risk_level", "last_visit_on", "next_visit_due"], batch_size=2000)
+
+    def follow_ups(self):
+        """The follow-ups the latest visits promised, open where still recent (promises older
+        than a fortnight before today are not tracked: the demo's records predate the feature);
+        each client's earliest open one onto the client, as services.services does. No rng:
+        the records after this one stay as they were."""
+        latest = {}
+        for v, staff in sorted(self.visits, key=lambda item: (item[0].visited_on, item[0].pk)):
+            latest[v.client_id] = (v, staff)
+        horizon = self.today - datetime.timedelta(days=14)
+        rows = [FollowUp(station_id=v.station_id, client_id=v.client_id, due_on=v.follow_up_on, promised_by=v,
+                         worker_id=staff[0] if staff else None)
+                for v, staff in latest.values() if v.follow_up_on and v.follow_up_on >= horizon]
+        FollowUp.objects.bulk_create(rows, batch_size=2000)
+        changed = []
+        for row in rows:
+            client = self.clients[row.client_id]
+            client.follow_up_on = row.due_on
+            changed.append(client)
+        Client.objects.bulk_update(changed, ["follow_up_on"], batch_size=2000)
 
     # ------------------------------------------------------------------ cases
     def cases(self, rng, year, count, notes_budget=None):
@@ -311,7 +374,43 @@ class _Builder:
                                                        "联系村委会协助解决实际困难。"])))
         CaseStageChange.objects.bulk_create(changes)
         CaseNote.objects.bulk_create(notes)
+        self.case_plans(created)
         return created, notes
+
+    def case_plans(self, created):
+        """A plan for every case that reached 计划: two goals and two tasks, approved by the
+        station head where the case went on to 介入. No rng: the records after it stay as they were."""
+        goals, tasks, events, planned = [], [], [], []
+        heads = {w.station_id: w for workers in self.staff.values() for w in workers if w.role == Role.STATION_HEAD}
+        for index, (case, _ids, moves) in enumerate(created):
+            reached = {stage: day for stage, day in moves}
+            if CaseStage.PLANNING not in reached:
+                continue
+            planned_on = reached[CaseStage.PLANNING]
+            approved = CaseStage.INTERVENTION in reached
+            case.plan_status = CasePlanStatus.APPROVED if approved else CasePlanStatus.SUBMITTED
+            case.plan_review_on = planned_on + datetime.timedelta(days=90)
+            planned.append(case)
+            for number, (text, target) in enumerate(PLAN_GOALS[index % len(PLAN_GOALS)]):
+                goal = CaseGoal(case=case, description=text, target=target,
+                                review_on=planned_on + datetime.timedelta(days=45 * (number + 1)),
+                                met_on=case.closed_on if case.closure_reason == CaseClosureReason.GOALS_MET else None)
+                goals.append(goal)
+                tasks.append((goal, CaseTask(case=case, description=PLAN_TASKS[(index + number) % len(PLAN_TASKS)],
+                                             owner=case.manager, due_on=planned_on + datetime.timedelta(days=14 * (number + 1)),
+                                             done_on=case.closed_on)))
+            head = heads.get(case.station_id)
+            at = timezone.make_aware(datetime.datetime.combine(planned_on, datetime.time(10)))
+            events.append(CaseEvent(case=case, kind=CaseEventKind.PLAN_SUBMIT, at=at))
+            if approved:
+                events.append(CaseEvent(case=case, kind=CaseEventKind.PLAN_APPROVE, by_id=head.user_id if head else None,
+                                        at=at + datetime.timedelta(days=2)))
+        Case.objects.bulk_update(planned, ["plan_status", "plan_review_on"])
+        CaseGoal.objects.bulk_create(goals)
+        for goal, task in tasks:
+            task.goal = goal
+        CaseTask.objects.bulk_create([task for _, task in tasks])
+        CaseEvent.objects.bulk_create(events)
 
     # ------------------------------------------------------------------ groups
     def groups_of_year(self, rng, year, count, all_in_year):
@@ -574,6 +673,7 @@ def seed(context):
     builder.visits_later()
     builder.save_visits()
     builder.monitoring()
+    builder.follow_ups()
 
     # 2023: cases, groups and activities, calibrated so that people served is exact.
     cases, notes = builder.cases(rng, YEAR, CASES_2023, notes_budget=True)

@@ -1,5 +1,7 @@
 """One FilterSet per model, shared by the web list, the API viewset and the xlsx export."""
 
+import datetime
+
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +28,10 @@ from .models import (
     CampaignTag,
     Case,
     CaseNote,
+    CaseGoal,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -231,3 +236,73 @@ class MonthlyReportFilterSet(SearchFilterSet):
     class Meta:
         model = MonthlyReport
         fields = ["q", "station", "status", "year", "on_time"]
+
+
+FOLLOW_UP_DUE = [("overdue", _("Overdue")), ("today", _("Due today")), ("week", _("Due within 7 days")),
+                 ("open", _("All open")), ("answered", _("Answered"))]
+
+
+class FollowUpFilterSet(SearchFilterSet):
+    """Follow-ups: overdue, due today, this week, all open (the default list) or answered."""
+
+    search_fields = ("client__name", "client__name_pinyin", "note")
+    station = station_filter()
+    worker = worker_filter("worker", _("worker"))
+    due = django_filters.ChoiceFilter(choices=FOLLOW_UP_DUE, method="filter_due", label=_("due"))
+
+    class Meta:
+        model = FollowUp
+        fields = ["q", "station", "worker", "due"]
+
+    def filter_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "answered":
+            return queryset.filter(answered_on__isnull=False)
+        queryset = queryset.open()
+        if value == "overdue":
+            return queryset.filter(due_on__lt=today)
+        if value == "today":
+            return queryset.filter(due_on=today)
+        if value == "week":
+            return queryset.filter(due_on__gte=today, due_on__lte=today + datetime.timedelta(days=7))
+        return queryset
+
+
+OPEN_DONE = [("open", _("Open")), ("overdue", _("Overdue")), ("done", _("Done"))]
+
+
+class CaseGoalFilterSet(SearchFilterSet):
+    """Goals of case plans: open (not yet met), due for review, met."""
+
+    search_fields = ("description", "target", "case__title")
+    station = station_filter("case__station")
+    state = django_filters.ChoiceFilter(choices=OPEN_DONE, method="filter_state", label=_("state"))
+
+    class Meta:
+        model = CaseGoal
+        fields = ["q", "station", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "done":
+            return queryset.filter(met_on__isnull=False)
+        queryset = queryset.filter(met_on__isnull=True)
+        return queryset.filter(review_on__lt=timezone.localdate()) if value == "overdue" else queryset
+
+
+class CaseTaskFilterSet(SearchFilterSet):
+    """Tasks of case plans: open, overdue, done; by owner."""
+
+    search_fields = ("description", "case__title")
+    station = station_filter("case__station")
+    owner = worker_filter("owner", _("owner"))
+    state = django_filters.ChoiceFilter(choices=OPEN_DONE, method="filter_state", label=_("state"))
+
+    class Meta:
+        model = CaseTask
+        fields = ["q", "station", "owner", "state"]
+
+    def filter_state(self, queryset, name, value):
+        if value == "done":
+            return queryset.filter(done_on__isnull=False)
+        queryset = queryset.filter(done_on__isnull=True)
+        return queryset.filter(due_on__lt=timezone.localdate()) if value == "overdue" else queryset

@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,17 +11,20 @@ from clients.models import Client
 from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin, add_validation_error
 from portal.locking import record_state
 from portal.scoping import scope_for
-from stations.models import Station
+from stations.models import Staff, Station
 
 from . import services
-from .choices import CASE_TRANSITIONS, CaseStage, DispatchSource
+from .choices import CASE_TRANSITIONS, CaseClosureReason, CaseStage, DispatchSource
 from .models import (
     Activity,
     ActivityPhoto,
     CampaignTag,
     Case,
+    CaseGoal,
     CaseNote,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     Referral,
@@ -130,6 +134,25 @@ class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
         return data
 
 
+class VisitResourceForm(forms.ModelForm):
+    """One resource linked on the visit form (the visit's station, client and date)."""
+
+    class Meta:
+        model = ResourceLink
+        fields = ["kind", "description", "value", "source_kind", "source_name"]
+        widgets = {"value": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].validators.append(MinValueValidator(0))  # shown on the row, before any save
+
+    def _post_clean(self):
+        pass  # services.resource_link_record validates it with the visit
+
+
+VisitResourceFormSet = forms.formset_factory(VisitResourceForm, extra=1, max_num=10, validate_max=True)
+
+
 class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
     """The fast phone form: several clients of one outing, one save, one visit each."""
 
@@ -159,6 +182,16 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         self.fields[self.TOKEN_FIELD] = forms.CharField(widget=forms.HiddenInput, required=False)
         self.initial[self.TOKEN_FIELD] = signing.dumps(uuid.uuid4().hex, salt=self.TOKEN_SALT)
         self.visits = []
+        # resources linked on this visit, inline (one client's visit only)
+        # (a post without the rows, e.g. from a script or an older page, links none)
+        posted = self.is_bound and "resources-TOTAL_FORMS" in self.data
+        self.resources = VisitResourceFormSet(self.data if posted else None, prefix="resources")
+
+    def resource_rows(self):
+        """The inline resource rows someone filled in (an untouched row is not a resource)."""
+        if not self.resources.is_bound:
+            return []
+        return [row.cleaned_data for row in self.resources.forms if row.has_changed() and row.cleaned_data]
 
     def clean_form_token(self):
         stamp = self.cleaned_data.get(self.TOKEN_FIELD)
@@ -175,6 +208,9 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
         super()._post_clean()
         if self.errors:
             return
+        if self.resources.is_bound and not self.resources.is_valid():
+            self.add_error(None, _("Correct the resource rows below."))
+            return
         data = self.cleaned_data
         try:
             self.visits = services.visit_outing_record(
@@ -182,7 +218,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
                 visited_on=data["visited_on"], kind=data["kind"],
                 workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
                 risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
-                tags=data.get("tags") or [],
+                tags=data.get("tags") or [], resources=self.resource_rows(),
             )
         except ValidationError as error:
             add_validation_error(self, error)
@@ -205,18 +241,56 @@ class VisitForm(OptimisticLockFormMixin, ServiceModelForm):
         return services.visit_update(visit=self.instance, expected=self.loaded_state, **self.form_data())
 
 
+class FollowUpForm(OptimisticLockFormMixin, ServiceModelForm):
+    """Plan a visit (or move an open follow-up): client, date, kind, worker, note."""
+
+    client = forms.ModelChoiceField(label=_("client"), queryset=Client.objects.all(), widget=SingleClientPicker())
+
+    class Meta:
+        model = FollowUp
+        fields = ["client", "due_on", "kind", "worker", "note"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = self.fields["worker"].queryset.workers().select_related("station")
+        staff = getattr(self.user, "staff", None)
+        if not self.instance.pk and staff is not None and staff.station_id:
+            self.fields["worker"].initial = staff.pk
+
+    def write(self):
+        data = self.form_data()
+        if self.instance.pk:
+            return services.follow_up_update(follow_up=self.instance, expected=self.loaded_state, **data)
+        return services.follow_up_plan(user=self.user, **data)
+
+
 class ResourceLinkForm(OptimisticLockFormMixin, ServiceModelForm):
+    """A resource linked to a client and to one of their visits, a case or an activity (each
+    offered within the user's scope; the service checks they are of the link's station)."""
+
+    client = forms.ModelChoiceField(label=_("client"), queryset=Client.objects.all(), widget=SingleClientPicker(),
+                                    required=False)
+
     class Meta:
         model = ResourceLink
-        fields = ["station", "linked_on", "kind", "description", "value", "source_kind", "source_name", "case",
-                  "activity"]
+        fields = ["station", "linked_on", "kind", "description", "value", "source_kind", "source_name", "client",
+                  "visit", "case", "activity"]
         widgets = {"linked_on": DateInput(), "value": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+
+    RECENT_DAYS = 92  # the visit dropdown offers the last three months' visits (and the linked one)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["case"].queryset = self.fields["case"].queryset.exclude(stage=CaseStage.CLOSED)
         since = timezone.localdate() - timezone.timedelta(days=366)
         self.fields["activity"].queryset = self.fields["activity"].queryset.filter(held_on__gte=since)
+        recent = timezone.localdate() - timezone.timedelta(days=self.RECENT_DAYS)
+        keep = self.instance.visit_id or self.initial.get("visit")
+        visits = self.fields["visit"].queryset.select_related("client")
+        self.fields["visit"].queryset = (visits.filter(visited_on__gte=recent) | visits.filter(pk=keep or 0)
+                                         ).order_by("-visited_on", "-id")
+        self.fields["visit"].label_from_instance = lambda visit: f"{visit.visited_on:%Y-%m-%d} {visit.client.name}"
 
     def write(self):
         data = self.form_data()
@@ -256,7 +330,8 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
-        allowed = CASE_TRANSITIONS[CaseStage(case.stage)]
+        # closing goes through "close the case" (a request the station head or the supervisor approves)
+        allowed = CASE_TRANSITIONS[CaseStage(case.stage)] - ({CaseStage.CLOSED} if case.is_open else set())
         self.fields["to_stage"].choices = [(s.value, s.label) for s in CaseStage if s in allowed]
         self.fields["loaded_state"].initial = signing.dumps(record_state(case, ["stage"]),
                                                            salt=OptimisticLockFormMixin.LOCK_SALT)
@@ -280,12 +355,13 @@ class CaseTransitionForm(ServiceFormMixin, forms.Form):
 class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
     class Meta:
         model = CaseNote
-        fields = ["noted_on", "text"]
+        fields = ["noted_on", "goal", "text"]
         widgets = {"noted_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=case)  # a progress note on one goal
 
     def _post_clean(self):
         pass  # the service validates the note when the view saves it
@@ -295,6 +371,111 @@ class CaseNoteForm(ServiceFormMixin, forms.ModelForm):
         if author is not None and author.station_id != self.case.station_id:
             author = None
         return services.case_note_add(case=self.case, author=author, **self.cleaned_data)
+
+
+class CaseChildForm(ServiceFormMixin, forms.ModelForm):
+    """A form posted from the case page that adds a record of the case (a goal, a task)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def _post_clean(self):
+        pass  # the service validates it when the view saves it
+
+
+class CaseGoalForm(CaseChildForm):
+    class Meta:
+        model = CaseGoal
+        fields = ["description", "target", "review_on"]
+        widgets = {"review_on": DateInput()}
+
+    def save(self, commit=True):
+        return services.case_goal_add(case=self.case, **self.cleaned_data)
+
+
+class CaseTaskForm(CaseChildForm):
+    class Meta:
+        model = CaseTask
+        fields = ["description", "owner", "due_on", "goal"]
+        widgets = {"due_on": DateInput()}
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.fields["owner"].queryset = Staff.objects.workers().filter(station=case.station_id)
+        self.fields["owner"].initial = case.manager_id
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=case)
+
+    def save(self, commit=True):
+        return services.case_task_add(case=self.case, **self.cleaned_data)
+
+
+class CaseGoalEditForm(OptimisticLockFormMixin, ServiceModelForm):
+    class Meta:
+        model = CaseGoal
+        fields = ["description", "target", "review_on", "met_on"]
+        widgets = {"review_on": DateInput(), "met_on": DateInput()}
+
+    def write(self):
+        return services.case_goal_update(goal=self.instance, expected=self.loaded_state, **self.form_data())
+
+
+class CaseTaskEditForm(OptimisticLockFormMixin, ServiceModelForm):
+    class Meta:
+        model = CaseTask
+        fields = ["description", "owner", "due_on", "done_on", "goal"]
+        widgets = {"due_on": DateInput(), "done_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Staff.objects.workers().filter(station=self.instance.case.station_id)
+        self.fields["goal"].queryset = CaseGoal.objects.filter(case=self.instance.case_id)
+
+    def write(self):
+        return services.case_task_update(task=self.instance, expected=self.loaded_state, **self.form_data())
+
+
+class CasePlanSubmitForm(ServiceFormMixin, forms.Form):
+    review_on = forms.DateField(label=_("plan review date"), widget=DateInput(), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["review_on"].initial = case.plan_review_on
+
+    def save(self):
+        return services.case_plan_submit(case=self.case, user=self.user, review_on=self.cleaned_data["review_on"])
+
+
+class CaseCloseForm(ServiceFormMixin, forms.Form):
+    """Close a case from any stage, with a reason; the station head's or the supervisor's own
+    request closes it, anyone else's waits for their approval."""
+
+    closure_reason = forms.ChoiceField(label=_("closure reason"), choices=CaseClosureReason.choices)
+    on = forms.DateField(label=_("date"), widget=DateInput(), initial=timezone.localdate)
+    closure_note = forms.CharField(label=_("closure summary"), widget=forms.Textarea(attrs={"rows": 2}),
+                                   required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+
+    def save(self):
+        return services.case_close_request(case=self.case, user=self.user, **self.cleaned_data)
+
+
+class CaseTransferForm(ServiceFormMixin, forms.Form):
+    to_manager = forms.ModelChoiceField(label=_("hand the case to"), queryset=Staff.objects.none())
+    note = forms.CharField(label=_("reason"), max_length=200, required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["to_manager"].queryset = (Staff.objects.workers().filter(station=case.station_id)
+                                              .exclude(pk=case.manager_id))
+
+    def save(self):
+        return services.case_transfer(case=self.case, user=self.user, **self.cleaned_data)
 
 
 class GroupForm(OptimisticLockFormMixin, ServiceModelForm):

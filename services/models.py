@@ -24,6 +24,8 @@ from .choices import (
     DISPATCH_OPEN,
     ActivityKind,
     CaseClosureReason,
+    CaseEventKind,
+    CasePlanStatus,
     CaseStage,
     DispatchSource,
     DispatchStatus,
@@ -158,6 +160,78 @@ class Visit(models.Model):
             raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
 
 
+class FollowUpQuerySet(ScopedQuerySet):
+    def open(self):
+        """Not yet answered by a visit."""
+        return self.filter(answered_on__isnull=True)
+
+
+class FollowUp(models.Model):
+    """A follow-up (跟进): a date a visit promised to come back, or a visit the worker or the
+    station head planned. It shows in "my day" and the worklist until a visit of the client
+    answers it (``services.visit_record``)."""
+
+    scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="follow_ups")
+    client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="follow_ups")
+    due_on = models.DateField(_("due on"), db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.HOME_VISIT)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    worker = models.ForeignKey(Staff, verbose_name=_("worker"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="follow_ups")
+    # the visit that promised it (empty for a planned visit)
+    promised_by = models.ForeignKey(Visit, verbose_name=_("promised by visit"), null=True, blank=True,
+                                    on_delete=models.CASCADE, related_name="follow_ups_promised", editable=False)
+    answered_by = models.ForeignKey(Visit, verbose_name=_("answered by visit"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="follow_ups_answered", editable=False)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True, editable=False)
+    planned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FollowUpQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        indexes = [models.Index(fields=["station", "answered_on", "due_on"], name="followup_open_idx")]
+
+    def __str__(self):
+        return f"{self.client} {self.due_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("services:followup_detail", args=[self.pk])
+
+    @property
+    def is_open(self):
+        return self.answered_on is None
+
+    @property
+    def is_overdue(self):
+        return self.is_open and self.due_on < timezone.localdate()
+
+    def log_visit_url(self):
+        """The visit form, pre-filled for this follow-up (client, date, kind)."""
+        return visit_form_url(client_id=self.client_id, kind=self.kind, follow_up=self.pk)
+
+
+def visit_form_url(*, client_id, kind="", follow_up=None):
+    """The visit form pre-filled with one client (and the kind, and the follow-up it answers)."""
+    from urllib.parse import urlencode
+
+    query = {"client": client_id, "visited_on": timezone.localdate().isoformat()}
+    if kind:
+        query["kind"] = kind
+    if follow_up:
+        query["follow_up"] = follow_up
+    return f"{reverse('services:visit_add')}?{urlencode(query)}"
+
+
 class Case(models.Model):
     """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
 
@@ -177,6 +251,14 @@ class Case(models.Model):
     closure_reason = models.CharField(_("closure reason"), max_length=16, choices=CaseClosureReason.choices,
                                       blank=True)
     closure_note = models.TextField(_("closure summary"), blank=True)
+    # The plan (goals, tasks) and its approval; a closure asked for and awaiting approval.
+    plan_status = models.CharField(_("plan"), max_length=10, choices=CasePlanStatus.choices,
+                                   default=CasePlanStatus.DRAFT)
+    plan_review_on = models.DateField(_("plan review date"), null=True, blank=True)
+    closure_requested_on = models.DateField(_("closure requested on"), null=True, blank=True, editable=False)
+    requested_closure_reason = models.CharField(_("requested closure reason"), max_length=16,
+                                                choices=CaseClosureReason.choices, blank=True, editable=False)
+    requested_closure_note = models.TextField(_("requested closure summary"), blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -225,6 +307,89 @@ class CaseStageChange(models.Model):
         return f"{self.get_from_stage_display()} → {self.get_to_stage_display()}"
 
 
+class CaseGoal(models.Model):
+    """A goal of a case plan with a measurable target and the date it is reviewed."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plan_goals")
+    description = models.CharField(_("goal"), max_length=200)
+    target = models.CharField(_("measurable target"), max_length=200)
+    review_on = models.DateField(_("review date"))
+    met_on = models.DateField(_("met on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["review_on", "id"]
+        verbose_name = _("case goal")
+        verbose_name_plural = _("case goals")
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return reverse("services:casegoal_detail", args=[self.pk])
+
+
+class CaseTask(models.Model):
+    """A task of a case plan: who does what by when (optionally for one goal)."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="plan_tasks")
+    goal = models.ForeignKey(CaseGoal, verbose_name=_("goal"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="tasks")
+    description = models.CharField(_("task"), max_length=200)
+    owner = models.ForeignKey(Staff, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="case_tasks")
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("case task")
+        verbose_name_plural = _("case tasks")
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return reverse("services:casetask_detail", args=[self.pk])
+
+
+class CaseEvent(models.Model):
+    """One step of a case's approvals and hand-overs (plan submitted / approved / returned,
+    closure requested / approved / returned, transfer), with its comment: the log."""
+
+    scope_field = "case__station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("action"), max_length=16, choices=CaseEventKind.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case} {self.get_kind_display()}"
+
+
 class CaseNote(models.Model):
     """A dated service note (服务记录) of a case."""
 
@@ -235,6 +400,9 @@ class CaseNote(models.Model):
     noted_on = models.DateField(_("date"), default=timezone.localdate)
     author = models.ForeignKey(Staff, verbose_name=_("author"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="case_notes")
+    # a progress note on one goal of the plan (optional)
+    goal = models.ForeignKey(CaseGoal, verbose_name=_("goal"), null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="notes")
     text = models.TextField(_("service note"))
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -4,12 +4,12 @@ from portal.roles import grant
 from stations.choices import Role
 from stations.roles import FIGURES_ONLY, READERS, STATION_STAFF
 
-RECORDS = ["visit", "resourcelink", "case", "casenote", "group", "groupsession", "activity", "referral"]
+RECORDS = ["visit", "followup", "resourcelink", "case", "casenote", "casegoal", "casetask", "group", "groupsession", "activity", "referral"]
 WRITE = ["view", "add", "change"]
 
 # A person's records: not to the roles that read figures only (SPEC §1), nor to the auditor, who
 # reads the access log, not people's records (docs/security.md, issue 21's judgement calls).
-PERSON_RECORDS = {"visit", "resourcelink", "case", "casenote", "group", "groupsession", "referral"}
+PERSON_RECORDS = {"visit", "followup", "resourcelink", "case", "casenote", "casegoal", "casetask", "group", "groupsession", "referral"}
 for model in RECORDS:
     grant(READERS - FIGURES_ONLY if model in PERSON_RECORDS else READERS | {Role.AUDITOR}, f"services.{model}")
     grant(STATION_STAFF, f"services.{model}", WRITE)

@@ -12,16 +12,20 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from clients.services import client_monitoring_update
+from clients.services import client_follow_up_set, client_monitoring_update
 from portal.locking import check_not_changed_since, locked_save
 from stations.choices import Role
 
 from .choices import (
     CASE_TRANSITIONS,
+    CaseClosureReason,
+    CaseEventKind,
+    CasePlanStatus,
     CaseStage,
     DispatchStatus,
     MonthlyReportAction,
@@ -31,9 +35,13 @@ from .choices import (
 from .models import (
     Activity,
     Case,
+    CaseEvent,
+    CaseGoal,
     CaseNote,
     CaseStageChange,
+    CaseTask,
     Dispatch,
+    FollowUp,
     FormToken,
     Group,
     GroupSession,
@@ -131,6 +139,9 @@ def _validate_visit(visit):
         raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
 
 
+NO_WORKER = _lazy("Tick at least one worker who made the visit.")
+
+
 def _refresh_monitoring(client, risk_from=None):
     """Tell the client registry the date of the client's latest visit as it now stands."""
     latest = Visit.objects.filter(client=client).order_by("-visited_on", "-id").first()
@@ -152,28 +163,51 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
                   created_by=user if user is not None and user.is_authenticated else None)
     _validate_visit(visit)
     workers = list(workers)
+    if not workers:  # the signed-in worker by default, else (a script, an import) the responsible worker
+        staff = _staff_of(user)
+        if staff is None or staff.station_id != station.pk:
+            staff = client.worker if client.worker_id and client.worker.station_id == station.pk else None
+        if staff is None:
+            raise ValidationError({"workers": NO_WORKER})
+        workers = [staff]
     _check_workers(station, workers)
     ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on")
     visit.full_clean(exclude=["client", "station"])
     visit.save()
     visit.workers.set(workers)
     visit.tags.set(list(tags))
+    _answer_follow_ups(visit)
+    if follow_up_on:
+        FollowUp.objects.create(station=station, client=client, due_on=follow_up_on, promised_by=visit,
+                                worker=workers[0] if workers else None, planned_by=visit.created_by)
+    _refresh_follow_ups(client)
     _refresh_monitoring(client, risk_from=visit)
     return visit
 
 
 @transaction.atomic
-def visit_outing_record(*, clients, user=None, form_token="", **common):
+def visit_outing_record(*, clients, user=None, form_token="", resources=(), **common):
     """One outing, several clients: one visit each, all or nothing. ``form_token`` (the visit
-    form's one-time token) makes a form posted twice record its visits once."""
+    form's one-time token) makes a form posted twice record its visits once. ``resources``
+    (dicts of kind, description, value, source_kind, source_name) are linked to the visit of a
+    single client, on its date."""
     use_form_token(form_token)
     clients = list(clients)
     if not clients:
         raise ValidationError({"clients": _("Pick at least one client.")})
     if len({c.pk for c in clients}) != len(clients):
         raise ValidationError({"clients": _("A client is picked twice.")})
+    resources = list(resources)
+    if resources and len(clients) > 1:
+        raise ValidationError({"clients": _("Resources can be linked on the visit of one client only: "
+                                            "pick one client, or link them from the resource page.")})
     outing = uuid.uuid4().hex if len(clients) > 1 else ""
-    return [visit_record(client=client, user=user, outing=outing, **common) for client in clients]
+    visits = [visit_record(client=client, user=user, outing=outing, **common) for client in clients]
+    for resource in resources:
+        visit = visits[0]
+        resource_link_record(station=visit.station, linked_on=visit.visited_on, client=visit.client, visit=visit,
+                             **resource)
+    return visits
 
 
 @transaction.atomic
@@ -191,6 +225,8 @@ def visit_update(*, visit, expected=None, **fields):
     ensure_month_open(station_id=visit.station_id, days=[old_date, visit.visited_on], field="visited_on")
     if workers is not None:
         workers = list(workers)
+        if not workers:
+            raise ValidationError({"workers": NO_WORKER})
         _check_workers(visit.station, workers)
     visit.full_clean(exclude=["client", "station"])
     visit.save()
@@ -198,10 +234,94 @@ def visit_update(*, visit, expected=None, **fields):
         visit.workers.set(workers)
     if tags is not None:
         visit.tags.set(list(tags))
+    _move_promised_follow_up(visit)
     if old_client.pk != visit.client_id:
+        _refresh_follow_ups(old_client)
         _refresh_monitoring(old_client)
+    _refresh_follow_ups(visit.client)
     _refresh_monitoring(visit.client, risk_from=visit)
     return visit
+
+
+# ---------------------------------------------------------------------------- follow-ups
+
+
+def _answer_follow_ups(visit):
+    """A visit answers the client's open follow-ups that were promised before it (by an earlier
+    visit) or planned on or before its date; a late-entered visit does not answer a follow-up
+    promised after it."""
+    (FollowUp.objects.open().filter(client_id=visit.client_id)
+     .exclude(promised_by__visited_on__gte=visit.visited_on)
+     .exclude(promised_by__isnull=True, created_at__date__gt=visit.visited_on)
+     .update(answered_by=visit, answered_on=visit.visited_on))
+
+
+def _refresh_follow_ups(client):
+    """Tell the client registry the client's earliest open follow-up (the worklist shows it)."""
+    due_on = FollowUp.objects.open().filter(client_id=client.pk).aggregate(first=Min("due_on"))["first"]
+    client_follow_up_set(client=client, due_on=due_on)
+
+
+def _move_promised_follow_up(visit):
+    """An edited visit's follow-up date moves the open follow-up it promised (or adds or drops it)."""
+    promised = FollowUp.objects.filter(promised_by=visit).first()
+    if promised is not None and not promised.is_open:
+        return  # already answered: history, not a promise any more
+    if visit.follow_up_on is None:
+        if promised is not None:
+            promised.delete()
+        return
+    if promised is None:
+        FollowUp.objects.create(station=visit.station, client=visit.client, due_on=visit.follow_up_on,
+                                promised_by=visit, planned_by=visit.created_by)
+    elif promised.due_on != visit.follow_up_on or promised.client_id != visit.client_id:
+        promised.due_on, promised.client, promised.station = visit.follow_up_on, visit.client, visit.station
+        promised.save()
+
+
+def _validate_follow_up(follow_up):
+    client = follow_up.client
+    if not client.is_active:
+        raise ValidationError({"client": _("%(name)s's record is closed.") % {"name": client.name}})
+    if follow_up.worker is not None and follow_up.worker.station_id != client.station_id:
+        raise ValidationError({"worker": _("The worker must work at the client's station.")})
+    if follow_up.due_on is None:
+        raise ValidationError({"due_on": _("Give the date of the visit.")})
+    if follow_up.due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("A planned visit cannot be dated in the past.")})
+
+
+@transaction.atomic
+def follow_up_plan(*, client, due_on, kind, note="", worker=None, user=None):
+    """The worker or the station head plans a visit to a client (a follow-up without a visit
+    that promised it); it shows in "my day" and the worklist until a visit answers it."""
+    follow_up = FollowUp(station=client.station, client=client, due_on=due_on, kind=kind, note=note, worker=worker,
+                         planned_by=user if user is not None and user.is_authenticated else None)
+    _validate_follow_up(follow_up)
+    follow_up.full_clean()
+    follow_up.save()
+    _refresh_follow_ups(client)
+    return follow_up
+
+
+@transaction.atomic
+def follow_up_update(*, follow_up, expected=None, **fields):
+    """Move or reassign an open follow-up; an answered one is history and stays as it is."""
+    check_not_changed_since(model=FollowUp, pk=follow_up.pk, expected=expected)
+    follow_up = FollowUp.objects.select_for_update().select_related("client").get(pk=follow_up.pk)
+    if not follow_up.is_open:
+        raise ValidationError(_("This follow-up was answered by a visit and can no longer be changed."))
+    old_client = follow_up.client
+    for name, value in fields.items():
+        setattr(follow_up, name, value)
+    follow_up.station_id = follow_up.client.station_id
+    _validate_follow_up(follow_up)
+    follow_up.full_clean()
+    follow_up.save()
+    if old_client.pk != follow_up.client_id:
+        _refresh_follow_ups(old_client)
+    _refresh_follow_ups(follow_up.client)
+    return follow_up
 
 
 # ---------------------------------------------------------------------------- campaign tags
@@ -340,6 +460,14 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
         raise ValidationError({"on": _("The date cannot be before the intake date.")})
     ensure_month_open(station_id=case.station_id, days=[on], field="on")
     from_stage = case.stage
+    if to_stage == CaseStage.INTERVENTION and case.plan_status != CasePlanStatus.APPROVED:
+        raise ValidationError({"to_stage": _(
+            "The case plan must be approved by the station head or the center's supervisor before intervention "
+            "(介入): add its goals and tasks and submit it for approval.")})
+    if to_stage == CaseStage.CLOSED and user is not None and not is_case_approver(user, case):
+        raise ValidationError({"to_stage": _(
+            "Closing a case needs the approval of the station head or the center's supervisor: "
+            "request the closure instead.")})
     if to_stage == CaseStage.CLOSED:
         if not closure_reason:
             raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
@@ -349,6 +477,7 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
             raise ValidationError({"note": _("Give the reason for reopening the case.")})
         case.closed_on, case.closure_reason = None, ""
     case.stage = to_stage
+    case.closure_requested_on, case.requested_closure_reason, case.requested_closure_note = None, "", ""
     case.save()
     CaseStageChange.objects.create(case=case, from_stage=from_stage, to_stage=to_stage, changed_on=on, note=note,
                                    by=user if user is not None and user.is_authenticated else None)
@@ -356,7 +485,10 @@ def case_transition(*, case, to_stage, on=None, user=None, note="", closure_reas
 
 
 @transaction.atomic
-def case_note_add(*, case, text, noted_on=None, author=None):
+def case_note_add(*, case, text, noted_on=None, author=None, goal=None):
+    """A service note; with ``goal``, a progress note on that goal of the case's plan."""
+    if goal is not None and goal.case_id != case.pk:
+        raise ValidationError({"goal": _("This goal belongs to another case.")})
     noted_on = noted_on or timezone.localdate()
     if not text.strip():
         raise ValidationError({"text": _("Write what was done.")})
@@ -366,10 +498,236 @@ def case_note_add(*, case, text, noted_on=None, author=None):
     if author is not None and author.station_id != case.station_id:
         raise ValidationError({"author": _("The author must work at the case's station.")})
     ensure_month_open(station_id=case.station_id, days=[noted_on], field="noted_on")
-    note = CaseNote(case=case, noted_on=noted_on, author=author, text=text)
+    note = CaseNote(case=case, noted_on=noted_on, author=author, text=text, goal=goal)
     note.full_clean()
     note.save()
     return note
+
+
+# ---------------------------------------------------------------------------- case plans, approvals, transfer
+
+CASE_APPROVER_ROLES = {Role.STATION_HEAD, Role.CENTER_SUPERVISOR}
+
+
+def is_case_approver(user, case):
+    """The head of the case's station or a supervisor of the guidance center approves its plan
+    and its closure."""
+    staff = _staff_of(user)
+    if staff is None:
+        return False
+    if staff.role == Role.CENTER_SUPERVISOR:
+        return True
+    return staff.role == Role.STATION_HEAD and staff.station_id == case.station_id
+
+
+def _case_event(case, kind, user, comment=""):
+    CaseEvent.objects.create(case=case, kind=kind, comment=comment,
+                             by=user if user is not None and user.is_authenticated else None)
+
+
+def _open_case(case):
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if not case.is_open:
+        raise ValidationError(_("This case is closed."))
+    return case
+
+
+def _plan_editable(case):
+    if case.plan_status in {CasePlanStatus.SUBMITTED, CasePlanStatus.APPROVED}:
+        raise ValidationError(_("The plan is %(status)s: it can no longer be changed. Ask the approver to return it.")
+                              % {"status": case.get_plan_status_display()})
+
+
+def _validate_goal(goal):
+    if not (goal.description or "").strip():
+        raise ValidationError({"description": _("Say what the goal is.")})
+    if not (goal.target or "").strip():
+        raise ValidationError({"target": _("Give a measurable target (e.g. visits the clinic monthly for 3 months).")})
+    if goal.review_on is None or goal.review_on < goal.case.intake_on:
+        raise ValidationError({"review_on": _("The review date cannot be before the intake date.")})
+
+
+@transaction.atomic
+def case_goal_add(*, case, description, target, review_on):
+    """A goal of the case's plan (while the plan is a draft or returned)."""
+    case = _open_case(case)
+    _plan_editable(case)
+    goal = CaseGoal(case=case, description=description, target=target, review_on=review_on)
+    _validate_goal(goal)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def case_goal_update(*, goal, expected=None, **fields):
+    """Edit a goal; marking it met (``met_on``) or moving its review date is possible at any
+    time, changing what it is only while the plan is a draft or returned."""
+    check_not_changed_since(model=CaseGoal, pk=goal.pk, expected=expected)
+    goal = CaseGoal.objects.select_for_update().select_related("case").get(pk=goal.pk)
+    if any(name in {"description", "target"} and value != getattr(goal, name) for name, value in fields.items()):
+        _plan_editable(goal.case)
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    _validate_goal(goal)
+    if goal.met_on is not None:
+        _not_future(goal.met_on, "met_on")
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+def _validate_task(task):
+    if not (task.description or "").strip():
+        raise ValidationError({"description": _("Say what is to be done.")})
+    if task.owner is None or task.owner.station_id != task.case.station_id:
+        raise ValidationError({"owner": _("The owner must work at the case's station.")})
+    if task.goal is not None and task.goal.case_id != task.case_id:
+        raise ValidationError({"goal": _("This goal belongs to another case.")})
+    if task.due_on is None or task.due_on < task.case.intake_on:
+        raise ValidationError({"due_on": _("The due date cannot be before the intake date.")})
+    if task.done_on is not None:
+        _not_future(task.done_on, "done_on")
+
+
+@transaction.atomic
+def case_task_add(*, case, description, owner, due_on, goal=None):
+    """A task of the case's plan: who does what by when."""
+    case = _open_case(case)
+    task = CaseTask(case=case, description=description, owner=owner, due_on=due_on, goal=goal)
+    _validate_task(task)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def case_task_update(*, task, expected=None, **fields):
+    check_not_changed_since(model=CaseTask, pk=task.pk, expected=expected)
+    task = CaseTask.objects.select_for_update().select_related("case").get(pk=task.pk)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    _validate_task(task)
+    task.full_clean()
+    task.save()
+    return task
+
+
+@transaction.atomic
+def case_plan_submit(*, case, user, review_on=None):
+    """The worker submits the plan for approval: it needs at least one goal with its target."""
+    case = _open_case(case)
+    _plan_editable(case)
+    if not case.plan_goals.exists():
+        raise ValidationError(_("Add at least one goal with a measurable target before submitting the plan."))
+    if review_on is not None:
+        if review_on < case.intake_on:
+            raise ValidationError({"review_on": _("The review date cannot be before the intake date.")})
+        case.plan_review_on = review_on
+    case.plan_status = CasePlanStatus.SUBMITTED
+    case.save()
+    _case_event(case, CaseEventKind.PLAN_SUBMIT, user)
+    return case
+
+
+@transaction.atomic
+def case_plan_decide(*, case, user, approve, comment=""):
+    """The station head or the center's supervisor approves the submitted plan, or returns it
+    with a comment (then the worker corrects and submits it again)."""
+    case = _open_case(case)
+    if not is_case_approver(user, case):
+        raise ValidationError(_("Only the head of %(station)s or the guidance center's supervisor approves "
+                                "its case plans.") % {"station": case.station})
+    if case.plan_status != CasePlanStatus.SUBMITTED:
+        raise ValidationError(_("Only a plan submitted for approval can be approved or returned."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say what needs to be corrected.")})
+    case.plan_status = CasePlanStatus.APPROVED if approve else CasePlanStatus.RETURNED
+    case.save()
+    _case_event(case, CaseEventKind.PLAN_APPROVE if approve else CaseEventKind.PLAN_RETURN, user, comment)
+    return case
+
+
+@transaction.atomic
+def case_close_request(*, case, user, closure_reason, closure_note="", on=None):
+    """Ask for a case to be closed, from any stage, with a reason (withdrew, unreachable, moved
+    away, died, goals met …). An approver's request closes it at once; anyone else's waits
+    for the station head or the center's supervisor (``case_closure_decide``)."""
+    case = _open_case(case)
+    if closure_reason not in CaseClosureReason.values:
+        raise ValidationError({"closure_reason": _("Give the reason for closing the case.")})
+    on = on or timezone.localdate()
+    _not_future(on, "on")
+    if on < case.intake_on:
+        raise ValidationError({"on": _("The date cannot be before the intake date.")})
+    if case.closure_requested_on is not None:
+        raise ValidationError(_("A closure of this case is already awaiting approval."))
+    if is_case_approver(user, case):
+        _case_event(case, CaseEventKind.CLOSURE_APPROVE, user, closure_note)
+        return case_transition(case=case, to_stage=CaseStage.CLOSED, on=on, user=user, closure_reason=closure_reason,
+                               closure_note=closure_note)
+    case.closure_requested_on, case.requested_closure_reason = on, closure_reason
+    case.requested_closure_note = closure_note
+    case.save()
+    _case_event(case, CaseEventKind.CLOSURE_REQUEST, user, closure_note)
+    return case
+
+
+@transaction.atomic
+def case_closure_decide(*, case, user, approve, comment=""):
+    """The station head or the center's supervisor approves a requested closure (the case is
+    closed on the requested date with the requested reason) or returns it with a comment."""
+    case = _open_case(case)
+    if not is_case_approver(user, case):
+        raise ValidationError(_("Only the head of %(station)s or the guidance center's supervisor approves "
+                                "the closure of its cases.") % {"station": case.station})
+    if case.closure_requested_on is None:
+        raise ValidationError(_("No closure of this case is awaiting approval."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the case stays open.")})
+    if not approve:
+        case.closure_requested_on, case.requested_closure_reason, case.requested_closure_note = None, "", ""
+        case.save()
+        _case_event(case, CaseEventKind.CLOSURE_RETURN, user, comment)
+        return case
+    _case_event(case, CaseEventKind.CLOSURE_APPROVE, user, comment)
+    return case_transition(case=case, to_stage=CaseStage.CLOSED, on=case.closure_requested_on, user=user,
+                           closure_reason=case.requested_closure_reason, closure_note=case.requested_closure_note)
+
+
+def caseload(staff):
+    """The open cases a worker manages."""
+    return Case.objects.filter(manager=staff).exclude(stage=CaseStage.CLOSED).count()
+
+
+def caseload_warning(staff):
+    """A warning when a worker manages more open cases than ``settings.CASELOAD_SOFT_LIMIT``
+    (a soft limit: the case is saved all the same), or None."""
+    limit = getattr(settings, "CASELOAD_SOFT_LIMIT", None)
+    if staff is None or not limit:
+        return None
+    load = caseload(staff)
+    if load <= limit:
+        return None
+    return _("%(name)s now manages %(count)d open cases, more than the soft limit of %(limit)d.") % {
+        "name": staff.name, "count": load, "limit": limit}
+
+
+@transaction.atomic
+def case_transfer(*, case, user, to_manager, note=""):
+    """Hand a case to another worker of its station (logged with the reason)."""
+    case = _open_case(case)
+    if to_manager is None or to_manager.station_id != case.station_id:
+        raise ValidationError({"to_manager": _("The case can be handed only to a worker of %(station)s.") % {
+            "station": case.station}})
+    if to_manager.pk == case.manager_id:
+        raise ValidationError({"to_manager": _("%(name)s already manages this case.") % {"name": to_manager.name}})
+    previous = case.manager
+    case.manager = to_manager
+    case.save()
+    _case_event(case, CaseEventKind.TRANSFER, user,
+                f"{previous.name} → {to_manager.name}" + (f": {note.strip()}" if note.strip() else ""))
+    return case
 
 
 # ---------------------------------------------------------------------------- group work

@@ -1,6 +1,8 @@
 """The tables of the services lists (``portal.tables``): page, ``?export=xlsx`` and, for visits,
 the background visit-detail export (reports.exports.jobs) read their columns from here."""
 
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -75,8 +77,9 @@ class ResourceLinkTable(ServiceTable):
         Col(_("station"), "station.short_name"), Col(_("kind"), "get_kind_display"),
         Col(_("value (yuan)"), "value", width=12), Col(_("source"), "source_name", width=20),
         Col(_("client"), "client.name"),
-        Col(_("source kind"), "get_source_kind_display", page=False), Col(_("case"), "case_id", page=False),
-        Col(_("activity"), "activity_id", page=False),
+        Col(_("source kind"), "get_source_kind_display", page=False),
+        Col(_("visit"), lambda link: link.visit.visited_on if link.visit_id else None, page=False),
+        Col(_("case"), "case.title", page=False), Col(_("activity"), "activity.title", page=False),
     ]
 
 
@@ -150,4 +153,56 @@ class CampaignTagTable(ServiceTable):
         Col(_("name"), "name", link="services:campaigntag_edit", arg="pk", width=20),
         Col(_("description"), "description", width=40),
         Col(_("active"), lambda t: gettext("yes") if t.is_active else gettext("no")),
+    ]
+
+
+def _follow_up_state(follow_up):
+    if not follow_up.is_open:
+        return gettext("answered %(date)s") % {"date": follow_up.answered_on.isoformat()}
+    return gettext("overdue") if follow_up.is_overdue else gettext("open")
+
+
+def _log_visit_button(follow_up):
+    if not follow_up.is_open:
+        return mark_safe("")
+    return format_html('<a class="btn btn-sm btn-outline-primary text-nowrap" href="{}">{}</a>',
+                       follow_up.log_visit_url(), gettext("Log a visit"))
+
+
+class FollowUpTable(ServiceTable):
+    empty_text = _("No follow-ups match.")
+    columns = [
+        Col(_("due on"), "due_on", link=DETAIL, classes="text-nowrap", width=12),
+        Col(_("client"), "client.name", fields=("client", "client__name"), width=10),
+        Col(_("station"), "station.short_name", fields=("station", "station__short_name")),
+        Col(_("kind"), "get_kind_display", fields=("kind",)),
+        Col(_("worker"), "worker.name", fields=("worker", "worker__name"), phone=False),
+        Col(_("note"), "note", phone=False, width=30),
+        Col(_("state"), _follow_up_state, fields=("answered_on",), width=14),
+        Col(_("Log a visit"), html=_log_visit_button, export=False, fields=("client", "kind", "answered_on")),
+    ]
+
+
+class CaseGoalTable(ServiceTable):
+    empty_text = _("No goals match.")
+    columns = [
+        Col(_("goal"), "description", link=DETAIL, width=30),
+        Col(_("measurable target"), "target", width=30),
+        Col(_("review date"), "review_on", classes="text-nowrap", width=12),
+        Col(_("met on"), "met_on", empty="", width=12),
+        Col(_("case"), "case.title", link=lambda goal: goal.case.get_absolute_url(), width=20),
+        Col(_("station"), "case.station.short_name", phone=False),
+    ]
+
+
+class CaseTaskTable(ServiceTable):
+    empty_text = _("No tasks match.")
+    columns = [
+        Col(_("task"), "description", link=DETAIL, width=30),
+        Col(_("owner"), "owner.name", width=10),
+        Col(_("due on"), "due_on", classes="text-nowrap", width=12),
+        Col(_("done on"), "done_on", empty="", width=12),
+        Col(_("goal"), "goal.description", phone=False, width=24),
+        Col(_("case"), "case.title", link=lambda task: task.case.get_absolute_url(), width=20),
+        Col(_("station"), "case.station.short_name", phone=False),
     ]

@@ -3,8 +3,8 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, IntegerField, Min, OuterRef, Subquery, Sum
-from django.http import HttpResponseRedirect
+from django.db.models import Count, IntegerField, Min, OuterRef, Q, Subquery, Sum
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,11 +26,14 @@ from portal.xlsx import Column
 from stations.models import Station
 
 from . import hooks, services
-from .choices import CaseStage, MonthlyReportStatus
+from .choices import CaseStage, MonthlyReportStatus, VisitKind
 from .filters import (
     ActivityFilterSet,
     CaseFilterSet,
+    CaseGoalFilterSet,
+    CaseTaskFilterSet,
     DispatchFilterSet,
+    FollowUpFilterSet,
     GroupFilterSet,
     MonthlyReportFilterSet,
     ReferralFilterSet,
@@ -41,12 +44,20 @@ from .filters import (
 from .forms import (
     ActivityForm,
     CampaignTagForm,
+    CaseCloseForm,
     CaseForm,
+    CaseGoalEditForm,
+    CaseGoalForm,
     CaseNoteForm,
+    CasePlanSubmitForm,
+    CaseTaskEditForm,
+    CaseTaskForm,
+    CaseTransferForm,
     CaseTransitionForm,
     CommentForm,
     DispatchForm,
     DispatchReportForm,
+    FollowUpForm,
     GroupForm,
     GroupSessionForm,
     MonthlyReportSubmitForm,
@@ -60,7 +71,10 @@ from .models import (
     Activity,
     CampaignTag,
     Case,
+    CaseGoal,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -76,8 +90,11 @@ from .models import (
 from .tables import (
     ActivityTable,
     CampaignTagTable,
+    CaseGoalTable,
     CaseTable,
+    CaseTaskTable,
     DispatchTable,
+    FollowUpTable,
     GroupTable,
     MonthlyReportTable,
     ReferralTable,
@@ -157,9 +174,14 @@ class VisitDetailView(ServiceDetailView):
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
-        Column(_("resources linked"), lambda v: names(v.resource_links.all())),
     ]
+    template_name = "services/visit_detail.html"
     edit_url_name = "services:visit_edit"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["resource_links"] = ResourceLink.objects.visible_to(self.request.user).filter(visit=self.object)
+        return context
 
 
 class VisitOutingView(ObjectEditView):
@@ -168,6 +190,25 @@ class VisitOutingView(ObjectEditView):
     queryset = Visit.objects.all()
     form_class = VisitOutingForm
     template_name = "services/visit_outing.html"
+
+    def get_initial(self):
+        """Pre-filled from a "log a visit" link: ``?client=<id>&visited_on=<date>&kind=<kind>``
+        (the client offered only if the user can see them; a bad value is simply not used)."""
+        initial = super().get_initial()
+        query = self.request.GET
+        if query.get("client", "").isdigit():
+            client = Client.objects.visible_to(self.request.user).active().filter(pk=int(query["client"])).first()
+            if client is not None:
+                initial["clients"] = [client.pk]
+        try:
+            day = datetime.date.fromisoformat(query.get("visited_on", ""))
+        except ValueError:
+            day = None
+        if day is not None and day <= timezone.localdate():
+            initial["visited_on"] = day
+        if query.get("kind") in VisitKind.values:
+            initial["kind"] = query["kind"]
+        return initial
 
     def form_valid(self, form):
         visits = form.save()
@@ -202,12 +243,50 @@ class ClientSearchView(LoginRequiredMixin, View):
         })
 
 
+# ---------------------------------------------------------------------------- follow-ups
+
+
+class FollowUpListView(ServiceListView):
+    """Follow-ups, open ones by default (``?due=``: overdue, today, week, open, answered)."""
+
+    queryset = FollowUp.objects.select_related("client", "station", "worker")
+    filterset_class = FollowUpFilterSet
+    table_class = FollowUpTable
+    add_url_name = "services:followup_add"
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if not self.request.GET.get("due"):
+            queryset = queryset.open()
+        return queryset
+
+
+class FollowUpDetailView(ServiceDetailView):
+    queryset = FollowUp.objects.select_related("client", "station", "worker", "promised_by", "answered_by")
+    template_name = "services/followup_detail.html"
+    rows = FollowUpTable.shown()[:-1] + [
+        Column(_("promised by visit"), "promised_by"), Column(_("answered by visit"), "answered_by"),
+    ]
+    edit_url_name = "services:followup_edit"
+
+
+class FollowUpEditView(ServiceEditView):
+    queryset = FollowUp.objects.all()
+    form_class = FollowUpForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("client", "").isdigit():
+            initial["client"] = int(self.request.GET["client"])
+        return initial
+
+
 # ---------------------------------------------------------------------------- resource links
 
 
 
 class ResourceLinkListView(ServiceListView):
-    queryset = ResourceLink.objects.select_related("station", "client")
+    queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
     filterset_class = ResourceLinkFilterSet
     table_class = ResourceLinkTable
     add_url_name = "services:resourcelink_add"
@@ -232,7 +311,7 @@ class ResourceLinkEditView(ServiceEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for name in ("case", "activity"):
+        for name in ("client", "visit", "case", "activity"):
             if self.request.GET.get(name, "").isdigit():
                 initial[name] = int(self.request.GET[name])
         return initial
@@ -263,19 +342,34 @@ class CaseDetailView(ServiceDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        case = self.object
-        context["notes"] = case.notes.select_related("author")
+        case, user = self.object, self.request.user
+        context["notes"] = case.notes.select_related("author", "goal")
         context["changes"] = case.stage_changes.select_related("by")
+        context["goals"] = case.plan_goals.all()
+        context["tasks"] = case.plan_tasks.select_related("owner", "goal")
+        context["events"] = case.events.select_related("by")
+        context["is_approver"] = services.is_case_approver(user, case)
+        context["caseload_warning"] = services.caseload_warning(case.manager) if case.is_open else None
+        context["comment_form"] = CommentForm()
         if context["can_change"]:
-            context["transition_form"] = kwargs.get("transition_form") or CaseTransitionForm(
-                case=case, user=self.request.user)
-            context["note_form"] = kwargs.get("note_form") or CaseNoteForm(case=case, user=self.request.user)
+            for name, form_class in (("transition_form", CaseTransitionForm), ("note_form", CaseNoteForm),
+                                     ("goal_form", CaseGoalForm), ("task_form", CaseTaskForm),
+                                     ("plan_form", CasePlanSubmitForm), ("close_form", CaseCloseForm),
+                                     ("transfer_form", CaseTransferForm)):
+                context[name] = kwargs.get(name) or form_class(case=case, user=user)
         return context
 
 
 class CaseEditView(ServiceEditView):
     queryset = Case.objects.all()
     form_class = CaseForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        warning = services.caseload_warning(self.object.manager) if self.object is not None else None
+        if warning:
+            messages.warning(self.request, warning)
+        return response
 
 
 class CaseFormActionView(ObjectActionView):
@@ -299,6 +393,138 @@ class CaseNoteView(CaseFormActionView):
     form_class = CaseNoteForm
     form_context_name = "note_form"
     success_message = _("The service note is saved.")
+
+
+class CaseGoalAddView(CaseFormActionView):
+    title = _("Add a goal")
+    form_class = CaseGoalForm
+    form_context_name = "goal_form"
+    success_message = _("The goal is added to the plan.")
+
+
+class CaseTaskAddView(CaseFormActionView):
+    title = _("Add a task")
+    form_class = CaseTaskForm
+    form_context_name = "task_form"
+    success_message = _("The task is added to the plan.")
+
+
+class CasePlanSubmitView(CaseFormActionView):
+    title = _("Submit the plan for approval")
+    form_class = CasePlanSubmitForm
+    form_context_name = "plan_form"
+    success_message = _("The plan is submitted for approval.")
+
+
+class CaseCloseView(CaseFormActionView):
+    title = _("Close the case")
+    form_class = CaseCloseForm
+    form_context_name = "close_form"
+
+    def get_success_message(self):
+        return (gettext("The case is closed.") if not self.result.is_open
+                else gettext("The closure is requested: the station head or the supervisor approves it."))
+
+
+class CaseTransferView(CaseFormActionView):
+    title = _("Hand the case to another worker")
+    form_class = CaseTransferForm
+    form_context_name = "transfer_form"
+    success_message = _("The case is handed over.")
+
+    def get_success_message(self):
+        warning = services.caseload_warning(self.result.manager)
+        if warning:
+            messages.warning(self.request, warning)
+        return super().get_success_message()
+
+
+class CaseDecisionView(ObjectActionView):
+    """The station head or the center's supervisor approves or returns a plan or a closure
+    (the service checks who they are)."""
+
+    action = "view"
+    queryset = Case.objects.all()
+    form_class = CommentForm
+    errors_as_messages = True  # the comment box sits on the case's page
+    decide = None
+    approve = True
+
+    def perform(self, case, request, form_data):
+        return type(self).decide(case=case, user=request.user, approve=self.approve, comment=form_data["comment"])
+
+
+class CasePlanApproveView(CaseDecisionView):
+    title = _("Approve the plan")
+    success_message = _("The plan is approved.")
+    decide = staticmethod(services.case_plan_decide)
+
+
+class CasePlanReturnView(CaseDecisionView):
+    title = _("Return the plan with a comment")
+    success_message = _("The plan is returned to the worker.")
+    decide = staticmethod(services.case_plan_decide)
+    approve = False
+
+
+class CaseClosureApproveView(CaseDecisionView):
+    title = _("Approve the closure")
+    success_message = _("The case is closed.")
+    decide = staticmethod(services.case_closure_decide)
+
+
+class CaseClosureReturnView(CaseDecisionView):
+    title = _("Return the closure with a comment")
+    success_message = _("The case stays open.")
+    decide = staticmethod(services.case_closure_decide)
+    approve = False
+
+
+class CaseGoalListView(ServiceListView):
+    """Goals of case plans and their review dates (``?due=`` as for follow-ups is not needed:
+    the review date sorts them)."""
+
+    queryset = CaseGoal.objects.select_related("case", "case__station")
+    filterset_class = CaseGoalFilterSet
+    table_class = CaseGoalTable
+
+
+class CaseGoalDetailView(ServiceDetailView):
+    queryset = CaseGoal.objects.select_related("case", "case__station")
+    rows = CaseGoalTable.shown()
+    edit_url_name = "services:casegoal_edit"
+
+
+class CaseGoalEditView(ServiceEditView):
+    queryset = CaseGoal.objects.select_related("case")
+    form_class = CaseGoalEditForm
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            raise Http404  # goals are added from the case page
+        return super().get_object(queryset)
+
+
+class CaseTaskListView(ServiceListView):
+    queryset = CaseTask.objects.select_related("case", "case__station", "owner", "goal")
+    filterset_class = CaseTaskFilterSet
+    table_class = CaseTaskTable
+
+
+class CaseTaskDetailView(ServiceDetailView):
+    queryset = CaseTask.objects.select_related("case", "case__station", "owner", "goal")
+    rows = CaseTaskTable.shown()
+    edit_url_name = "services:casetask_edit"
+
+
+class CaseTaskEditView(ServiceEditView):
+    queryset = CaseTask.objects.select_related("case")
+    form_class = CaseTaskEditForm
+
+    def get_object(self, queryset=None):
+        if not self.kwargs.get("pk"):
+            raise Http404  # tasks are added from the case page
+        return super().get_object(queryset)
 
 
 # ---------------------------------------------------------------------------- groups
@@ -628,8 +854,24 @@ class CampaignTagEditView(ServiceEditView):
 # ---------------------------------------------------------------------------- my day
 
 
+class LandingView(LoginRequiredMixin, View):
+    """Where login lands (``LOGIN_REDIRECT_URL``): a station's own staff on "my day", everyone
+    else on the dashboard."""
+
+    def get(self, request):
+        staff = getattr(request.user, "staff", None)
+        if staff is not None and staff.station_id and request.user.has_perm("services.add_visit"):
+            return HttpResponseRedirect(reverse("services:my_day"))
+        return HttpResponseRedirect(reverse("home"))
+
+
+MY_DAY_ROWS = 20  # per list; each says how many there are and links to all of them
+
+
 class MyDayView(LoginRequiredMixin, TemplateView):
-    """A social worker's day: who is due or overdue for a visit, open cases, dispatched tasks."""
+    """A social worker's day: follow-ups due (promised by visits or planned), who is due or
+    overdue by the visit interval, open cases, dispatched tasks. Every list says how many and
+    links to all; every person has "log a visit" (the form pre-filled)."""
 
     template_name = "services/my_day.html"
 
@@ -640,23 +882,45 @@ class MyDayView(LoginRequiredMixin, TemplateView):
         soon = today + datetime.timedelta(days=7)
         staff = getattr(user, "staff", None)
         clients = Client.objects.visible_to(user).active().filter(next_visit_due__lte=soon).select_related("station")
-        if staff is not None and hasattr(Client, "worker"):
+        follow_ups = FollowUp.objects.visible_to(user).open().filter(due_on__lte=soon).select_related("client")
+        worker_query = ""
+        if staff is not None:
             mine = clients.filter(worker=staff)
             if mine.exists():
-                clients = mine
+                clients, worker_query = mine, f"&worker={staff.pk}"
+            my_follow_ups = follow_ups.filter(Q(worker=staff) | Q(client__worker=staff))
+            if my_follow_ups.exists():
+                follow_ups = my_follow_ups
         cases = Case.objects.visible_to(user).exclude(stage=CaseStage.CLOSED).select_related("manager")
         if staff is not None and staff.station_id:
             cases = cases.filter(manager=staff) if cases.filter(manager=staff).exists() else cases
+        sections = []
+        for key, title, rows, badge in (
+            ("overdue", _("Follow-ups overdue"), follow_ups.filter(due_on__lt=today), "danger"),
+            ("today", _("Follow-ups due today"), follow_ups.filter(due_on=today), "warning"),
+            ("week", _("Follow-ups due this week"), follow_ups.filter(due_on__gt=today), "info"),
+        ):
+            rows = rows.order_by("due_on", "pk")
+            sections.append({"key": key, "title": title, "badge": badge, "rows": list(rows[:MY_DAY_ROWS]),
+                             "count": rows.count(),
+                             "all_url": f"{reverse('services:followup_list')}?due={key}"})
+        worklist = reverse("clients:worklist")
+        overdue = clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")
+        due = clients.filter(next_visit_due__gte=today).order_by("next_visit_due", "pk")
         context.update(
             today=today,
-            overdue_clients=list(clients.filter(next_visit_due__lt=today).order_by("next_visit_due", "pk")[:50]),
-            due_clients=list(clients.filter(next_visit_due__gte=today).order_by("next_visit_due", "pk")[:50]),
-            overdue_count=clients.filter(next_visit_due__lt=today).count(),
+            follow_up_sections=sections,
+            overdue_clients=list(overdue[:MY_DAY_ROWS]),
+            overdue_count=overdue.count(),
+            overdue_url=f"{worklist}?overdue=yes{worker_query}",
+            due_clients=list(due[:MY_DAY_ROWS]),
+            due_count=due.count(),
+            due_url=f"{worklist}?overdue=soon{worker_query}",
             open_cases=list(cases.prefetch_related("clients").order_by("intake_on")[:30]),
             dispatches=list(Dispatch.objects.visible_to(user).open().select_related("station", "issued_by")
                             .order_by("deadline")[:30]),
             todays_visits=Visit.objects.visible_to(user).filter(visited_on=today).count(),
             can_add_visit=user.has_perm("services.add_visit"),
+            can_plan=user.has_perm("services.add_followup"),
         )
         return context
-

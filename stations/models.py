@@ -257,6 +257,8 @@ class Certificate(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=CertificateLevel.choices)
     number = models.CharField(_("certificate number"), max_length=40)
     issued_on = models.DateField(_("date obtained"))
+    # registration (登记) lapses unless renewed: the holder and the station head are told 60 days ahead
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     history = AuditHistory()

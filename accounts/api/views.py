@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_seriali
 from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -14,7 +15,13 @@ from rest_framework.views import APIView
 from portal.scoping import scope_for
 from stations.models import Station
 
+from portal.api.viewsets import ScopedReadOnlyViewSet
+
 from ..auth import second_factor_required, token_expired, token_refused_message
+from ..filters import NotificationFilterSet
+from ..models import Notification
+from ..services import notification_read, notification_read_all
+from .serializers import NotificationSerializer
 
 
 def _named(name):
@@ -132,3 +139,24 @@ class AuthTokenView(ObtainAuthToken):
             "user": _user_answer(user),
             "role": staff.role if staff else None,
         })
+
+
+class NotificationViewSet(ScopedReadOnlyViewSet):
+    """One's own notifications (``?unread=true``); ``POST …/read/`` and ``POST …/read-all/`` mark them read."""
+
+    queryset = Notification.objects.all()
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilterSet
+
+    @extend_schema(request=None, responses={200: NotificationSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def read(self, request, pk=None):
+        notification = self.get_object()
+        notification_read(notification=notification, user=request.user)
+        notification.refresh_from_db()
+        return Response(NotificationSerializer(notification, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses={200: inline_serializer("ReadAll", {"count": serializers.IntegerField()})})
+    @action(detail=False, methods=["post"], url_path="read-all", permission_classes=[IsAuthenticated])
+    def read_all(self, request):
+        return Response({"count": notification_read_all(user=request.user)})

@@ -15,6 +15,7 @@ from ..models import (
     CategoryMembership,
     Client,
     Household,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -26,8 +27,8 @@ class CategoryMembershipSerializer(ModelSerializer):
 
     class Meta:
         model = CategoryMembership
-        fields = ["id", "category", "category_display", "subtype", "disability_type", "disability_grade", "start_on",
-                  "end_on"]
+        fields = ["id", "category", "category_display", "policy_category", "subtype", "disability_type",
+                  "disability_grade", "start_on", "end_on"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -275,3 +276,30 @@ class VisitIntervalSerializer(VersionedModelSerializer):
     def update(self, instance, validated_data):
         expected = self.expected_state(instance, validated_data)
         return self.save_checked(lambda: self._save(instance, validated_data, expected))
+
+
+class PolicyCategorySerializer(VersionedModelSerializer):
+    """A county's own category (counted under ``maps_to``, SPEC's ``other`` by default)."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+
+    class Meta:
+        model = PolicyCategory
+        fields = ["id", "county", "name", "maps_to", "visit_days", "is_active", "version"]
+
+    def validate_county(self, county):
+        request = self.context.get("request")
+        scope = scope_for(request.user) if request is not None else None
+        if scope is not None and scope.county_ids is not None and county.pk not in scope.county_ids:
+            raise serializers.ValidationError("Choose one of your own counties.")
+        return county
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.policy_category_save(category=PolicyCategory(**validated_data))
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return self.save_checked(lambda: services.policy_category_save(category=instance, expected=expected))

@@ -18,6 +18,7 @@ from ..models import (
     CategoryMembership,
     Client,
     Household,
+    PolicyCategory,
     ScreeningCampaign,
     ScreeningRecord,
     VisitInterval,
@@ -32,6 +33,7 @@ from .serializers import (
     ClientSerializer,
     HouseholdMemberAddSerializer,
     HouseholdSerializer,
+    PolicyCategorySerializer,
     RevealSerializer,
     ScreeningCampaignSerializer,
     ScreeningRecordSerializer,
@@ -196,3 +198,13 @@ class VisitIntervalViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(VisitInterval))
+
+
+class PolicyCategoryViewSet(ScopedModelViewSet):
+    """The county's own categories (besides SPEC's seven) and their visit intervals."""
+
+    queryset = PolicyCategory.objects.all()
+    serializer_class = PolicyCategorySerializer
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(PolicyCategory))

@@ -10,7 +10,10 @@ from ..models import (
     CampaignTag,
     Case,
     CaseNote,
+    CaseGoal,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     GroupSession,
     MonthlyReport,
@@ -48,6 +51,31 @@ class VisitSerializer(VersionedModelSerializer):
         return self.save_checked(lambda: services.visit_update(visit=instance, expected=expected, **validated_data))
 
 
+class FollowUpSerializer(VersionedModelSerializer):
+    """A follow-up: planned here (POST), moved or reassigned while open (PUT/PATCH); a visit of
+    the client answers it (``answered_by``, ``answered_on``)."""
+
+    client = scoped(Client)
+    client_name = serializers.CharField(source="client.name", read_only=True)
+    station = serializers.PrimaryKeyRelatedField(read_only=True)
+    worker = scoped(Staff, required=False, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "station", "client", "client_name", "due_on", "kind", "worker", "note", "promised_by",
+                  "answered_by", "answered_on", "version", "created_at"]
+        read_only_fields = ["promised_by", "answered_by", "answered_on", "created_at"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        return services.follow_up_plan(user=self.context["request"].user, **validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        return self.save_checked(lambda: services.follow_up_update(follow_up=instance, expected=expected,
+                                                                   **validated_data))
+
+
 class ResourceLinkSerializer(VersionedModelSerializer):
     station = scoped(Station)
     client = scoped(Client, required=False, allow_null=True)
@@ -79,8 +107,10 @@ class CaseSerializer(VersionedModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "station", "title", "intake_on", "stage", "manager", "clients", "problem", "goals",
-                  "closed_on", "closure_reason", "closure_note", "version"]
-        read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note"]
+                  "closed_on", "closure_reason", "closure_note", "plan_status", "plan_review_on",
+                  "closure_requested_on", "requested_closure_reason", "requested_closure_note", "version"]
+        read_only_fields = ["stage", "closed_on", "closure_reason", "closure_note", "plan_status", "plan_review_on",
+                            "closure_requested_on", "requested_closure_reason", "requested_closure_note"]
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)
@@ -113,6 +143,66 @@ class CaseNoteSerializer(ModelSerializer):
         fields = ["id", "case", "noted_on", "text", "author", "author_name", "created_at"]
         read_only_fields = ["case", "author", "created_at"]
         extra_kwargs = {"noted_on": {"required": False}}
+
+
+class CasePlanSubmitSerializer(serializers.Serializer):
+    review_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseDecisionSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    closure_reason = serializers.CharField()
+    closure_note = serializers.CharField(required=False, allow_blank=True, default="")
+    on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class CaseTransferSerializer(serializers.Serializer):
+    to_manager = scoped(Staff)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseGoalSerializer(VersionedModelSerializer):
+    case = scoped(Case)
+
+    class Meta:
+        model = CaseGoal
+        fields = ["id", "case", "description", "target", "review_on", "met_on", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        validated_data.pop("met_on", None)
+        return services.case_goal_add(**validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        validated_data.pop("case", None)
+        return self.save_checked(lambda: services.case_goal_update(goal=instance, expected=expected,
+                                                                   **validated_data))
+
+
+class CaseTaskSerializer(VersionedModelSerializer):
+    case = scoped(Case)
+    owner = scoped(Staff)
+    goal = scoped(CaseGoal, required=False, allow_null=True)
+
+    class Meta:
+        model = CaseTask
+        fields = ["id", "case", "goal", "description", "owner", "due_on", "done_on", "version"]
+
+    def create(self, validated_data):
+        validated_data.pop("history_version", None)
+        validated_data.pop("done_on", None)
+        return services.case_task_add(**validated_data)
+
+    def update(self, instance, validated_data):
+        expected = self.expected_state(instance, validated_data)
+        validated_data.pop("case", None)
+        return self.save_checked(lambda: services.case_task_update(task=instance, expected=expected,
+                                                                   **validated_data))
 
 
 class GroupSessionSerializer(ModelSerializer):

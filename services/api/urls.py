@@ -1,8 +1,11 @@
 from .views import (
     ActivityViewSet,
     CampaignTagViewSet,
+    CaseGoalViewSet,
+    CaseTaskViewSet,
     CaseViewSet,
     DispatchViewSet,
+    FollowUpViewSet,
     GroupViewSet,
     MonthlyReportViewSet,
     ReferralViewSet,
@@ -12,8 +15,11 @@ from .views import (
 
 routes = [
     ("visits", VisitViewSet, "visit"),
+    ("follow-ups", FollowUpViewSet, "followup"),
     ("resource-links", ResourceLinkViewSet, "resourcelink"),
     ("cases", CaseViewSet, "case"),
+    ("case-goals", CaseGoalViewSet, "casegoal"),
+    ("case-tasks", CaseTaskViewSet, "casetask"),
     ("groups", GroupViewSet, "group"),
     ("activities", ActivityViewSet, "activity"),
     ("referrals", ReferralViewSet, "referral"),

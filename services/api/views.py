@@ -17,7 +17,10 @@ from .. import services
 from ..filters import (
     ActivityFilterSet,
     CaseFilterSet,
+    CaseGoalFilterSet,
+    CaseTaskFilterSet,
     DispatchFilterSet,
+    FollowUpFilterSet,
     GroupFilterSet,
     MonthlyReportFilterSet,
     ReferralFilterSet,
@@ -29,7 +32,10 @@ from ..models import (
     Activity,
     CampaignTag,
     Case,
+    CaseGoal,
+    CaseTask,
     Dispatch,
+    FollowUp,
     Group,
     MonthlyReport,
     Referral,
@@ -40,9 +46,16 @@ from .serializers import (
     ActivitySerializer,
     CampaignTagSerializer,
     CaseNoteSerializer,
+    CaseCloseSerializer,
+    CaseDecisionSerializer,
+    CaseGoalSerializer,
+    CasePlanSubmitSerializer,
     CaseSerializer,
+    CaseTaskSerializer,
+    CaseTransferSerializer,
     CaseTransitionSerializer,
     DispatchSerializer,
+    FollowUpSerializer,
     GroupSerializer,
     GroupSessionSerializer,
     MonthlyReportSerializer,
@@ -98,6 +111,17 @@ class VisitViewSet(ScopedModelViewSet):
         return super().get_queryset().annotate(history_version=history_version(Visit))
 
 
+class FollowUpViewSet(ScopedModelViewSet):
+    """Follow-ups (``?due=overdue|today|week|open|answered``)."""
+
+    queryset = FollowUp.objects.select_related("client")
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(FollowUp))
+
+
 class ResourceLinkViewSet(ScopedModelViewSet):
     queryset = ResourceLink.objects.all()
     serializer_class = ResourceLinkSerializer
@@ -148,6 +172,77 @@ class CaseViewSet(ScopedModelViewSet):
             return services.case_note_add(case=case, author=author, **data)
 
         return run_action(self, request, add, input=CaseNoteSerializer, output=CaseNoteSerializer, created=True)
+
+
+    def _case_action(self, request, serializer_class, run):
+        case = self.get_object()
+        data = _body(request, serializer_class)
+        with transaction.atomic():
+            case = run(case, data)
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=CasePlanSubmitSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="submit-plan", serializer_class=CasePlanSubmitSerializer)
+    def submit_plan(self, request, pk=None):
+        """The worker submits the case plan (its goals and tasks) for approval."""
+        return self._case_action(request, CasePlanSubmitSerializer, lambda case, data: services.case_plan_submit(
+            case=case, user=request.user, **data))
+
+    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="decide-plan", serializer_class=CaseDecisionSerializer)
+    def decide_plan(self, request, pk=None):
+        """The station head or the center's supervisor approves the plan or returns it with a comment."""
+        return self._case_action(request, CaseDecisionSerializer, lambda case, data: services.case_plan_decide(
+            case=case, user=request.user, **data))
+
+    @extend_schema(request=CaseCloseSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CaseCloseSerializer)
+    def close(self, request, pk=None):
+        """Close from any stage with a reason: an approver's request closes, anyone else's awaits approval."""
+        return self._case_action(request, CaseCloseSerializer, lambda case, data: services.case_close_request(
+            case=case, user=request.user, **data))
+
+    @extend_schema(request=CaseDecisionSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], url_path="decide-closure", serializer_class=CaseDecisionSerializer)
+    def decide_closure(self, request, pk=None):
+        """The station head or the center's supervisor approves a requested closure or returns it."""
+        return self._case_action(request, CaseDecisionSerializer, lambda case, data: services.case_closure_decide(
+            case=case, user=request.user, **data))
+
+    @extend_schema(request=CaseTransferSerializer, responses={200: CaseSerializer})
+    @action(detail=True, methods=["post"], serializer_class=CaseTransferSerializer)
+    def transfer(self, request, pk=None):
+        """Hand the case to another worker of its station."""
+        case = self.get_object()
+        serializer = CaseTransferSerializer(data=request_object(request), context=self.get_serializer_context())
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            case = services.case_transfer(case=case, user=request.user, **serializer.validated_data)
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+
+class CaseGoalViewSet(ScopedModelViewSet):
+    """Goals of case plans (measurable target, review date); added while the plan is a draft."""
+
+    queryset = CaseGoal.objects.all()
+    serializer_class = CaseGoalSerializer
+    filterset_class = CaseGoalFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(CaseGoal))
+
+
+class CaseTaskViewSet(ScopedModelViewSet):
+    """Tasks of case plans (owner, due date, done)."""
+
+    queryset = CaseTask.objects.all()
+    serializer_class = CaseTaskSerializer
+    filterset_class = CaseTaskFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(CaseTask))
 
 
 class GroupViewSet(ScopedModelViewSet):

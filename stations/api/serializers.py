@@ -89,7 +89,7 @@ class StationSerializer(VersionedModelSerializer):
 class CertificateSerializer(ModelSerializer):
     class Meta:
         model = Certificate
-        fields = ["id", "level", "number", "issued_on"]
+        fields = ["id", "level", "number", "issued_on", "expires_on"]
 
 
 class StaffSerializer(VersionedModelSerializer):

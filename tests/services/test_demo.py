@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Min, Q, Sum
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -64,8 +65,16 @@ def test_full_seed_gives_the_2023_figures():
 
     # 2024 to today is alive: visits every year, open cases, overdue dispatches, approved months
     today = datetime.date.today()
+    # visits follow the county's rhythm (high risk monthly, 特困 and children quarterly, the rest yearly)
     for year in range(2024, today.year):
-        assert 5500 <= Visit.objects.filter(visited_on__year=year).count() <= 6500, year
+        assert 10000 <= Visit.objects.filter(visited_on__year=year).count() <= 15000, year
+    # so that on the demo's today between 5 % and 15 % of active clients are overdue, unevenly
+    active = Client.objects.filter(status="active")
+    overdue = active.filter(next_visit_due__lt=timezone.localdate())
+    assert 0.05 <= overdue.count() / active.count() <= 0.15
+    shares = [overdue.filter(station=s).count() / active.filter(station=s).count()
+              for s in {c.station_id for c in active.only("station_id")}]
+    assert max(shares) - min(shares) >= 0.08  # some stations keep up better than others
     assert Case.objects.exclude(stage="closed").exists()
     assert Dispatch.objects.overdue().exists()
     assert not MonthlyReport.objects.filter(month__year__in=[2023, 2024]).exclude(status="approved").exists()

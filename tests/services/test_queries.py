@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from services import services
 from services.choices import ActivityKind, ResourceKind, SourceKind, VisitKind
@@ -32,11 +33,13 @@ def _fill(n, station, user, center, person, start=0):
         services.dispatch_send(user=center, station=station, title=f"派单{i}", sent_on=DAY,
                                deadline=DAY + datetime.timedelta(days=3))
         MonthlyReport.objects.create(station=station, month=datetime.date(2020 + i // 12, i % 12 + 1, 1))
+        services.follow_up_plan(client=client, due_on=timezone.localdate() + datetime.timedelta(days=i % 9),
+                                kind=VisitKind.PHONE_CALL, worker=staff, user=user)
 
 
 PAGES = ["/services/visits/", "/services/resource-links/", "/services/cases/", "/services/groups/",
          "/services/activities/", "/services/referrals/", "/services/dispatches/", "/services/monthly-reports/",
-         "/services/campaign-tags/", "/services/my-day/",
+         "/services/campaign-tags/", "/services/my-day/", "/services/follow-ups/", "/api/v1/follow-ups/",
          "/api/v1/visits/", "/api/v1/resource-links/", "/api/v1/cases/", "/api/v1/groups/", "/api/v1/activities/",
          "/api/v1/referrals/", "/api/v1/dispatches/", "/api/v1/monthly-reports/"]
 

@@ -111,9 +111,23 @@ def case(client_x, station_xiaohe, xiaohe):
                               clients=[client_x], intake_on=DAY, user=xiaohe)
 
 
-def test_case_walks_the_legal_path_and_reopens(case):
+def approved_plan(case, head):
+    """A plan with one goal, submitted and approved by the station head (needed before 介入)."""
+    services.case_goal_add(case=case, description="恢复规律生活", target="每周参加社区活动至少一次", review_on=DAY)
+    services.case_plan_submit(case=case, user=None)
+    return services.case_plan_decide(case=case, user=head, approve=True)
+
+
+def walk_to_evaluation(case, head):
     for stage in ["assessment", "planning", "intervention", "evaluation"]:
+        if stage == "intervention":
+            approved_plan(case, head)
         case = services.case_transition(case=case, to_stage=stage, on=DAY)
+    return case
+
+
+def test_case_walks_the_legal_path_and_reopens(case, xiaohe_head):
+    case = walk_to_evaluation(case, xiaohe_head)
     case = services.case_transition(case=case, to_stage="closed", on=DAY, closure_reason="goals_met")
     assert (case.stage, case.closed_on) == (CaseStage.CLOSED, DAY)
     with pytest.raises(ValidationError):
@@ -147,9 +161,8 @@ def test_illegal_case_transition_message_is_in_chinese(case, web, xiaohe):
     assert case.stage == CaseStage.INTAKE
 
 
-def test_closing_needs_a_reason(case):
-    for stage in ["assessment", "planning", "intervention", "evaluation"]:
-        case = services.case_transition(case=case, to_stage=stage, on=DAY)
+def test_closing_needs_a_reason(case, xiaohe_head):
+    case = walk_to_evaluation(case, xiaohe_head)
     with pytest.raises(ValidationError) as error:
         services.case_transition(case=case, to_stage="closed", on=DAY)
     assert "closure_reason" in error.value.message_dict

@@ -90,7 +90,7 @@ def test_an_outside_next_url_is_not_followed(client, xiaohe):
     device = _enrolled(xiaohe)
     _login(client, "xiaohe")
     response = client.post("/accounts/2fa/", {"token": _code(device), "next": "https://evil.example/"})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/services/start/"  # the landing (my day or dashboard)
 
 
 def test_required_for_bureau_admins_when_turned_on(client, settings, bureau_admin):
