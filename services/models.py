@@ -104,6 +104,7 @@ class VisitQuerySet(ScopedQuerySet):
 
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
+    month_field = "visited_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -160,6 +161,7 @@ class Visit(models.Model):
 
 class Case(models.Model):
     """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
+    month_field = "intake_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -253,6 +255,7 @@ class CaseNote(models.Model):
 
 class Group(models.Model):
     """A group-work programme (小组) of a station."""
+    month_field = "created_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -315,6 +318,7 @@ class GroupSession(models.Model):
 
 class Activity(models.Model):
     """A community activity (社区活动)."""
+    month_field = "held_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
 
@@ -393,6 +397,7 @@ class ActivityPhoto(models.Model):
 
 class ResourceLink(models.Model):
     """Goods, cash or services linked (链接资源) to a client, visit, case or activity."""
+    month_field = "linked_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -435,6 +440,7 @@ class ResourceLink(models.Model):
 
 class Referral(models.Model):
     """A referral (转介) of a client to another department or organisation."""
+    month_field = "referred_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -478,6 +484,7 @@ class DispatchQuerySet(ScopedQuerySet):
 
 class Dispatch(models.Model):
     """A task (派单) the guidance center or the bureau sends to a station with a deadline."""
+    month_field = "sent_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
