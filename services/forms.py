@@ -102,8 +102,9 @@ class ServiceFormMixin(ScopedFormMixin):
     def _locked_notice(self):
         """Said on the edit form when it opens: the record's month is approved (locked), so a
         save would be refused (issue 22: the user learnt it only after typing and saving)."""
-        field = getattr(self._meta.model, "month_field", None)
-        if not (self.instance.pk and field and not self.is_bound):
+        model = getattr(getattr(self, "_meta", None), "model", None)  # an action's plain form has none
+        field = getattr(model, "month_field", None)
+        if not (field and self.instance.pk and not self.is_bound):
             return None
         try:
             services.ensure_month_open(station_id=self.instance.station_id,
