@@ -7,7 +7,7 @@ import time
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import logout
+from django.contrib.auth import logout, password_validation
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.signals import user_logged_in
@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import FormView
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
@@ -76,6 +76,19 @@ class ProxyClientIPMiddleware:
             if len(forwarded) >= self.depth:
                 request.META["REMOTE_ADDR"] = forwarded[-self.depth]
         return self.get_response(request)
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a message the Chinese interface translates: Django 5.2 changed
+    its msgid to ``%d`` while its own zh_Hans catalogue still holds the old ``%(min_length)d``,
+    so "This password is too short" stayed English (issue 22)."""
+
+    def get_error_message(self):
+        return ngettext(
+            "This password is too short: it must have at least %(min_length)d character.",
+            "This password is too short: it must have at least %(min_length)d characters.",
+            self.min_length,
+        ) % {"min_length": self.min_length}
 
 
 class CharacterClassValidator:

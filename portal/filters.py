@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DateInput
 from .html import text
 from .scoping import crosses_to_many
 
@@ -150,8 +151,8 @@ class FastTextInput(_FastInputMixin, forms.TextInput):
     pass
 
 
-class FastDateInput(_FastInputMixin, forms.DateInput):
-    pass
+class FastDateInput(_FastInputMixin, DateInput):
+    """A date filter with the browser's picker and a format hint, as every date of a form."""
 
 
 class FastNumberInput(_FastInputMixin, forms.NumberInput):
@@ -239,6 +240,16 @@ class SearchFilterSet(django_filters.FilterSet):
                     widget.choices = [("unknown", "---------"), *widget.choices[1:]]
             form._styled = True
         return form
+
+    @property
+    def narrowing(self):
+        """How many filters other than the search are set: a phone's folded filter form says so
+        on its toggle, and opens by itself when one is wrong."""
+        if not self.is_bound:
+            return 0
+        form = self.form
+        return sum(1 for name in form.fields
+                   if name != "q" and form[name].value() not in (None, "", "unknown", [], ()))
 
     def search(self, queryset, name, value):
         value = value.strip()

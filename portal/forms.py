@@ -128,7 +128,17 @@ class OptimisticLockFormMixin:
 
 
 class DateInput(forms.DateInput):
+    """A date with the browser's own picker (``type=date``, the value in ISO form). The form
+    templates write a format hint under it (``<id>_format``, for a browser without a picker),
+    which is the input's description."""
+
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        if attrs.get("id"):
+            attrs.setdefault("aria-describedby", f"{attrs['id']}_format")
+        return attrs

@@ -33,3 +33,22 @@ def text_within_cap(value):
     if isinstance(value, str) and len(value) > MAX_TEXT:
         raise ValidationError(_("This text is longer than %(max)s characters.") % {"max": f"{MAX_TEXT:,}"},
                               code="max_text")
+
+
+def all_errors(*checks):
+    """Every rule's message at once (issue 22): run each check (a callable taking no argument)
+    and raise one ``ValidationError`` holding the messages of every check that failed, on the
+    fields they name; return quietly when none did. A service checks its rules through this,
+    so that a form shows a negative amount and a future date in one answer, not the second only
+    after the first is fixed. A field keeps the messages of the first check that faulted it (a
+    model's ``full_clean`` run last does not say a date is in the future a second time). A check
+    that needs another's result runs inside the same callable."""
+    errors = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            for field, messages in error.update_error_dict({}).items():
+                errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)

@@ -101,6 +101,21 @@ class ServiceFormMixin(ScopedFormMixin):
                 self.fields[name].widget = forms.CheckboxSelectMultiple()
                 self.fields[name].queryset = CampaignTag.objects.filter(is_active=True)  # also sets the choices
                 self.fields[name].required = False
+        self.locked_notice = self._locked_notice()
+
+    def _locked_notice(self):
+        """Said on the edit form when it opens: the record's month is approved (locked), so a
+        save would be refused (issue 22: the user learnt it only after typing and saving)."""
+        model = getattr(getattr(self, "_meta", None), "model", None)  # an action's plain form has none
+        field = getattr(model, "month_field", None)
+        if not (field and self.instance.pk and not self.is_bound):
+            return None
+        try:
+            services.ensure_month_open(station_id=self.instance.station_id,
+                                       days=[getattr(self.instance, field)], field=field)
+        except ValidationError as error:
+            return error.message_dict[field][0]
+        return None
 
     def chosen_station(self):
         station = self.cleaned_data.get("station") if "station" in self.fields else None

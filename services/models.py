@@ -106,6 +106,7 @@ class VisitQuerySet(ScopedQuerySet):
 
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
+    month_field = "visited_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -234,6 +235,7 @@ def visit_form_url(*, client_id, kind="", follow_up=None):
 
 class Case(models.Model):
     """A casework file (个案) moving through 接案 → 预估 → 计划 → 介入 → 评估 → 结案."""
+    month_field = "intake_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -440,6 +442,7 @@ class GroupQuerySet(ScopedQuerySet):
 
 class Group(models.Model):
     """A group-work programme (小组) of a station."""
+    month_field = "created_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -502,6 +505,7 @@ class GroupSession(models.Model):
 
 class Activity(models.Model):
     """A community activity (社区活动)."""
+    month_field = "held_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
 
@@ -580,6 +584,7 @@ class ActivityPhoto(models.Model):
 
 class ResourceLink(models.Model):
     """Goods, cash or services linked (链接资源) to a client, visit, case or activity."""
+    month_field = "linked_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -622,6 +627,7 @@ class ResourceLink(models.Model):
 
 class Referral(models.Model):
     """A referral (转介) of a client to another department or organisation."""
+    month_field = "referred_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -665,6 +671,7 @@ class DispatchQuerySet(ScopedQuerySet):
 
 class Dispatch(models.Model):
     """A task (派单) the guidance center or the bureau sends to a station with a deadline."""
+    month_field = "sent_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
     person_level = True  # a figures-only role (city viewer) never reaches it

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from clients.services import client_follow_up_set, client_monitoring_update
 from portal.locking import check_not_changed_since, locked_save
+from portal.validators import all_errors
 from stations.choices import Role
 
 from .choices import (
@@ -126,17 +127,25 @@ def _check_clients(station, clients, field):
 
 
 def _validate_visit(visit):
-    _not_future(visit.visited_on, "visited_on")
     client = visit.client
-    if visit.station_id != client.station_id:
-        raise ValidationError({"client": _("%(name)s is not registered at %(station)s.") % {
-            "name": client.name, "station": visit.station}})
-    if visit.visited_on < client.registered_on:
-        raise ValidationError({"visited_on": _(
-            "%(name)s was registered on %(date)s; a visit cannot be dated before that."
-        ) % {"name": client.name, "date": client.registered_on.isoformat()}})
-    if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
-        raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
+
+    def at_its_station():
+        if visit.station_id != client.station_id:
+            raise ValidationError({"client": _("%(name)s is not registered at %(station)s.") % {
+                "name": client.name, "station": visit.station}})
+
+    def after_registration():
+        if visit.visited_on < client.registered_on:
+            raise ValidationError({"visited_on": _(
+                "%(name)s was registered on %(date)s; a visit cannot be dated before that."
+            ) % {"name": client.name, "date": client.registered_on.isoformat()}})
+
+    def follow_up_after():
+        if visit.follow_up_on and visit.follow_up_on < visit.visited_on:
+            raise ValidationError({"follow_up_on": _("The follow-up date cannot be before the visit date.")})
+
+    all_errors(lambda: _not_future(visit.visited_on, "visited_on"), at_its_station, after_registration,
+               follow_up_after)
 
 
 NO_WORKER = _lazy("Tick at least one worker who made the visit.")
@@ -161,7 +170,6 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
     visit = Visit(station=station, client=client, visited_on=visited_on, kind=kind, findings=findings, needs=needs,
                   risk_level=risk_level or "", follow_up_on=follow_up_on, outing=outing,
                   created_by=user if user is not None and user.is_authenticated else None)
-    _validate_visit(visit)
     workers = list(workers)
     if not workers:  # the signed-in worker by default, else (a script, an import) the responsible worker
         staff = _staff_of(user)
@@ -170,9 +178,9 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
         if staff is None:
             raise ValidationError({"workers": NO_WORKER})
         workers = [staff]
-    _check_workers(station, workers)
-    ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on")
-    visit.full_clean(exclude=["client", "station"])
+    all_errors(lambda: _validate_visit(visit), lambda: _check_workers(station, workers),
+               lambda: ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on"),
+               lambda: visit.full_clean(exclude=["client", "station"]))
     visit.save()
     visit.workers.set(workers)
     visit.tags.set(list(tags))
@@ -221,14 +229,20 @@ def visit_update(*, visit, expected=None, **fields):
         setattr(visit, name, value)
     if visit.client_id != old_client.pk:
         visit.station = visit.client.station
-    _validate_visit(visit)
-    ensure_month_open(station_id=visit.station_id, days=[old_date, visit.visited_on], field="visited_on")
-    if workers is not None:
-        workers = list(workers)
+    workers = list(workers) if workers is not None else None
+
+    def check_workers():
+        if workers is None:
+            return
         if not workers:
             raise ValidationError({"workers": NO_WORKER})
         _check_workers(visit.station, workers)
-    visit.full_clean(exclude=["client", "station"])
+
+    all_errors(lambda: _validate_visit(visit),
+               lambda: ensure_month_open(station_id=visit.station_id, days=[old_date, visit.visited_on],
+                                         field="visited_on"),
+               check_workers,
+               lambda: visit.full_clean(exclude=["client", "station"]))
     visit.save()
     if workers is not None:
         visit.workers.set(workers)
@@ -336,19 +350,21 @@ def campaign_tag_save(*, tag, expected=None):
 
 
 def _validate_resource_link(link):
-    try:
-        link.value = None if link.value in (None, "") else Decimal(str(link.value))
-    except InvalidOperation:
-        raise ValidationError({"value": _("Enter the value in yuan, e.g. 300.00.")}) from None
-    if link.value is None or link.value < 0:
-        raise ValidationError({"value": _("The value cannot be negative.")})
-    _not_future(link.linked_on, "linked_on")
-    for field in ("client", "visit", "case", "activity"):
+    def value():
+        try:
+            link.value = None if link.value in (None, "") else Decimal(str(link.value))
+        except InvalidOperation:
+            raise ValidationError({"value": _("Enter the value in yuan, e.g. 300.00.")}) from None
+        if link.value is None or link.value < 0:
+            raise ValidationError({"value": _("The value cannot be negative.")})
+
+    def same_station(field):
         target = getattr(link, field)
-        if target is not None:
-            station_id = target.station_id
-            if station_id != link.station_id:
-                raise ValidationError({field: _("This record belongs to another station.")})
+        if target is not None and target.station_id != link.station_id:
+            raise ValidationError({field: _("This record belongs to another station.")})
+
+    all_errors(value, lambda: _not_future(link.linked_on, "linked_on"),
+               *(lambda field=field: same_station(field) for field in ("client", "visit", "case", "activity")))
 
 
 @transaction.atomic
@@ -359,9 +375,9 @@ def resource_link_record(*, station, linked_on, kind, description, value, source
                         activity=activity)
     if visit is not None and client is None:
         link.client = visit.client
-    _validate_resource_link(link)
-    ensure_month_open(station_id=station.pk, days=[linked_on], field="linked_on")
-    link.full_clean()
+    all_errors(lambda: _validate_resource_link(link),
+               lambda: ensure_month_open(station_id=station.pk, days=[linked_on], field="linked_on"),
+               lambda: link.full_clean(exclude=["value"]))
     link.save()
     return link
 
@@ -373,10 +389,10 @@ def resource_link_update(*, link, expected=None, **fields):
     old_date, old_station = link.linked_on, link.station_id
     for name, value in fields.items():
         setattr(link, name, value)
-    _validate_resource_link(link)
-    ensure_month_open(station_id=old_station, days=[old_date], field="linked_on")
-    ensure_month_open(station_id=link.station_id, days=[link.linked_on], field="linked_on")
-    link.full_clean()
+    all_errors(lambda: _validate_resource_link(link),
+               lambda: ensure_month_open(station_id=old_station, days=[old_date], field="linked_on"),
+               lambda: ensure_month_open(station_id=link.station_id, days=[link.linked_on], field="linked_on"),
+               lambda: link.full_clean(exclude=["value"]))
     link.save()
     return link
 
@@ -385,13 +401,17 @@ def resource_link_update(*, link, expected=None, **fields):
 
 
 def _validate_case(case, clients, manager):
-    _not_future(case.intake_on, "intake_on")
-    if manager is not None and manager.station_id != case.station_id:
-        raise ValidationError({"manager": _("The case manager must work at the case's station.")})
-    if clients is not None:
-        if not clients:
-            raise ValidationError({"clients": _("A case needs at least one client.")})
-        _check_clients(case.station, clients, "clients")
+    def manager_here():
+        if manager is not None and manager.station_id != case.station_id:
+            raise ValidationError({"manager": _("The case manager must work at the case's station.")})
+
+    def its_clients():
+        if clients is not None:
+            if not clients:
+                raise ValidationError({"clients": _("A case needs at least one client.")})
+            _check_clients(case.station, clients, "clients")
+
+    all_errors(lambda: _not_future(case.intake_on, "intake_on"), manager_here, its_clients)
 
 
 @transaction.atomic
@@ -401,9 +421,9 @@ def case_open(*, station, title, manager, clients, intake_on=None, problem="", g
     clients = list(clients)
     case = Case(station=station, title=title, manager=manager, intake_on=intake_on, problem=problem, goals=goals,
                 stage=CaseStage.INTAKE)
-    _validate_case(case, clients, manager)
-    ensure_month_open(station_id=station.pk, days=[intake_on], field="intake_on")
-    case.full_clean()
+    all_errors(lambda: _validate_case(case, clients, manager),
+               lambda: ensure_month_open(station_id=station.pk, days=[intake_on], field="intake_on"),
+               case.full_clean)
     case.save()
     case.clients.set(clients)
     CaseStageChange.objects.create(case=case, from_stage="", to_stage=CaseStage.INTAKE, changed_on=intake_on,
@@ -422,9 +442,10 @@ def case_update(*, case, expected=None, **fields):
     for name, value in fields.items():
         setattr(case, name, value)
     clients = list(clients) if clients is not None else None
-    _validate_case(case, clients, case.manager)
-    ensure_month_open(station_id=case.station_id, days=[old_date, case.intake_on], field="intake_on")
-    case.full_clean()
+    all_errors(lambda: _validate_case(case, clients, case.manager),
+               lambda: ensure_month_open(station_id=case.station_id, days=[old_date, case.intake_on],
+                                         field="intake_on"),
+               case.full_clean)
     case.save()
     if clients is not None:
         case.clients.set(clients)
@@ -809,15 +830,16 @@ def group_session_record(*, group, held_on, attendance_count, attendees=(), numb
 
 
 def _validate_activity(activity, participants, workers):
-    _not_future(activity.held_on, "held_on")
-    if participants is not None:
-        _check_clients(activity.station, participants, "participants")
+    def count_covers_names():
         if activity.participant_count is not None and activity.participant_count < len(participants):
             raise ValidationError({"participant_count": _(
                 "The number of participants cannot be less than the %(named)s registered participants named."
             ) % {"named": len(participants)}})
-    if workers is not None:
-        _check_workers(activity.station, workers)
+
+    all_errors(lambda: _not_future(activity.held_on, "held_on"),
+               lambda: participants is None or _check_clients(activity.station, participants, "participants"),
+               lambda: participants is None or count_covers_names(),
+               lambda: workers is None or _check_workers(activity.station, workers))
 
 
 @transaction.atomic
@@ -826,9 +848,9 @@ def activity_record(*, station, held_on, title, kind, participant_count, partici
     participants, workers = list(participants), list(workers)
     activity = Activity(station=station, held_on=held_on, title=title, kind=kind, location=location,
                         participant_count=participant_count, highlight=highlight)
-    _validate_activity(activity, participants, workers)
-    ensure_month_open(station_id=station.pk, days=[held_on], field="held_on")
-    activity.full_clean()
+    all_errors(lambda: _validate_activity(activity, participants, workers),
+               lambda: ensure_month_open(station_id=station.pk, days=[held_on], field="held_on"),
+               activity.full_clean)
     activity.save()
     activity.participants.set(participants)
     activity.workers.set(workers)
@@ -848,9 +870,10 @@ def activity_update(*, activity, expected=None, **fields):
     workers = list(many["workers"]) if many["workers"] is not None else None
     if participants is None:
         participants = list(activity.participants.all())
-    _validate_activity(activity, participants, workers)
-    ensure_month_open(station_id=activity.station_id, days=[old_date, activity.held_on], field="held_on")
-    activity.full_clean()
+    all_errors(lambda: _validate_activity(activity, participants, workers),
+               lambda: ensure_month_open(station_id=activity.station_id, days=[old_date, activity.held_on],
+                                         field="held_on"),
+               activity.full_clean)
     activity.save()
     activity.participants.set(participants)
     if workers is not None:

@@ -143,7 +143,7 @@ def _scheme_evaluations(scheme):
 def _in_use_icon(scheme):
     if not scheme.is_active:
         return None
-    return format_html('<i class="bi bi-check-circle-fill text-success" aria-label="{}"></i>', gettext("yes"))
+    return format_html('<i class="bi bi-check-circle-fill text-success" role="img" aria-label="{}"></i>', gettext("yes"))
 
 
 class SchemeTable(Table):

@@ -33,3 +33,50 @@ def test_a_group_of_checkboxes_is_a_fieldset_named_by_its_legend(web, xiaohe):
     html = web(xiaohe).get("/services/visits/add/").content.decode()
     assert "<fieldset" in html and "<legend" in html
     assert 'for=""' not in html
+
+
+def test_a_phone_list_folds_its_filters_behind_one_toggle(web, xiaohe):
+    html = web(xiaohe).get("/services/visits/").content.decode()
+    assert 'data-filters-toggle aria-controls="list-filters" aria-expanded="false"' in html
+    assert html.count("filter-extra") >= 3  # every filter but the search folds
+    assert 'class="col-12 col-md-4 col-xl-3"' in html  # the search stays in view
+    narrowed = web(xiaohe).get("/services/visits/?kind=home_visit&q=王").content.decode()
+    assert 'aria-expanded="false">\n    <i class="bi bi-funnel"></i> 筛选 <span class="badge text-bg-primary">1</span>' in narrowed
+
+
+def test_a_wrong_filter_opens_the_folded_filters(web, xiaohe):
+    html = web(xiaohe).get("/services/visits/?since=not-a-date").content.decode()
+    assert "filter-form filters-open" in html and 'aria-expanded="true"' in html
+
+
+def test_a_date_filter_has_the_pickers_type_and_a_format_hint(web, xiaohe):
+    html = web(xiaohe).get("/services/visits/?since=2024-03-01").content.decode()
+    assert '<input type="date" name="since" value="2024-03-01"' in html
+    assert 'aria-describedby="id_since_format"' in html
+    assert '<div class="form-text small mt-0" id="id_since_format">格式：年-月-日</div>' in html
+
+
+def test_a_form_date_has_the_picker_and_a_format_hint(web, xiaohe):
+    html = web(xiaohe).get("/services/visits/add/").content.decode()
+    assert 'type="date" name="visited_on"' in html and 'aria-describedby="id_visited_on_format"' in html
+    assert 'id="id_visited_on_format">格式：年-月-日</div>' in html
+
+
+def test_the_theme_is_loaded_after_bootstrap_on_every_page(web, xiaohe):
+    html = web(xiaohe).get("/").content.decode()
+    assert html.index("bootstrap.min.css") < html.index("css/theme.css") < html.index("css/portal.css")
+
+
+def test_too_short_a_password_is_refused_in_chinese(web, xiaohe):
+    response = web(xiaohe).post("/accounts/password/", {
+        "old_password": "Xunxian@2023", "new_password1": "aB3$", "new_password2": "aB3$"})
+    assert response.status_code == 200
+    assert "密码太短：至少需要 10 个字符。" in response.content.decode()
+    assert "too short" not in response.content.decode()
+    xiaohe.refresh_from_db()
+    assert xiaohe.check_password("Xunxian@2023")
+
+
+def test_an_api_url_opened_in_a_browser_answers_json(web, xiaohe):
+    response = web(xiaohe).get("/api/v1/clients/", HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
