@@ -29,6 +29,7 @@ from .choices import (
 )
 from .models import (
     Activity,
+    ActivityPhoto,
     Case,
     CaseNote,
     CaseStageChange,
@@ -551,6 +552,15 @@ def dispatch_send(*, user, station, title, deadline, description="", source="gri
     dispatch.full_clean()
     dispatch.save()
     return dispatch
+
+
+@transaction.atomic
+def activity_photo_add(*, activity, file, may_publish=False, shows_children=False):
+    """A photo of ``activity``; "may be published" only with consent, never for a photo of children."""
+    photo = ActivityPhoto(activity=activity, file=file, may_publish=may_publish, shows_children=shows_children)
+    photo.full_clean()
+    photo.save()
+    return photo
 
 
 def _station_side(user, dispatch):
