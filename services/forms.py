@@ -365,6 +365,22 @@ class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
         return activity
 
 
+class ActivityPhotoConsentForm(forms.Form):
+    """Whether an activity photo may be published, and whether it shows children."""
+
+    may_publish = forms.BooleanField(label=ActivityPhoto._meta.get_field("may_publish").verbose_name,
+                                     help_text=ActivityPhoto._meta.get_field("may_publish").help_text, required=False)
+    shows_children = forms.BooleanField(label=ActivityPhoto._meta.get_field("shows_children").verbose_name,
+                                        help_text=ActivityPhoto._meta.get_field("shows_children").help_text,
+                                        required=False)
+
+    def __init__(self, *args, photo, user=None, **kwargs):
+        super().__init__(*args, initial={"may_publish": photo.may_publish, "shows_children": photo.shows_children},
+                         **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-check-input"
+
+
 class ReferralForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Referral
