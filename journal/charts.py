@@ -1,52 +1,116 @@
-"""The issue's two charts, drawn on the server as small SVG documents from the figures alone
-(no browser, no plotting library): the month-by-month trend of visits, and the visited clients
-by category. WeasyPrint embeds them in the PDF; the text uses the journal's CJK font."""
+"""The publications' two charts, drawn on the server from the figures alone (no browser): the
+month-by-month trend of visits (columns) and the visited clients by category (bars). One
+``Chart`` is drawn twice — as SVG for the PDF (WeasyPrint embeds it; its text uses the Noto CJK
+font) and as PNG for the .docx (Pillow, with the same font file from Debian's fonts-noto-cjk)."""
 
+import io
+from dataclasses import dataclass
 from html import escape
 
 FONT = "Noto Sans CJK SC, sans-serif"
+FONT_FILE, FONT_INDEX = "NotoSansCJK-Regular.ttc", 2  # index 2: the simplified-Chinese face
 BAR = "#2f6f9f"
 ACCENT = "#d9822b"
+WIDTH = 480
 
 
-def _svg(width, height, body):
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11">{body}</svg>')
+@dataclass
+class Chart:
+    """``bars``: (label, value); ``columns``: vertical columns (a trend) or horizontal bars;
+    ``accent_last``: the last column (the issue's month) in the accent colour."""
+
+    title: str
+    bars: list
+    columns: bool = True
+    accent_last: bool = False
+
+    @property
+    def peak(self):
+        return max([value for _label, value in self.bars] + [1])
+
+    def shapes(self):
+        """The chart as (kind, x, y, w, h or text, colour/anchor): what both renderers draw."""
+        out = [("text", WIDTH / 2, 16, self.title, "middle", 13)]
+        if self.columns:
+            left, bottom, top, height = 36, 28, 30, 220
+            slot = (WIDTH - left - 10) / max(len(self.bars), 1)
+            plot = height - bottom - top
+            out.append(("line", left, height - bottom, WIDTH - 10, height - bottom))
+            for index, (label, value) in enumerate(self.bars):
+                bar = plot * value / self.peak
+                x, y = left + index * slot + slot * 0.15, height - bottom - bar
+                last = self.accent_last and index == len(self.bars) - 1
+                out.append(("rect", x, y, slot * 0.7, bar, ACCENT if last else BAR))
+                out.append(("text", x + slot * 0.35, y - 4, str(value), "middle", 9))
+                out.append(("text", x + slot * 0.35, height - bottom + 14, str(label), "middle", 11))
+            return out, height
+        line, left, top = 22, 90, 28
+        height = top + line * len(self.bars) + 8
+        for index, (label, value) in enumerate(self.bars):
+            y = top + index * line
+            bar = (WIDTH - left - 60) * value / self.peak
+            out.append(("text", left - 6, y + 14, str(label), "end", 11))
+            out.append(("rect", left, y + 3, bar, line - 8, BAR))
+            out.append(("text", left + bar + 4, y + 14, str(value), "start", 11))
+        return out, height
 
 
-def trend_svg(rows, *, title="每月探访次数") -> str:
-    """Columns of visits per month (``rows``: dicts with ``month`` and ``visits``), the last one
-    (the issue's month) in the accent colour."""
-    width, height, left, bottom, top = 480, 220, 36, 28, 30
-    peak = max([row["visits"] for row in rows] + [1])
-    slot = (width - left - 10) / max(len(rows), 1)
-    parts = [f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13">{escape(title)}</text>',
-             f'<line x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}" stroke="#888"/>']
-    plot = height - bottom - top
-    for index, row in enumerate(rows):
-        bar = plot * row["visits"] / peak
-        x = left + index * slot + slot * 0.15
-        y = height - bottom - bar
-        colour = ACCENT if index == len(rows) - 1 else BAR
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{slot * 0.7:.1f}" height="{bar:.1f}" fill="{colour}"/>')
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{y - 3:.1f}" text-anchor="middle" font-size="9">'
-                     f'{row["visits"]}</text>')
-        parts.append(f'<text x="{x + slot * 0.35:.1f}" y="{height - bottom + 14}" text-anchor="middle">'
-                     f'{row["month"]}月</text>')
-    return _svg(width, height, "".join(parts))
+def svg(chart: Chart) -> str:
+    shapes, height = chart.shapes()
+    parts = []
+    for kind, *args in shapes:
+        if kind == "text":
+            x, y, text, anchor, size = args
+            parts.append(f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}">'
+                         f'{escape(text)}</text>')
+        elif kind == "rect":
+            x, y, w, h, colour = args
+            parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" height="{h:.1f}" fill="{colour}"/>')
+        else:
+            x1, y1, x2, y2 = args
+            parts.append(f'<line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" stroke="#888"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
+            f'viewBox="0 0 {WIDTH} {height}" font-family="{FONT}">{"".join(parts)}</svg>')
 
 
-def categories_svg(rows, *, title="探访对象类别（人）") -> str:
-    """Horizontal bars of visited clients per category (``rows``: (name, count))."""
-    rows = list(rows)
-    line, left, top = 22, 90, 28
-    width, height = 480, top + line * len(rows) + 8
-    peak = max([count for _name, count in rows] + [1])
-    parts = [f'<text x="{width / 2}" y="16" text-anchor="middle" font-size="13">{escape(title)}</text>']
-    for index, (name, count) in enumerate(rows):
-        y = top + index * line
-        bar = (width - left - 60) * count / peak
-        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{escape(str(name))}</text>')
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{bar:.1f}" height="{line - 8}" fill="{BAR}"/>')
-        parts.append(f'<text x="{left + bar + 4:.1f}" y="{y + 14}">{count}</text>')
-    return _svg(width, height, "".join(parts))
+def _font(size, scale):
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(FONT_FILE, int(size * scale), index=FONT_INDEX)
+    except OSError:  # no Noto CJK on this machine: the digits still print
+        return ImageFont.load_default(size * scale)
+
+
+def png(chart: Chart, scale=2) -> bytes:
+    """The same chart as a PNG, twice the SVG's size for print."""
+    from PIL import Image, ImageDraw
+
+    shapes, height = chart.shapes()
+    image = Image.new("RGB", (WIDTH * scale, height * scale), "white")
+    draw = ImageDraw.Draw(image)
+    anchors = {"middle": "ms", "end": "rs", "start": "ls"}
+    for kind, *args in shapes:
+        if kind == "text":
+            x, y, text, anchor, size = args
+            draw.text((x * scale, y * scale), text, fill="#222222", font=_font(size, scale), anchor=anchors[anchor])
+        elif kind == "rect":
+            x, y, w, h, colour = args
+            if w > 0 and h > 0:
+                draw.rectangle([x * scale, y * scale, (x + w) * scale, (y + h) * scale], fill=colour)
+        else:
+            x1, y1, x2, y2 = args
+            draw.line([x1 * scale, y1 * scale, x2 * scale, y2 * scale], fill="#888888", width=scale)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def trend(rows, title="每月探访次数") -> Chart:
+    """``rows``: dicts with ``month`` and ``visits`` (January to the issue's month)."""
+    return Chart(title, [(f"{row['month']}月", row["visits"]) for row in rows], accent_last=True)
+
+
+def categories(rows, title="探访对象类别（人）") -> Chart:
+    """``rows``: (category name, distinct clients visited)."""
+    return Chart(title, list(rows), columns=False)

@@ -1,5 +1,4 @@
 import datetime
-import re
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -7,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 from portal.scoping import scope_for
+from reports import figures
 from services.models import Activity, ActivityPhoto
 from stations.choices import STATION_ROLES
 from stations.models import Region
@@ -39,10 +39,10 @@ class IssueDraftForm(ScopedFormMixin, forms.ModelForm):
             self.fields["county"].initial = counties.first()
 
     def clean_month_code(self):
-        text = self.cleaned_data["month_code"].strip()
-        if not re.fullmatch(r"\d{4}-\d{2}", text) or not 1 <= int(text[5:]) <= 12:
-            raise ValidationError(_("Give the month as YYYY-MM, for example 2023-09."))
-        return datetime.date(int(text[:4]), int(text[5:]), 1)
+        try:
+            return figures.month_period(self.cleaned_data["month_code"]).start
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
 
     def _post_clean(self):
         pass  # the service validates the new issue

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
+from . import charts
 from .richtext import paragraphs, sanitise
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -21,16 +22,16 @@ DOCX_FONT = "宋体"  # the East Asian font Word and WPS have everywhere; the PD
 
 @dataclass
 class Block:
-    """One piece of a publication: ``kind`` is heading, rich (sanitised HTML), table, chart (SVG),
+    """One piece of a publication: ``kind`` is heading, rich (sanitised HTML), table, chart,
     photo (an image file and its caption) or note."""
 
     kind: str
     text: str = ""
     rows: list = field(default_factory=list)
     header: list = field(default_factory=list)
-    svg: str = ""
     image: bytes = b""
     image_type: str = ""
+    chart: object = None
 
     @property
     def html(self):
@@ -39,7 +40,7 @@ class Block:
     @property
     def data_uri(self):
         if self.kind == "chart":
-            return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
+            return "data:image/svg+xml;base64," + base64.b64encode(charts.svg(self.chart).encode()).decode()
         return f"data:{self.image_type};base64," + base64.b64encode(self.image).decode()
 
 
@@ -63,11 +64,9 @@ class Publication:
     def table(self, header, rows):
         self.blocks.append(Block("table", header=[str(h) for h in header], rows=[[str(c) for c in r] for r in rows]))
 
-    def chart(self, svg, header, rows):
-        """A chart: its SVG in the PDF; in the .docx, its data as a table (Word and WPS draw a
-        chart from a table in two clicks, and the figures stay editable)."""
-        self.blocks.append(Block("chart", svg=svg, header=[str(h) for h in header],
-                                 rows=[[str(c) for c in r] for r in rows]))
+    def chart(self, chart):
+        """A ``charts.Chart``: SVG in the PDF, PNG in the .docx."""
+        self.blocks.append(Block("chart", chart=chart))
 
     def photo(self, fieldfile, caption=""):
         """An activity photo, read once from storage; skipped when the file is missing."""
@@ -135,7 +134,9 @@ def docx_bytes(publication: Publication) -> bytes:
                     paragraph.add_run(text).bold = bold
         elif block.kind == "note":
             doc.add_paragraph(block.text).runs[0].italic = True
-        elif block.kind in ("table", "chart"):
+        elif block.kind == "chart":
+            doc.add_picture(io.BytesIO(charts.png(block.chart)), width=Cm(15))
+        elif block.kind == "table":
             table = doc.add_table(rows=1, cols=len(block.header), style="Table Grid")
             for cell, text in zip(table.rows[0].cells, block.header, strict=True):
                 cell.text = text

@@ -45,10 +45,8 @@ def issue_publication(issue) -> Publication:
     pub.rich(issue.lead)
     pub.heading("本月数据")
     pub.table(["指标", "数量"], figure_rows(values))
-    trend = values.get("trend", [])
-    pub.chart(charts.trend_svg(trend), ["月份", "探访次数"], [(f"{row['month']}月", row["visits"]) for row in trend])
-    categories = category_rows(values)
-    pub.chart(charts.categories_svg(categories), ["类别", "人数"], categories)
+    pub.chart(charts.trend(values.get("trend", [])))
+    pub.chart(charts.categories(category_rows(values)))
     highlights = [h for h in issue.highlights.all() if h.included]
     if highlights:
         pub.heading("站点亮点")
@@ -86,8 +84,6 @@ def annual_publication(*, user, period, station=None) -> Publication:
     pub.table(["指标", "数量"], figure_rows(values))
     station_ids, _counties = engine.scope_station_ids(user, station)
     series = engine.monthly_series(station_ids=station_ids, year=year)
-    trend = [{"month": row["month"], "visits": row["visits"]} for row in series]
-    pub.chart(charts.trend_svg(trend), ["月份", "探访次数"], [(f"{row['month']}月", row["visits"]) for row in trend])
-    categories = category_rows(values)
-    pub.chart(charts.categories_svg(categories), ["类别", "人数"], categories)
+    pub.chart(charts.trend(series, title="全年每月探访次数"))
+    pub.chart(charts.categories(category_rows(values)))
     return pub

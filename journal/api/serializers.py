@@ -1,11 +1,9 @@
-import datetime
-import re
-
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from portal.api.serializers import ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from portal.scoping import scope_for
+from reports import figures
 from services.models import Activity, ActivityPhoto
 from stations.models import Region
 
@@ -33,9 +31,10 @@ class IssueSerializer(VersionedModelSerializer):
         return fields
 
     def validate_month(self, value):
-        if not re.fullmatch(r"\d{4}-\d{2}", value) or not 1 <= int(value[5:]) <= 12:
-            raise serializers.ValidationError(_("Give the month as YYYY-MM, for example 2023-09."))
-        return datetime.date(int(value[:4]), int(value[5:]), 1)
+        try:
+            return figures.month_period(value).start
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
 
     def validate_county(self, county):
         scope = scope_for(self.context["request"].user)

@@ -81,6 +81,7 @@ def test_the_docx_of_2023_09_holds_the_same_paragraphs(seeded, db, web, bureau):
     assert f"全月服务困难群众{issue.figures['people_served']}人次" in lead[0]
     pdf = pdf_text(web(bureau).get("/reports/journal/2023-09.pdf").content).replace("\n", "")
     assert lead[0] in pdf  # the same paragraph in both
+    assert len(document.inline_shapes) == 2  # the trend and the categories, drawn on the server
     table = document.tables[0]
     cells = {row.cells[0].text: row.cells[1].text for row in table.rows}
     assert cells["探访次数"] == "716"

@@ -251,3 +251,23 @@ def test_the_highlight_lists_pin_their_query_count(db, station_xiaohe, center, w
     Highlight.objects.bulk_create([Highlight(issue=i, station=s, title="亮点") for i in issues[1:3] for s in stations])
     assert Highlight.objects.count() >= 25
     assert count_queries(lambda: client.get(url)) == few
+
+
+# --- the annual report as PDF and .docx, in the user's scope -----------------------------------
+
+def test_the_annual_report_pdf_and_docx_are_scoped(month_records, station_xiaohe, station_baisi, xiaohe, web):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    response = web(xiaohe).get("/reports/annual/2024.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).replace("\n", "")
+    assert station_xiaohe.name in text and "2024年社会工作年度报告" in text
+    docx = Document(io.BytesIO(web(xiaohe).get("/reports/annual/2024.docx").content))
+    assert station_xiaohe.name in [p.text for p in docx.paragraphs]
+    assert web(xiaohe).get("/reports/annual/2024.pdf", {"station": station_baisi.pk}).status_code == 404
+    assert web(xiaohe).get("/reports/annual/2099.pdf").status_code == 400
+    assert web(xiaohe).get("/reports/journal/2024-13.pdf").status_code == 404
+    assert web(xiaohe).get("/reports/journal/2024-03.pdf").status_code == 404  # no published issue yet
