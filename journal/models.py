@@ -27,11 +27,6 @@ class JournalQuerySet(ScopedQuerySet):
         return rows
 
 
-class IssueQuerySet(JournalQuerySet):
-    def newest_published(self):
-        return self.filter(status=IssueStatus.PUBLISHED)
-
-
 class HighlightQuerySet(JournalQuerySet):
     status_path = "issue__status"
 
@@ -64,7 +59,7 @@ class Issue(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = IssueQuerySet.as_manager()
+    objects = JournalQuerySet.as_manager()
     history = AuditHistory()
 
     RICH_FIELDS = ("lead", "case_story", "training_news", "campaign")

@@ -27,7 +27,7 @@ from .filters import HighlightFilterSet, IssueFilterSet
 from .forms import HighlightForm, IssueCorrectForm, IssueDraftForm, IssueForm
 from .models import Highlight, Issue
 from .printing import DOCX_TYPE, docx_bytes, pdf_bytes
-from .publications import annual_publication, issue_publication
+from .publications import annual_publication, category_rows, figure_rows, issue_publication
 from .tables import HighlightTable, IssueTable
 
 
@@ -73,7 +73,7 @@ class IssueDetailView(ReadableMixin, ObjectDetailView):
         editable = issue.status == IssueStatus.DRAFT
         context.update(
             highlights=highlights,
-            figure_rows=issue_publication_rows(issue),
+            figure_rows=figure_rows(issue.figures) + category_rows(issue.figures),
             can_edit=editable and context["can_change"],
             can_publish=editable and user.has_perm("journal.publish_issue"),
             can_correct=issue.status == IssueStatus.PUBLISHED and context["can_change"],
@@ -83,12 +83,6 @@ class IssueDetailView(ReadableMixin, ObjectDetailView):
             .exclude(pk=issue.pk).only("pk", "version", "status"),
         )
         return context
-
-
-def issue_publication_rows(issue):
-    from .publications import category_rows, figure_rows
-
-    return figure_rows(issue.figures) + category_rows(issue.figures)
 
 
 class IssueDraftView(ObjectEditView):
