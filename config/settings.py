@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "training",
     "funding",
     "reports",
+    "journal",
 ]
 
 MIDDLEWARE = [

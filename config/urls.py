@@ -10,6 +10,7 @@ from accounts.api.views import AuthTokenView, MeView
 from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
+from journal.api.urls import routes as journal_routes
 from portal.views import favicon
 from reports.api.urls import routes as report_routes
 from reports.dashboard.views import DashboardView
@@ -19,7 +20,8 @@ from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
 for prefix, viewset, basename in [
-    *station_routes, *account_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes
+    *station_routes, *account_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes,
+    *journal_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
 
@@ -47,6 +49,8 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("training/", include("training.urls")),
     path("funding/", include("funding.urls")),
+    # the journal and the annual report as PDF/.docx, beside the bulletin and workbooks
+    path("reports/", include("journal.urls")),
     path("reports/", include("reports.urls")),
 ]
 

@@ -531,6 +531,12 @@ class GroupSessionForm(ServiceFormMixin, forms.ModelForm):
 class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
     photo = forms.FileField(label=_("photo"), required=False,
                             validators=ActivityPhoto._meta.get_field("file").validators)
+    photo_may_publish = forms.BooleanField(label=ActivityPhoto._meta.get_field("may_publish").verbose_name,
+                                           help_text=ActivityPhoto._meta.get_field("may_publish").help_text,
+                                           required=False)
+    photo_shows_children = forms.BooleanField(label=ActivityPhoto._meta.get_field("shows_children").verbose_name,
+                                              help_text=ActivityPhoto._meta.get_field("shows_children").help_text,
+                                              required=False)
 
     class Meta:
         model = Activity
@@ -542,6 +548,7 @@ class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
     def write(self):
         data = self.form_data()
         photo = data.pop("photo", None)
+        may_publish, shows_children = data.pop("photo_may_publish", False), data.pop("photo_shows_children", False)
         data["station"] = self.chosen_station()
         if self.instance.pk:
             data.pop("station")
@@ -549,8 +556,25 @@ class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
         else:
             activity = services.activity_record(**data)
         if photo:
-            ActivityPhoto.objects.create(activity=activity, file=photo)
+            services.activity_photo_add(activity=activity, file=photo, may_publish=may_publish,
+                                        shows_children=shows_children)
         return activity
+
+
+class ActivityPhotoConsentForm(forms.Form):
+    """Whether an activity photo may be published, and whether it shows children."""
+
+    may_publish = forms.BooleanField(label=ActivityPhoto._meta.get_field("may_publish").verbose_name,
+                                     help_text=ActivityPhoto._meta.get_field("may_publish").help_text, required=False)
+    shows_children = forms.BooleanField(label=ActivityPhoto._meta.get_field("shows_children").verbose_name,
+                                        help_text=ActivityPhoto._meta.get_field("shows_children").help_text,
+                                        required=False)
+
+    def __init__(self, *args, photo, user=None, **kwargs):
+        super().__init__(*args, initial={"may_publish": photo.may_publish, "shows_children": photo.shows_children},
+                         **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-check-input"
 
 
 class ReferralForm(OptimisticLockFormMixin, ServiceModelForm):

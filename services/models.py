@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from clients.choices import RiskLevel
+from clients.choices import Category, RiskLevel
 from clients.models import Client
 from portal.history import AuditHistory
 from portal.scoping import ScopedQuerySet
@@ -559,8 +559,29 @@ def validate_photo(upload):
         raise ValidationError(_("This file is not a JPEG, PNG or WebP image."), code="photo_type")
 
 
+ADULT_AGE = 18
+
+
+class ActivityPhotoQuerySet(ScopedQuerySet):
+    def publishable(self, *, on):
+        """Photos that may go into a publication (the journal 《浚县社工》): marked "may be
+        published" by the station (consent given), not marked as showing children, and of an
+        activity none of whose registered participants was a child (under 18 on ``on``, the
+        first day of the period being published; a child in distress is under 18 by
+        definition) nor holds the 困境儿童 category. The rule errs towards leaving a photo out."""
+        try:
+            born_after = on.replace(year=on.year - ADULT_AGE)
+        except ValueError:  # 29 February
+            born_after = on.replace(year=on.year - ADULT_AGE, day=28)
+        children = Client.objects.filter(
+            models.Q(birth_date__gt=born_after) | models.Q(categories__category=Category.CHILDREN_IN_DISTRESS)
+        )
+        with_children = Activity._base_manager.filter(participants__in=children.values("pk")).values("pk")
+        return self.filter(may_publish=True, shows_children=False).exclude(activity__in=with_children)
+
+
 class ActivityPhoto(models.Model):
-    """A photo of a community activity."""
+    """A photo of a community activity (活动照片); only a consented one may be published."""
 
     scope_field = "activity__station"
     person_level = True  # a figures-only role (city viewer) never reaches it
@@ -569,9 +590,14 @@ class ActivityPhoto(models.Model):
     file = models.FileField(_("photo"), upload_to="activities/%Y/%m/",
                             validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"]), validate_photo])
     caption = models.CharField(_("caption"), max_length=100, blank=True)
+    may_publish = models.BooleanField(
+        _("may be published"), default=False,
+        help_text=_("Only when the people in the photo agreed to its publication in the journal."))
+    shows_children = models.BooleanField(
+        _("shows children"), default=False, help_text=_("A photo of children is never published."))
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ActivityPhotoQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -580,6 +606,10 @@ class ActivityPhoto(models.Model):
 
     def __str__(self):
         return self.caption or self.file.name
+
+    def clean(self):
+        if self.may_publish and self.shows_children:
+            raise ValidationError({"may_publish": _("A photo that shows children can never be published.")})
 
 
 class ResourceLink(models.Model):

@@ -35,6 +35,7 @@ from .choices import (
 )
 from .models import (
     Activity,
+    ActivityPhoto,
     Case,
     CaseEvent,
     CaseGoal,
@@ -945,6 +946,26 @@ def dispatch_send(*, user, station, title, deadline, description="", source="gri
     dispatch.full_clean()
     dispatch.save()
     return dispatch
+
+
+@transaction.atomic
+def activity_photo_consent(*, photo, may_publish: bool, shows_children: bool):
+    """Record whether the photo may be published (the people in it agreed) and whether it shows
+    children — a photo of children can never be marked publishable (``ActivityPhoto.clean``)."""
+    photo = ActivityPhoto.objects.select_for_update().get(pk=photo.pk)
+    photo.may_publish, photo.shows_children = may_publish, shows_children
+    photo.full_clean()
+    photo.save(update_fields=["may_publish", "shows_children"])
+    return photo
+
+
+@transaction.atomic
+def activity_photo_add(*, activity, file, may_publish=False, shows_children=False):
+    """A photo of ``activity``; "may be published" only with consent, never for a photo of children."""
+    photo = ActivityPhoto(activity=activity, file=file, may_publish=may_publish, shows_children=shows_children)
+    photo.full_clean()
+    photo.save()
+    return photo
 
 
 def _station_side(user, dispatch):

@@ -45,6 +45,7 @@ urlpatterns = [
     path("groups/<int:pk>/sessions/add/", views.GroupSessionAddView.as_view(), name="groupsession_add"),
     *crud("activities", "activity", views.ActivityListView, views.ActivityDetailView, views.ActivityEditView),
     path("activities/photos/<int:pk>/", photos.ActivityPhotoView.as_view(), name="activityphoto_file"),
+    path("activities/photos/<int:pk>/consent/", views.ActivityPhotoConsentView.as_view(), name="activityphoto_consent"),
     *crud("referrals", "referral", views.ReferralListView, views.ReferralDetailView, views.ReferralEditView),
     path("dispatches/", views.DispatchListView.as_view(), name="dispatch_list"),
     path("dispatches/add/", views.DispatchEditView.as_view(), name="dispatch_add"),

@@ -43,6 +43,7 @@ from .filters import (
 )
 from .forms import (
     ActivityForm,
+    ActivityPhotoConsentForm,
     CampaignTagForm,
     CaseCloseForm,
     CaseForm,
@@ -69,6 +70,7 @@ from .forms import (
 )
 from .models import (
     Activity,
+    ActivityPhoto,
     CampaignTag,
     Case,
     CaseGoal,
@@ -608,6 +610,26 @@ class ActivityDetailView(ServiceDetailView):
         Column(_("resources linked"), lambda a: names(a.resource_links.all())),
     ]
     edit_url_name = "services:activity_edit"
+
+
+class ActivityPhotoConsentView(ObjectActionView):
+    """Mark a photo as publishable (consent given) or not, and as showing children; only a
+    publishable photo can go into the journal (``ActivityPhoto.objects.publishable``)."""
+
+    queryset = ActivityPhoto.objects.select_related("activity")
+    title = _("Consent to publication")
+    form_class = ActivityPhotoConsentForm
+    form_object_kwarg = "photo"
+    success_message = _("The photo's consent to publication is saved.")
+
+    def get_model(self):
+        return Activity  # changing a photo's consent is changing the activity
+
+    def perform(self, obj, request, form_data):
+        return services.activity_photo_consent(photo=obj, **form_data)
+
+    def get_object_url(self):
+        return self.object.activity.get_absolute_url()
 
 
 class ActivityEditView(ServiceEditView):

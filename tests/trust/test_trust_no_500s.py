@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 BAD_YEARS = ["0", "-1", "10000", "99999999999", "abc"]
 YEAR_PAGES = ["/training/", "/training/supervisions/", "/training/evaluations/", "/training/competitions/",
               "/training/competitions/entries/", "/services/monthly-reports/", "/funding/sources/",
-              "/funding/contracts/", "/funding/budget/"]
+              "/funding/contracts/", "/funding/budget/", "/reports/journal/"]
 YEAR_APIS = ["/api/v1/trainings/", "/api/v1/supervisions/", "/api/v1/station-evaluations/",
-             "/api/v1/monthly-reports/", "/api/v1/funding-sources/", "/api/v1/contracts/"]
+             "/api/v1/monthly-reports/", "/api/v1/funding-sources/", "/api/v1/contracts/", "/api/v1/journal-issues/"]
 
 
 @pytest.mark.parametrize("year", BAD_YEARS)

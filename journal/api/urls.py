@@ -1,0 +1,6 @@
+from .views import HighlightViewSet, IssueViewSet
+
+routes = [
+    ("journal-issues", IssueViewSet, "journal-issue"),
+    ("journal-highlights", HighlightViewSet, "journal-highlight"),
+]
