@@ -1,3 +1,4 @@
+from .offline import OfflineRosterViewSet
 from .views import (
     ActivityViewSet,
     CaseViewSet,
@@ -18,4 +19,5 @@ routes = [
     ("referrals", ReferralViewSet, "referral"),
     ("dispatches", DispatchViewSet, "dispatch"),
     ("monthly-reports", MonthlyReportViewSet, "monthlyreport"),
+    ("offline/roster", OfflineRosterViewSet, "offline-roster"),
 ]
