@@ -28,14 +28,15 @@ def browser():
 
 @pytest.fixture
 def login_page(browser, live_server):
-    """``login_page(username, viewport=PHONE)`` → a Playwright page logged in through the real form."""
+    """``login_page(username, viewport=PHONE)`` → a Playwright page logged in through the real form
+    (``base``: another name of the live server, e.g. http://localhost for a secure context)."""
     contexts = []
 
-    def open_as(username, password="Xunxian@2023", viewport=None):
-        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN")
+    def open_as(username, password="Xunxian@2023", viewport=None, base=None, **options):
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, locale="zh-CN", **options)
         contexts.append(context)
         page = context.new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
+        page.goto(f"{base or live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("main form button.btn-primary")

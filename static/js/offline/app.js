@@ -324,7 +324,7 @@
 
   function addResourceRow(values) {
     var row = $("resource-row").content.firstElementChild.cloneNode(true);
-    Object.keys(values || {}).forEach(function (name) { var field = row.querySelector("[name=" + name + "]"); if (field) { field.value = values[name]; } });
+    Object.keys(values || {}).forEach(function (name) { var field = row.querySelector("[data-resource=" + name + "]"); if (field) { field.value = values[name]; } });
     row.querySelector(".resource-remove").addEventListener("click", function () { row.remove(); });
     $("visit-resources").appendChild(row);
   }
@@ -351,7 +351,7 @@
     if (!data.visited_on) { errors.visited_on = S.required; }
     var resources = Array.prototype.map.call(form.querySelectorAll(".resource-row"), function (row) {
       var values = {};
-      row.querySelectorAll("[name]").forEach(function (field) { values[field.name] = field.value.trim(); });
+      row.querySelectorAll("[data-resource]").forEach(function (field) { values[field.dataset.resource] = field.value.trim(); });
       if (!values.description || !values.source_name || values.value === "") { errors.client = (errors.client ? errors.client + " " : "") + S.required; }
       return values;
     });

@@ -45,7 +45,8 @@ workbox.routing.setDefaultHandler(new workbox.strategies.NetworkOnly());
 workbox.routing.setCatchHandler(async ({ request, url }) => {
   if (request.mode !== "navigate") return Response.error();
   const fallback = CONFIG.app_paths.includes(url.pathname) ? CONFIG.app : CONFIG.network;
-  const cached = await caches.match(fallback, { cacheName: PAGES });
+  // ignoreVary: the page was kept for a request with other headers (Django answers "Vary: Cookie, Accept-Language")
+  const cached = await caches.match(fallback, { cacheName: PAGES, ignoreVary: true });
   return cached || Response.error();
 });
 
