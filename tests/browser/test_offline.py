@@ -53,7 +53,7 @@ def _open_app(login_page, live_server):
     base = _local(live_server)
     page = login_page("xiaohe", viewport=PHONE, base=base, timezone_id="Asia/Shanghai")  # the county's day
     page.goto(f"{base}/services/offline/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=20000)
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60000)
     page.wait_for_function("() => document.getElementById('offline-refreshed').textContent.includes('最后刷新')")
     return base, page
 
@@ -127,7 +127,7 @@ def test_visits_and_an_activity_logged_offline_sync_once(login_page, live_server
     assert Visit.objects.count() == 0 and Activity.objects.count() == 0
 
     context.set_offline(False)
-    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=20000)
+    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=60000)
     assert page.locator(".queue-item[data-status=synced]").count() == 4, page.locator("#queue-list").inner_text()
     page.screenshot(path="/tmp/services-offline-375.png", full_page=True)
 
@@ -171,8 +171,9 @@ def test_a_visit_refused_at_sync_shows_the_message_and_is_fixed_and_resent(login
     # meanwhile the bureau approves last month: it is locked
     MonthlyReport.objects.create(station=village[0].station, month=last_month, status=MonthlyReportStatus.APPROVED)
     page.context.set_offline(False)
+    page.click("[data-section-link=queue]")
     refused = page.locator(".queue-item[data-status=refused]")
-    refused.wait_for(timeout=20000)
+    refused.wait_for(timeout=60000)
     message = refused.locator(".queue-message").inner_text()
     assert f"{last_month:%Y-%m}" in message and "锁定" in message  # the server's own words
     assert "1 条被退回" in page.locator("#offline-refused").inner_text()
@@ -184,7 +185,8 @@ def test_a_visit_refused_at_sync_shows_the_message_and_is_fixed_and_resent(login
     assert page.locator(".picked-client", has_text="孙桂英").count() == 1
     page.fill("#visit-visited_on", today.isoformat())
     page.click("#offline-visit-form button[type=submit]")
-    page.locator(".queue-item[data-status=synced]").wait_for(timeout=20000)
+    page.click("[data-section-link=queue]")
+    page.locator(".queue-item[data-status=synced]").wait_for(timeout=60000)
     assert page.locator(".queue-item").count() == 1
     assert list(Visit.objects.values_list("client__name", "visited_on")) == [("孙桂英", today)]
 
@@ -200,7 +202,7 @@ def test_logout_wipes_the_phones_store(login_page, live_server, village):
     page.click("#offline-activity-form button[type=submit]")
     page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '1'")
     page.context.set_offline(False)
-    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=20000)
+    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=60000)
     stored = page.evaluate("""async () => {
         const db = await new Dexie('portal-offline').open();
         const counts = [await db.table('roster').count(), await db.table('queue').count()];
