@@ -44,6 +44,15 @@ def village(db):
     return people
 
 
+# Content-Security-Policy violations, collected from the first byte of every page.
+WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation', function (e) {
+  window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline'));
+});
+"""
+
+
 def _local(live_server):
     return live_server.url.replace("127.0.0.1", "localhost")
 
@@ -52,6 +61,7 @@ def _open_app(login_page, live_server):
     """xiaohe opens the app online: the worker installs, the roster comes down."""
     base = _local(live_server)
     page = login_page("xiaohe", viewport=PHONE, base=base, timezone_id="Asia/Shanghai")  # the county's day
+    page.context.add_init_script(WATCH)
     page.goto(f"{base}/services/offline/")
     page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60000)
     page.wait_for_function("() => document.getElementById('offline-refreshed').textContent.includes('最后刷新')")
@@ -69,9 +79,9 @@ def _pending(page):
 
 
 def test_visits_and_an_activity_logged_offline_sync_once(login_page, live_server, village):
+    from django.contrib.auth import get_user_model
     from rest_framework.test import APIClient
 
-    from django.contrib.auth import get_user_model
     from services.models import Activity, ResourceLink, Visit
 
     base, page = _open_app(login_page, live_server)
@@ -115,6 +125,7 @@ def test_visits_and_an_activity_logged_offline_sync_once(login_page, live_server
     page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '4'")
     assert "4 条待同步" in _pending(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.evaluate("window.__csp") == []  # the page opened from the cache, under the same policy
 
     # opened with no network: the visit form opens from the store, any other page says it needs the network
     page.goto(f"{base}/services/visits/add/")
@@ -122,6 +133,7 @@ def test_visits_and_an_activity_logged_offline_sync_once(login_page, live_server
     assert "4 条待同步" in _pending(page)
     page.goto(f"{base}/services/cases/")
     assert "此页面需要网络" in page.locator("h1").inner_text()
+    assert page.evaluate("window.__csp") == []
     page.goto(f"{base}/services/offline/#queue")
     page.wait_for_selector("#offline-app[data-ready='1']")
     assert Visit.objects.count() == 0 and Activity.objects.count() == 0
@@ -163,6 +175,9 @@ def test_a_visit_refused_at_sync_shows_the_message_and_is_fixed_and_resent(login
     today = datetime.date.today()
     last_month = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
     page.click("[data-section-link=visit]")
+    page.click("#offline-visit-form button[type=submit]")  # nobody picked: said so, nothing queued
+    assert page.locator("[data-error-for=client]").inner_text() == "请至少选择一名服务对象。"
+    assert page.locator("#offline-pending").get_attribute("data-count") == "0"
     _pick(page, "孙桂英")
     page.fill("#visit-visited_on", last_month.isoformat())
     page.click("#offline-visit-form button[type=submit]")
