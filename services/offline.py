@@ -82,6 +82,7 @@ class OfflineAppView(LoginRequiredMixin, TemplateView):
             "can_activity": user.has_perm("services.add_activity"),
             "urls": {
                 "roster": reverse("offline-roster-list"),
+                "login": reverse("login"),
                 "visits": reverse("visit-list"),
                 "activities": reverse("activity-list"),
                 "resources": reverse("resourcelink-list"),

@@ -116,7 +116,7 @@
   function showLoginAgain() {
     var notice = $("offline-notice");
     notice.textContent = S.login_again + " ";
-    notice.appendChild(el("a", { href: "/accounts/login/?next=" + encodeURIComponent(location.pathname), text: "→" }));
+    notice.appendChild(el("a", { href: CFG.urls.login + "?next=" + encodeURIComponent(location.pathname), text: "→" }));
     notice.classList.remove("d-none");
   }
 
@@ -159,7 +159,7 @@
   }
 
   async function sync() {
-    if (state.syncing) { return; }
+    if (state.syncing) { state.again = true; return; }  // saved while sending: one more round after
     state.syncing = true;
     root.dataset.syncing = "1";
     try {
@@ -173,6 +173,7 @@
       render();
       root.dataset.syncing = "";
     }
+    if (state.again) { state.again = false; await sync(); }
   }
 
   async function refreshAndSync() {
