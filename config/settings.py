@@ -298,6 +298,13 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+    # the offline app (docs/security.md "On the phone"): Workbox's browser builds, loaded by
+    # workbox-sw inside /sw.js, and Dexie for IndexedDB in the page
+    ("vendor/workbox-sw", NODE_MODULES / "workbox-sw" / "build"),
+    ("vendor/workbox-core", NODE_MODULES / "workbox-core" / "build"),
+    ("vendor/workbox-routing", NODE_MODULES / "workbox-routing" / "build"),
+    ("vendor/workbox-strategies", NODE_MODULES / "workbox-strategies" / "build"),
+    ("vendor/dexie", NODE_MODULES / "dexie" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -405,3 +412,11 @@ API_TOKEN_TTL_HOURS = int(os.environ.get("API_TOKEN_TTL_HOURS", 24 * 30))
 # An Idempotency-Key of a POST is honoured this many hours (portal.api.idempotency); older keys
 # are deleted by `manage.py purge_idempotency_keys` (daily cron, docs/operations.md).
 API_IDEMPOTENCY_TTL_HOURS = int(os.environ.get("API_IDEMPOTENCY_TTL_HOURS", 24))
+
+# --- Offline app (issue 17; docs/security.md "On the phone") -----------------------------
+# A station worker's phone keeps its station's roster (no ID or phone numbers) and the records
+# saved with no network in IndexedDB; everything is wiped at logout and when the phone has not
+# reached the portal for this many days (the page reads it from its data attributes).
+OFFLINE_WIPE_AFTER_DAYS = int(os.environ.get("OFFLINE_WIPE_AFTER_DAYS", 7))
+# The roster and "my day" refresh on open and then every this many minutes while online.
+OFFLINE_REFRESH_MINUTES = int(os.environ.get("OFFLINE_REFRESH_MINUTES", 5))

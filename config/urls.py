@@ -15,6 +15,7 @@ from portal.views import favicon
 from reports.api.urls import routes as report_routes
 from reports.dashboard.views import DashboardView
 from services.api.urls import routes as service_routes
+from services.offline import manifest, service_worker
 from stations.api.urls import routes as station_routes
 from training.api.urls import routes as training_routes
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # browsers ask for /favicon.ico whatever the page says: the portal's icon, not a 404
     path("favicon.ico", favicon),
+    # the offline app (issue 17): the service worker at the root so that its scope is the portal
+    path("sw.js", service_worker, name="service_worker"),
+    path("manifest.webmanifest", manifest, name="manifest"),
     path("admin/", admin.site.urls),
     path("api/v1/auth/token/", AuthTokenView.as_view(), name="api_token"),
     path("api/v1/me/", MeView.as_view(), name="api_me"),

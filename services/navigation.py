@@ -8,6 +8,8 @@ register(
     MenuItem("work", _("My day"), "services:my_day", "services.add_visit", "sun", 10),
     MenuItem("work", _("Log visits"), "services:visit_add", "services.add_visit", "door-open", 20),
     MenuItem("work", _("Follow-ups"), "services:followup_list", "services.view_followup", "calendar-plus", 25),
+    # the installable app's page that works with no network (issue 17)
+    MenuItem("work", _("Offline work"), "services:offline", "services.add_visit", "cloud-slash", 26),
     MenuItem("work", _("Dispatched tasks"), "services:dispatch_list", "services.view_dispatch", "send", 30),
     MenuItem("work", _("Monthly reports"), "services:monthlyreport_list", "services.view_monthlyreport",
              "calendar-check", 40),

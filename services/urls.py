@@ -2,7 +2,7 @@ from django.urls import path
 
 from portal.views import action_switch
 
-from . import photos, views
+from . import offline, photos, views
 
 app_name = "services"
 
@@ -20,6 +20,8 @@ def crud(prefix, name, list_view, detail_view, edit_view):
 
 urlpatterns = [
     path("my-day/", views.MyDayView.as_view(), name="my_day"),
+    path("offline/", offline.OfflineAppView.as_view(), name="offline"),
+    path("offline/network/", offline.OfflineNetworkView.as_view(), name="offline_network"),
     path("visits/", views.VisitListView.as_view(), name="visit_list"),
     path("visits/add/", views.VisitOutingView.as_view(), name="visit_add"),
     path("visits/<int:pk>/", views.VisitDetailView.as_view(), name="visit_detail"),

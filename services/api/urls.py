@@ -1,3 +1,4 @@
+from .offline import OfflineRosterViewSet
 from .views import (
     ActivityViewSet,
     CampaignTagViewSet,
@@ -26,4 +27,5 @@ routes = [
     ("dispatches", DispatchViewSet, "dispatch"),
     ("monthly-reports", MonthlyReportViewSet, "monthlyreport"),
     ("campaign-tags", CampaignTagViewSet, "campaigntag"),
+    ("offline/roster", OfflineRosterViewSet, "offline-roster"),
 ]

@@ -89,11 +89,12 @@ def new_context(browser):
 
 @pytest.fixture
 def login_page(new_context, live_server):
-    """``login_page(username, viewport=PHONE)`` → a Playwright page logged in through the real form."""
+    """``login_page(username, viewport=PHONE)`` → a Playwright page logged in through the real form
+    (``base``: another name of the live server, e.g. http://localhost for a secure context)."""
 
-    def open_as(username, password="Xunxian@2023", viewport=None):
-        page = new_context(viewport=viewport).new_page()
-        page.goto(f"{live_server.url}/accounts/login/")
+    def open_as(username, password="Xunxian@2023", viewport=None, base=None, **options):
+        page = new_context(viewport=viewport, **options).new_page()
+        page.goto(f"{base or live_server.url}/accounts/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
         page.click("main form button.btn-primary")
