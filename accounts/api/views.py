@@ -12,10 +12,9 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from portal.api.viewsets import ScopedReadOnlyViewSet
 from portal.scoping import scope_for
 from stations.models import Station
-
-from portal.api.viewsets import ScopedReadOnlyViewSet
 
 from ..auth import second_factor_required, token_expired, token_refused_message
 from ..filters import NotificationFilterSet

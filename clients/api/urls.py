@@ -1,4 +1,10 @@
-from .views import ClientViewSet, HouseholdViewSet, PolicyCategoryViewSet, ScreeningCampaignViewSet, VisitIntervalViewSet
+from .views import (
+    ClientViewSet,
+    HouseholdViewSet,
+    PolicyCategoryViewSet,
+    ScreeningCampaignViewSet,
+    VisitIntervalViewSet,
+)
 
 routes = [
     ("clients", ClientViewSet, "client"),

@@ -45,10 +45,10 @@ from ..models import (
 from .serializers import (
     ActivitySerializer,
     CampaignTagSerializer,
-    CaseNoteSerializer,
     CaseCloseSerializer,
     CaseDecisionSerializer,
     CaseGoalSerializer,
+    CaseNoteSerializer,
     CasePlanSubmitSerializer,
     CaseSerializer,
     CaseTaskSerializer,

@@ -81,7 +81,6 @@ def test_full_seed_gives_the_2023_figures():
     assert MonthlyReport.objects.filter(month__year=2023).count() == 11 * 12
     assert not Visit.objects.filter(visited_on__gt=today).exists()
     # demo times never in the future (a report "reviewed" two days after yesterday's submission)
-    from django.utils import timezone
 
     from services.models import MonthlyReportEvent
 
