@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -181,8 +182,7 @@ EXPORT_FILE_DAYS = int(os.environ.get("EXPORT_FILE_DAYS", 7))
 FORM_TOKEN_DAYS = int(os.environ.get("FORM_TOKEN_DAYS", 7))
 # A roster import commit of more rows than this runs as a background job with progress.
 ROSTER_BACKGROUND_ROWS = int(os.environ.get("ROSTER_BACKGROUND_ROWS", 2000))
-# Celery beat (deploy/portal-beat.service): one schedule, in code. #16's daily digest adds its
-# entry here. `manage.py run_scheduled` runs every entry once (eager installs, operations).
+# Celery beat (deploy/portal-beat.service): one schedule, in code. `manage.py run_scheduled` runs every entry once (eager installs, operations).
 CELERY_BEAT_SCHEDULE = {
     "figures-refresh": {"task": "reports.figures_refresh", "schedule": float(os.environ.get(
         "FIGURES_REFRESH_SECONDS", 5)), "options": {"expires": 30}},
@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE = {
     "export-files-expire": {"task": "reports.export_files_expire", "schedule": 3600.0},
     "form-tokens-purge": {"task": "services.form_tokens_purge", "schedule": 3600.0},
     "roster-previews-purge": {"task": "clients.roster_previews_purge", "schedule": 3600.0},
+    # the notifications of the social worker's loop (reports.notices, issue 16): once a day
+    "notifications-daily": {"task": "reports.notices_daily", "schedule": crontab(hour=6, minute=30)},
 }
 
 # --- Accounts (SECURITY.md "Accounts and sessions") -------------------------------------

@@ -59,3 +59,13 @@ def jobs_requeue():
     for job in jobs_to_resend(RosterImportJob):
         count += roster_jobs.roster_job_send(job)
     return count
+
+
+@shared_task(name="reports.notices_daily")
+def notices_daily():
+    """The day's in-app notifications and the e-mail digest (issue 16; beat entry
+    "notifications-daily", every morning at 06:30 Asia/Shanghai). Idempotent: one notice per
+    user and thing however often it runs (``reports.notices``)."""
+    from reports import notices  # the producers read every app; imported when the task runs
+
+    return notices.run_daily()

@@ -141,3 +141,15 @@ def test_the_api_lists_ones_own_and_marks_them_read(api, xiaohe, xiaohe_head):
     assert read.status_code == 200 and read.json()["read_at"]
     assert api(xiaohe).get("/api/v1/notifications/", {"unread": "true"}).json()["results"] == []
     assert api(xiaohe_head).post("/api/v1/notifications/read-all/").json() == {"count": 1}
+
+
+def test_the_daily_notices_are_a_beat_entry_that_reaches_the_station_head(returned_report, settings, xiaohe_head):
+    """The scheduled job (Celery beat entry "notifications-daily", run here through the schedule
+    itself) produces the returned report's notice for the station head."""
+    entry = settings.CELERY_BEAT_SCHEDULE["notifications-daily"]
+    assert entry["task"] == "reports.notices_daily"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({6}, {30})
+    call_command("run_scheduled", "notifications-daily", stdout=open("/dev/null", "w"))
+    assert Notification.objects.filter(user=xiaohe_head, kind=NotificationKind.REPORT_RETURNED).count() == 1
+    call_command("run_scheduled", "notifications-daily", stdout=open("/dev/null", "w"))
+    assert Notification.objects.filter(user=xiaohe_head, kind=NotificationKind.REPORT_RETURNED).count() == 1
