@@ -190,6 +190,7 @@ CELERY_BEAT_SCHEDULE = {
     "export-files-expire": {"task": "reports.export_files_expire", "schedule": 3600.0},
     "form-tokens-purge": {"task": "services.form_tokens_purge", "schedule": 3600.0},
     "roster-previews-purge": {"task": "clients.roster_previews_purge", "schedule": 3600.0},
+    "idempotency-keys-purge": {"task": "accounts.idempotency_keys_purge", "schedule": 3600.0},
     # the notifications of the social worker's loop (reports.notices, issue 16): once a day
     "notifications-daily": {"task": "reports.notices_daily", "schedule": crontab(hour=6, minute=30)},
 }

@@ -54,6 +54,17 @@ def test_the_form_token_entry_purges_old_tokens_only(settings):
     assert not FormToken.objects.filter(pk=old.pk).exists()
 
 
+def test_the_idempotency_key_entry_purges_expired_keys_only(settings, xiaohe):
+    from accounts.models import IdempotencyKey
+
+    settings.API_IDEMPOTENCY_TTL_HOURS = 24
+    IdempotencyKey.objects.create(user=xiaohe, key="old", fingerprint="x",
+                                  created_at=timezone.now() - datetime.timedelta(hours=25))
+    IdempotencyKey.objects.create(user=xiaohe, key="new", fingerprint="y")
+    call_command("run_scheduled", "idempotency-keys-purge")
+    assert list(IdempotencyKey.objects.values_list("key", flat=True)) == ["new"]
+
+
 def test_the_export_expiry_entry_deletes_old_files_and_keeps_the_rows(web, bureau, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.EXPORT_FILE_DAYS = 7
