@@ -518,6 +518,8 @@ class RosterImportView(RosterImportMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", RosterUploadForm())
+        # The user's own background imports (clients.jobs), newest first.
+        context["import_jobs"] = RosterImportJob.objects.filter(user=self.request.user)[:10]
         return context
 
 

@@ -48,6 +48,7 @@ def test_a_big_commit_becomes_a_job_and_the_task_imports_every_row(web, xiaohe, 
     assert (job.status, job.total, sent) == ("queued", 5, [job.pk]) and Client.objects.count() == 0
     page = browser.get(response["Location"]).content.decode()
     assert 'hx-trigger="every 2s"' in page and "<progress" in page
+    assert f'id="roster-job-{job.pk}"' in browser.get("/clients/import/").content.decode()  # listed on the import page
     progressed = []
     monkeypatch.setattr(roster, "PROGRESS_EVERY", 2)
     reporter = jobs.progress_reporter
@@ -136,6 +137,7 @@ def test_only_the_owner_sees_the_job_and_runs_it_again(web, xiaohe, xiaohe_head,
     job = jobs.roster_job_start(user=xiaohe, token=preview.rstrip("/").rsplit("/", 1)[-1], name="roster.xlsx", rows=5)
     RosterImportJob.objects.filter(pk=job.pk).update(status="failed", error="导入失败,请重试。")
     for other in (xiaohe_head, baisi):
+        assert f"roster-job-{job.pk}" not in web(other).get("/clients/import/").content.decode()
         assert web(other).get(f"/clients/import/jobs/{job.pk}/").status_code == 404
         assert web(other).post(f"/clients/import/jobs/{job.pk}/").status_code == 404
     sent = []

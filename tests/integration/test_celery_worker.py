@@ -76,15 +76,12 @@ def env(settings, tmp_path):
     saved = {key: conf[key] for key in ("broker_url", "task_always_eager", "broker_transport_options")}
     conf.update(broker_url=BROKER, task_always_eager=False,
                 broker_transport_options={**conf.broker_transport_options, "visibility_timeout": 6})
-    current_app.pool.force_close_all() if current_app._pool else None
     demo.seed({})  # the organisation (a transactional test starts from an empty database)
     yield {**os.environ, "DATABASE_URL": _database_url(), "CELERY_BROKER_URL": BROKER,
            "MEDIA_ROOT": str(settings.MEDIA_ROOT), "VAR_DIR": str(tmp_path / "var"),
            "CELERY_VISIBILITY_TIMEOUT": "6", "BACKGROUND_JOB_STALE_SECONDS": "3",
            "PYTHONPATH": str(ROOT), "REDIS_URL": ""}
-    if current_app._pool:
-        current_app.pool.force_close_all()
-        current_app._pool = None
+    # The producer pool stays: every test of this file sends to the same BROKER.
     conf.update(saved)
 
 
