@@ -62,8 +62,13 @@ def _open_app(login_page, live_server):
     base = _local(live_server)
     page = login_page("xiaohe", viewport=PHONE, base=base, timezone_id="Asia/Shanghai")  # the county's day
     page.context.add_init_script(WATCH)
+    page.set_default_timeout(90000)  # two cores shared by many: installing the worker can take a while
     page.goto(f"{base}/services/offline/")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=60000)
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")  # installed and active
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        page.reload()  # a page opened while the worker was installing: the next load is controlled
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function("async () => !!(await caches.match('/services/offline/', {ignoreVary: true}))")
     page.wait_for_function("() => document.getElementById('offline-refreshed').textContent.includes('最后刷新')")
     return base, page
 
@@ -139,7 +144,7 @@ def test_visits_and_an_activity_logged_offline_sync_once(login_page, live_server
     assert Visit.objects.count() == 0 and Activity.objects.count() == 0
 
     context.set_offline(False)
-    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=60000)
+    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", )
     assert page.locator(".queue-item[data-status=synced]").count() == 4, page.locator("#queue-list").inner_text()
     page.screenshot(path="/tmp/services-offline-375.png", full_page=True)
 
@@ -188,7 +193,7 @@ def test_a_visit_refused_at_sync_shows_the_message_and_is_fixed_and_resent(login
     page.context.set_offline(False)
     page.click("[data-section-link=queue]")
     refused = page.locator(".queue-item[data-status=refused]")
-    refused.wait_for(timeout=60000)
+    refused.wait_for()
     message = refused.locator(".queue-message").inner_text()
     assert f"{last_month:%Y-%m}" in message and "锁定" in message  # the server's own words
     assert "1 条被退回" in page.locator("#offline-refused").inner_text()
@@ -201,7 +206,7 @@ def test_a_visit_refused_at_sync_shows_the_message_and_is_fixed_and_resent(login
     page.fill("#visit-visited_on", today.isoformat())
     page.click("#offline-visit-form button[type=submit]")
     page.click("[data-section-link=queue]")
-    page.locator(".queue-item[data-status=synced]").wait_for(timeout=60000)
+    page.locator(".queue-item[data-status=synced]").wait_for()
     assert page.locator(".queue-item").count() == 1
     assert list(Visit.objects.values_list("client__name", "visited_on")) == [("孙桂英", today)]
 
@@ -217,7 +222,7 @@ def test_logout_wipes_the_phones_store(login_page, live_server, village):
     page.click("#offline-activity-form button[type=submit]")
     page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '1'")
     page.context.set_offline(False)
-    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", timeout=60000)
+    page.wait_for_function("() => document.getElementById('offline-pending').dataset.count === '0'", )
     stored = page.evaluate("""async () => {
         const db = await new Dexie('portal-offline').open();
         const counts = [await db.table('roster').count(), await db.table('queue').count()];

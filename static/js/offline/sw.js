@@ -18,16 +18,19 @@ const STATIC = "portal-offline-static";
 // Only a page that really came (200, our origin) is kept: never a redirect to the login page.
 const onlyOk = { cacheWillUpdate: async ({ response }) => (response.status === 200 && response.type === "basic" ? response : null) };
 const pages = new workbox.strategies.NetworkFirst({ cacheName: PAGES, networkTimeoutSeconds: 10, plugins: [onlyOk] });
-const assets = new workbox.strategies.StaleWhileRevalidate({ cacheName: STATIC, plugins: [onlyOk] });
+// ignoreSearch: bootstrap-icons' CSS asks for its font with a ?hash the cached URL has not
+const assets = new workbox.strategies.StaleWhileRevalidate({ cacheName: STATIC, plugins: [onlyOk], matchOptions: { ignoreSearch: true } });
 
-workbox.core.skipWaiting();
 workbox.core.clientsClaim();
 
 // Fetch the two pages and the static files into the cache while installing: the app opens
-// offline the first time the network is gone, even if the worker never browsed them.
+// offline the first time the network is gone, even if the worker never browsed them. A fetch
+// that fails (a slow or lost network) does not stop the install: what it missed is kept the
+// next time it is opened online.
 self.addEventListener("install", (event) => {
+  self.skipWaiting();
   const warm = (strategy, urls) => urls.map((url) => strategy.handleAll({ event, request: new Request(url) })[1]);
-  event.waitUntil(Promise.all([...warm(pages, [CONFIG.app, CONFIG.network]), ...warm(assets, CONFIG.precache)]));
+  event.waitUntil(Promise.allSettled([...warm(pages, [CONFIG.app, CONFIG.network]), ...warm(assets, CONFIG.precache)]));
 });
 
 // A new version drops the caches of the old one (and nothing else).
