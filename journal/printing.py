@@ -8,6 +8,7 @@ import base64
 import io
 import mimetypes
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -79,6 +80,9 @@ class Publication:
         self.blocks.append(Block("photo", text=caption, image=data, image_type=kind))
 
 
+PRINT_CSS = Path(__file__).resolve().parent / "print.css"
+
+
 def local_only_fetcher():
     """WeasyPrint's URL fetcher for the portal: inline ``data:`` URLs only. A publication never
     loads anything from a network (government intranets, SPEC §5) nor from the disk by URL;
@@ -89,11 +93,13 @@ def local_only_fetcher():
 
 
 def pdf_bytes(publication: Publication) -> bytes:
-    from weasyprint import HTML  # imported here: its native libraries load only when printing
+    from weasyprint import CSS, HTML  # imported here: its native libraries load only when printing
 
     with translation.override("zh-hans"):
         document = render_to_string("journal/print.html", {"pub": publication})
-    return HTML(string=document, url_fetcher=local_only_fetcher(), base_url=None).write_pdf()
+    fetcher = local_only_fetcher()
+    style = CSS(string=PRINT_CSS.read_text(encoding="utf-8"), url_fetcher=fetcher)
+    return HTML(string=document, url_fetcher=fetcher, base_url=None).write_pdf(stylesheets=[style])
 
 
 def _east_asian(run_or_style, name=DOCX_FONT):

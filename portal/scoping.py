@@ -183,9 +183,15 @@ class ScopedQuerySet(models.QuerySet):
 
 def visible_or_404(queryset, user, **lookup):
     """The one record of ``queryset`` (a model, manager or queryset) that ``lookup`` names, if
-    ``user`` may see it; 404 otherwise, exactly as for a record that does not exist."""
+    ``user`` may see it; 404 otherwise, exactly as for a record that does not exist — and for a
+    lookup value that cannot be an id at all (``/clients/EC/…``), as DRF's ``get_object`` does."""
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
     from django.shortcuts import get_object_or_404
 
     if isinstance(queryset, type):
         queryset = queryset._default_manager
-    return get_object_or_404(queryset.visible_to(user), **lookup)
+    try:
+        return get_object_or_404(queryset.visible_to(user), **lookup)
+    except (TypeError, ValueError, ValidationError):
+        raise Http404 from None

@@ -176,10 +176,14 @@ def visit_record(*, client, visited_on, kind, user=None, workers=(), findings=""
         staff = _staff_of(user)
         if staff is None or staff.station_id != station.pk:
             staff = client.worker if client.worker_id and client.worker.station_id == station.pk else None
-        if staff is None:
+        workers = [staff] if staff is not None else []
+
+    def check_workers():
+        if not workers:
             raise ValidationError({"workers": NO_WORKER})
-        workers = [staff]
-    all_errors(lambda: _validate_visit(visit), lambda: _check_workers(station, workers),
+        _check_workers(station, workers)
+
+    all_errors(lambda: _validate_visit(visit), check_workers,
                lambda: ensure_month_open(station_id=station.pk, days=[visited_on], field="visited_on"),
                lambda: visit.full_clean(exclude=["client", "station"]))
     visit.save()

@@ -5,7 +5,7 @@ need: name, village, categories, risk, the next visit due and the latest follow-
 number, no phone number, no address, no birth date (docs/security.md "On the phone").
 """
 
-from django.db.models import OuterRef, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -15,13 +15,9 @@ from clients.models import CategoryMembership, Client
 from portal.api.permissions import RolePermission
 from portal.api.viewsets import ScopedReadOnlyViewSet
 
-from ..models import Visit
-
 
 class OfflineRosterSerializer(serializers.ModelSerializer):
     categories = serializers.SerializerMethodField()
-    follow_up_on = serializers.DateField(read_only=True, allow_null=True,
-                                         help_text="The follow-up date of the client's latest visit.")
 
     class Meta:
         model = Client
@@ -45,7 +41,8 @@ class StationWorkerOnly(BasePermission):
 
 
 class OfflineRosterViewSet(ScopedReadOnlyViewSet):
-    """The caller's own station's active clients, for the phone's offline store. A user who is
+    """The caller's own station's active clients, for the phone's offline store (``follow_up_on``:
+    the earliest open follow-up, kept on the client by the follow-ups of "my day"). A user who is
     not a station's worker (county, city) keeps no roster offline: 403."""
 
     queryset = Client.objects.all()
@@ -55,12 +52,9 @@ class OfflineRosterViewSet(ScopedReadOnlyViewSet):
 
     def get_queryset(self):
         today = timezone.localdate()
-        latest_follow_up = (Visit.objects.filter(client=OuterRef("pk")).order_by("-visited_on", "-pk")
-                            .values("follow_up_on")[:1])
         current = CategoryMembership.objects.filter(Q(end_on__isnull=True) | Q(end_on__gte=today),
                                                     start_on__lte=today).order_by("category")
         return (super().get_queryset().active().filter(station_id=_own_station(self.request.user))
-                .only("id", "station_id", "name", "village", "risk_level", "next_visit_due")
-                .annotate(follow_up_on=Subquery(latest_follow_up))
+                .only("id", "station_id", "name", "village", "risk_level", "next_visit_due", "follow_up_on")
                 .prefetch_related(Prefetch("categories", queryset=current, to_attr="current_categories"))
                 .order_by("name", "pk"))

@@ -174,3 +174,11 @@ def test_a_screening_campaign_is_opened_through_the_api(api, bureau_admin, xiaoh
     widened = api(bureau_admin).patch(url, {"stations": [station_xiaohe.pk, station_baisi.pk],
                                             "version": created.data["version"]}, format="json")
     assert widened.status_code == 200 and len(widened.data["stations"]) == 2
+
+
+@pytest.mark.parametrize("path", ["assessments", "categories"])
+def test_a_sub_resource_of_a_client_id_that_is_not_a_number_is_a_404_not_a_500(api, xiaohe, path):
+    """schemathesis sent /clients/EC/assessments/: the lookup's ValueError was a 500."""
+    for bad in ("EC", "false", "\U000cb9a6"):
+        answer = api(xiaohe).get(f"/api/v1/clients/{bad}/{path}/")
+        assert answer.status_code == 404, (bad, answer.status_code)

@@ -61,7 +61,7 @@ def test_illegal_closures_are_refused_with_nothing_written(case, xiaohe, baisi, 
     assert "closure_reason" in error.value.message_dict
     with pytest.raises(ValidationError) as error:  # a worker cannot close directly
         services.case_transition(case=case, to_stage="closed", on=DAY, closure_reason="client_withdrew", user=xiaohe)
-    assert "approval" in error.value.message_dict["to_stage"][0]
+    assert "结案须经站长或指导中心督导批准" in error.value.message_dict["to_stage"][0]
     with pytest.raises(ValidationError):  # nothing to approve
         services.case_closure_decide(case=case, user=center, approve=True)
     services.case_close_request(case=case, user=xiaohe, closure_reason="unreachable", on=DAY)
@@ -82,7 +82,7 @@ def test_a_plan_needs_approval_before_intervention(case, xiaohe, xiaohe_head):
     case = to_planning(case)
     with pytest.raises(ValidationError) as error:
         services.case_transition(case=case, to_stage="intervention", on=DAY)
-    assert "approved" in error.value.message_dict["to_stage"][0]
+    assert "服务计划须经站长或指导中心督导批准" in error.value.message_dict["to_stage"][0]
     with pytest.raises(ValidationError):  # no goal yet
         services.case_plan_submit(case=case, user=xiaohe)
     first = goal(case)

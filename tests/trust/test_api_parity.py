@@ -29,6 +29,15 @@ TWINS = {
     # services
     "services:case_action:transition": ("case-transition", "post"),
     "services:case_action:note": ("case-notes", "post"),
+    "services:case_action:goal": ("casegoal-list", "post"),
+    "services:case_action:task": ("casetask-list", "post"),
+    "services:case_action:submit_plan": ("case-submit-plan", "post"),
+    "services:case_action:approve_plan": ("case-decide-plan", "post"),  # {"approve": true}
+    "services:case_action:return_plan": ("case-decide-plan", "post"),  # {"approve": false, "comment": …}
+    "services:case_action:close": ("case-close", "post"),
+    "services:case_action:approve_closure": ("case-decide-closure", "post"),
+    "services:case_action:return_closure": ("case-decide-closure", "post"),
+    "services:case_action:transfer": ("case-transfer", "post"),
     "services:groupsession_add": ("group-sessions", "post"),
     "services:dispatch_action:accept": ("dispatch-accept", "post"),
     "services:dispatch_action:report": ("dispatch-report-back", "post"),
@@ -38,6 +47,10 @@ TWINS = {
     "services:monthlyreport_action:return": ("monthlyreport-review", "post"),  # {"passed": false}
     "services:monthlyreport_action:approve": ("monthlyreport-approve", "post"),
     "services:monthlyreport_action:reopen": ("monthlyreport-reopen", "post"),
+    # notifications, the journal
+    "accounts:notification_read_all": ("notification-read-all", "post"),
+    "journal:issue_action:publish": ("journal-issue-publish", "post"),
+    "journal:issue_action:correct": ("journal-issue-correct", "post"),
     # training
     "training:evaluationitem_add": ("evaluationscheme-items", "post"),
     "training:evaluationitem_edit": ("evaluationscheme-item", "patch"),
@@ -65,6 +78,10 @@ EXCEPTIONS = {
     "clients:roster_import": "the spreadsheet upload wizard for a person at a desk; an integrator registers each "
                              "person with POST /clients/ (new_categories included), under the same service rules",
     "clients:roster_commit": "the second step of the same wizard (confirming the previewed file)",
+    "clients:roster_job": "runs again a failed background job of the same upload wizard",
+    "reports:export_retry": "runs again a failed background .xlsx export of a person at a desk (see export_list)",
+    "services:activityphoto_consent": "publication consent of a photo, given on the activity page beside the "
+                                      "photo itself; photos are uploaded by the browser's activity form only",
     "reports:export_list": "queues a background .xlsx for a person to download; an integrator pages through the "
                            "same rows with the list endpoints (keyset pagination) and their filters",
 }
