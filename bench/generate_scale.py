@@ -53,7 +53,15 @@ from django.utils import timezone
 from clients import idnumbers
 from clients.choices import Category, ClientStatus, CloseReason, RiskLevel, Subtype
 from clients.models import CategoryMembership, Client, name_keys
-from services.choices import ActivityKind, CaseClosureReason, CaseStage, ResourceKind, SourceKind, VisitKind
+from services.choices import (
+    ActivityKind,
+    CaseClosureReason,
+    CasePlanStatus,
+    CaseStage,
+    ResourceKind,
+    SourceKind,
+    VisitKind,
+)
 from services.models import Activity, CampaignTag, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
 from stations.choices import OrganisationKind, RegionLevel, Role
 from stations.demo import DEMO_PASSWORD
@@ -559,7 +567,8 @@ class Generator:
         scale_factor = max(1, self.scale.clients // len(self.stations) // 400)  # bigger stations do more
         n_cases = n_notes = n_groups = n_sessions = n_activities = 0
         case_cols = ["id", "station_id", "title", "intake_on", "stage", "manager_id", "problem", "goals", "closed_on",
-                     "closure_reason", "closure_note", "created_at", "updated_at"]
+                     "closure_reason", "closure_note", "plan_status", "requested_closure_reason", "requested_closure_note",
+                     "created_at", "updated_at"]
         note_cols = ["id", "case_id", "noted_on", "author_id", "text", "created_at"]
         group_cols = ["id", "station_id", "theme", "goals", "leader_id", "planned_sessions", "created_on", "created_at"]
         session_cols = ["id", "group_id", "number", "held_on", "topic", "attendance_count", "notes"]
@@ -587,6 +596,9 @@ class Generator:
                     case_id, station.pk, title, intake, stage, manager, "服务对象面临多重困难，需要持续跟进。",
                     "改善生活状况，增强社会支持。", closed if is_closed else None,
                     CaseClosureReason.GOALS_MET if is_closed else "", "目标基本达成，结案。" if is_closed else "",
+                    # 介入 and later need an approved plan (issue 16)
+                    CasePlanStatus.DRAFT if stage in (CaseStage.ASSESSMENT, CaseStage.PLANNING)
+                    else CasePlanStatus.APPROVED, "", "",
                     self.at(intake), self.at(closed if is_closed else intake)))
                 members = set(rng.sample(clients, min(len(clients), rng.randint(1, 2))))
                 for client in members:

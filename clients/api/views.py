@@ -95,7 +95,7 @@ class ClientViewSet(ScopedModelViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses={200: CategoryMembershipSerializer(many=True)})
     @extend_schema(methods=["POST"], request=CategoryAddSerializer, responses={201: CategoryMembershipSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=CategoryMembershipSerializer,
+    @action(detail=True, methods=["get", "post"], serializer_class=CategoryMembershipSerializer, pagination_class=None,
             permission_classes=[record_permission("view", CategoryMembership)])
     def categories(self, request, pk=None):
         """The client's full dated category history (ended ones too), oldest first; POST adds a
@@ -121,7 +121,7 @@ class ClientViewSet(ScopedModelViewSet):
 
     @extend_schema(methods=["GET"], request=None, responses={200: AssessmentSerializer(many=True)})
     @extend_schema(methods=["POST"], request=AssessmentSerializer, responses={201: AssessmentSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=AssessmentSerializer,
+    @action(detail=True, methods=["get", "post"], serializer_class=AssessmentSerializer, pagination_class=None,
             permission_classes=[record_permission("view", Assessment)])
     def assessments(self, request, pk=None):
         """The client's needs assessments, newest first; POST records one (the ``add`` permission

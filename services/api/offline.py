@@ -13,10 +13,11 @@ from rest_framework.permissions import BasePermission
 
 from clients.models import CategoryMembership, Client
 from portal.api.permissions import RolePermission
+from portal.api.serializers import ModelSerializer
 from portal.api.viewsets import ScopedReadOnlyViewSet
 
 
-class OfflineRosterSerializer(serializers.ModelSerializer):
+class OfflineRosterSerializer(ModelSerializer):
     categories = serializers.SerializerMethodField()
 
     class Meta:

@@ -154,7 +154,7 @@ class CaseViewSet(ScopedModelViewSet):
     @extend_schema(methods=["GET"], request=None, responses={200: CaseNoteSerializer(many=True)})
     @extend_schema(methods=["POST"], request=CaseNoteSerializer, responses={201: CaseNoteSerializer})
     @action(detail=True, methods=["get", "post"], serializer_class=CaseNoteSerializer,
-            permission_classes=[record_permission("view")])
+            permission_classes=[record_permission("view")], pagination_class=None)
     def notes(self, request, pk=None):
         """The case's service notes, newest first; POST adds one (as the case page's note form:
         the ``change`` permission on cases, the same service)."""
