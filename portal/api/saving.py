@@ -16,12 +16,14 @@ without them, their current values). ``version`` is checked as everywhere
 (``VersionedModelSerializer``); a stale edit answers 400 naming the fields changed since.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .serializers import VersionedModelSerializer
 
 
 class InstanceSavedSerializer(VersionedModelSerializer):
     def save_instance(self, instance, expected, many):
-        raise NotImplementedError(f"{type(self).__name__} names the service that saves it")
+        raise ImproperlyConfigured(f"{type(self).__name__} must name the service that saves it (save_instance)")
 
     def _split(self, validated_data):
         validated_data.pop("history_version", None)
