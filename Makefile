@@ -39,9 +39,13 @@ lint: install
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run -v0
 
-# Regenerate the translation catalogues after changing user-facing strings.
+# Regenerate the translation catalogues after changing user-facing strings: each app keeps its
+# own (docs/development.md, "Strings"); run at the top level, makemessages would gather every
+# app's strings into locale/ instead. The base templates' top-level locale/ is edited by hand.
 messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules
+	for app in $$(ls -d */locale | cut -d/ -f1); do \
+	  (cd $$app && ../$(VENV)/bin/django-admin makemessages -l zh_Hans && ../$(VENV)/bin/django-admin compilemessages) \
+	  || exit 1; done
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 # Back up the demo county with pg_dump, restore it into a fresh PostgreSQL database and compare

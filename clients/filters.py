@@ -10,6 +10,7 @@ from stations.filters import StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import Category, ClientStatus, RiskLevel
+from .hooks import visited_clients
 from .models import CategoryMembership, Client, Household, ScreeningCampaign
 
 AGE_BANDS = [("child", _("Under 18")), ("adult", _("18 to 59")), ("elderly", _("60 and over"))]
@@ -88,6 +89,27 @@ def search_clients(queryset, value, *, wide=False):
     return queryset.filter(query)
 
 
+def _scope_station_ids(request):
+    from portal.scoping import scope_for
+
+    return None if request is None else scope_for(request.user).station_ids
+
+
+def in_list_order(queryset, request):
+    """The registry's own order (newest first, -id) for a user whose scope is some stations, as
+    an expression the primary key's index cannot serve (web list and API; a search orders by
+    name instead).
+
+    PostgreSQL assumes a scope's clients are spread evenly over the ids and walks that index
+    backwards to meet the first 50 of them early; a county whose clients were registered first
+    is met only after every later county's: 180,000 rows, 90 ms for the county bureau's plain
+    list and 130 ms for its 低保 visited in a year, where reading the scope's rows by the
+    station index and sorting them takes 10-40 ms (make bench, row crawl_worst_page)."""
+    if _scope_station_ids(request) is None:
+        return queryset
+    return queryset.order_by((F("pk") + 0).desc())
+
+
 def _wide_scope(request):
     from portal.scoping import scope_for
 
@@ -127,7 +149,11 @@ class ClientFilterSet(SearchFilterSet):
         data = self.form.cleaned_data
         since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
         if since or until or category:
-            queryset = queryset.filter(pk__in=visited_in_period(since, until, category))
+            kept = None
+            if since and until and category:
+                kept = visited_clients(station_ids=_scope_station_ids(self.request), since=since, until=until,
+                                       category=category)
+            queryset = queryset.filter(pk__in=visited_in_period(since, until, category) if kept is None else kept)
         return queryset
 
     def search(self, queryset, name, value):

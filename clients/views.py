@@ -37,6 +37,7 @@ from .filters import (
     HouseholdFilterSet,
     ScreeningCampaignFilterSet,
     WorklistFilterSet,
+    in_list_order,
 )
 from .forms import (
     AssessmentForm,
@@ -93,6 +94,9 @@ class ClientListView(ObjectListView):
     template_name = "clients/client_list.html"
     export_title = _("clients")
     table_class = ClientTable
+
+    def get_base_queryset(self):
+        return in_list_order(super().get_base_queryset(), self.request)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,3 +17,9 @@ class ReportsConfig(AppConfig):
         from .links import monthly_report_figures
 
         set_monthly_figures(monthly_report_figures)  # the figures on a monthly report's page
+
+        from clients.hooks import set_visited_clients
+
+        from .figures import visited_clients
+
+        set_visited_clients(visited_clients)  # the people behind a visited-by-category figure

@@ -58,7 +58,7 @@ from services.models import Activity, Case, CaseNote, Group, GroupSession, Resou
 from stations.models import Staff, Station
 from training.models import StationEvaluation, Supervision, Training, TrainingAttendance
 
-from .models import PeriodKind, StationPeriodFigures
+from .models import PeriodKind, StationPeriodFigures, VisitedClient
 
 logger = logging.getLogger(__name__)
 CATEGORY_CODES = [code for code, _label in Category.choices]
@@ -296,6 +296,50 @@ def _visited_distinct_raw(station_ids, start, end):
     return {code: counts.get(code, 0) for code in CATEGORY_CODES}
 
 
+def store_visited(station_ids, kind, period_start):
+    """Rewrite the ``VisitedClient`` rows of the cells of ``station_ids`` (``None``: every
+    station) for one period: the people behind their ``visited_<category>`` counts, by the same
+    definition (``_visited_sets``; on PostgreSQL the same join as ``_visited_counts``, written
+    by the database itself)."""
+    period = period_of(kind, period_start)
+    old = _in(VisitedClient.objects.filter(kind=kind, period_start=period_start), "station", station_ids)
+    old._raw_delete(old.db)  # no signals, no cascades: one DELETE
+    visits = visits_in(station_ids, period.start, period.end)
+    if connections[visits.db].vendor == "postgresql":
+        inner, params = visits.values_list("station", "client", "visited_on").order_by().query.sql_with_params()
+        membership = CategoryMembership._meta.db_table
+        sql = (f"INSERT INTO {VisitedClient._meta.db_table} (station_id, kind, period_start, category, client_id) "
+               f"SELECT DISTINCT v.station_id, %s, %s, m.category, v.client_id "
+               f"FROM ({inner}) v(station_id, client_id, visited_on) "
+               f"JOIN {membership} m ON m.client_id = v.client_id AND m.start_on <= v.visited_on "
+               "AND (m.end_on IS NULL OR m.end_on >= v.visited_on)")
+        with connections[visits.db].cursor() as cursor:
+            cursor.execute(sql, (kind, period_start, *params))
+        return
+    VisitedClient.objects.bulk_create(
+        [VisitedClient(station_id=station_id, kind=kind, period_start=period_start, category=code, client_id=client)
+         for station_id, by_code in _visited_sets(visits).items() for code, clients in by_code.items()
+         for client in clients], batch_size=1000)
+
+
+def visited_clients(*, station_ids, since, until, category):
+    """The ids of the clients behind the ``visited_<category>`` figure of ``station_ids`` for a
+    calendar month or year (the hook ``clients.hooks.visited_clients``; None for another
+    period). Dirty cells are recomputed first, exactly as a figure read does, so the list and
+    the figure it came from read the same rows."""
+    kind = Period(since, until).kind
+    if kind is None:
+        return None
+    if station_ids is not None:
+        station_ids = frozenset(int(pk) for pk in station_ids)
+    if refresh_on_read():
+        refresh_dirty(station_ids, kind, [since])
+    else:
+        refresh_stale(station_ids, kind, [since])
+    rows = VisitedClient.objects.filter(kind=kind, period_start=since, category=category)
+    return _in(rows, "station", station_ids).values("client")
+
+
 def _sum_rows(rows):
     total = {key: 0 for key in COUNT_KEYS}
     total[AMOUNT_KEY] = Decimal("0.00")
@@ -329,6 +373,7 @@ def refresh_dirty(station_ids, kind, starts):
             # Cleared only if no write marked the cell again meanwhile (the version check).
             StationPeriodFigures.objects.filter(pk=pk, version=version).update(
                 **raw.get(station_id, empty), dirty=False, refreshed_at=now)
+        store_visited({station_id for _pk, station_id, _v in cells}, period.kind, period_start)
     return len(dirty)
 
 
@@ -425,6 +470,11 @@ def rebuild(stdout=None):
     with transaction.atomic():
         StationPeriodFigures.objects.bulk_create(to_create, batch_size=500)
         StationPeriodFigures.objects.bulk_update(to_update, [*ROLLUP_FIELDS, "dirty", "refreshed_at"], batch_size=500)
+        periods = all_cell_periods()
+        for kind, period_start in periods:
+            store_visited(None, kind, period_start)
+        gone = VisitedClient.objects.exclude(period_start__in={start for _kind, start in periods})
+        gone._raw_delete(gone.db)  # periods left without any record
     if stdout is not None:
         stdout.write(f"{len(to_create)} cells created, {len(to_update)} updated.")
     return len(to_create) + len(to_update)
@@ -448,6 +498,16 @@ def reconcile():
                 want = raw.get(station_id, empty)[field]
                 if have != want:
                     differences.append((station_id, kind, period_start, field, have, want))
+        kept = defaultdict(int)
+        for station_id, code, n in VisitedClient.objects.filter(kind=kind, period_start=period_start).values_list(
+                "station", "category").annotate(n=Count("id")).order_by():
+            kept[(station_id, code)] = n
+        for station_id in sorted(set(raw) | {station_id for station_id, _code in kept}):
+            for code in CATEGORY_CODES:
+                want = raw.get(station_id, empty)[f"visited_{code}"]
+                if kept[(station_id, code)] != want:
+                    differences.append((station_id, kind, period_start, f"visited_{code} (people)",
+                                        kept[(station_id, code)], want))
     return differences
 
 

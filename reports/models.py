@@ -71,6 +71,38 @@ class StationPeriodFigures(models.Model):
         return f"{self.station_id} {self.kind} {self.period_start:%Y-%m}"
 
 
+class VisitedClient(models.Model):
+    """One person behind a cell's ``visited_<category>`` figure: a client visited at ``station``
+    in the period who held ``category`` on the date of such a visit (SPEC §3).
+
+    Kept with the cell (rewritten when the cell is recomputed), so the list behind a category
+    figure, "clients visited in the period" (``clients.filters``), reads these rows instead of
+    joining a year of visits with the memberships: that join took 740-854 ms for a county bureau
+    at city scale (``make bench``'s crawl row, docs/scaling.md), these rows an index range."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+", db_index=False)
+    kind = models.CharField(max_length=5, choices=PeriodKind.choices)
+    period_start = models.DateField()
+    category = models.CharField(max_length=24)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="visited_cells",
+                               db_index=False)
+
+    class Meta:
+        verbose_name = _("visited client of a figure")
+        verbose_name_plural = _("visited clients of the figures")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period_start", "category", "station", "client"],
+                                    name="visitedclient_unique"),
+        ]
+        # The unique index serves the list (kind, period, category, stations → clients); this one
+        # serves deleting a client (the cascade) and rewriting one station's rows.
+        indexes = [models.Index(fields=["client"], name="visitedclient_client_idx"),
+                   models.Index(fields=["station", "kind", "period_start"], name="visitedclient_cell_idx")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.kind} {self.period_start:%Y-%m} {self.category} {self.client_id}"
+
+
 class ExportJob(models.Model):
     """A large export running in the background (大数据导出任务): progress, then a file to download."""
 

@@ -12,7 +12,7 @@ from portal.api.viewsets import ScopedModelViewSet
 from portal.scoping import visible_or_404
 
 from .. import idnumbers, privacy, services
-from ..filters import ClientFilterSet, HouseholdFilterSet, ScreeningCampaignFilterSet
+from ..filters import ClientFilterSet, HouseholdFilterSet, ScreeningCampaignFilterSet, in_list_order
 from ..models import (
     Assessment,
     CategoryMembership,
@@ -54,7 +54,7 @@ class ClientViewSet(ScopedModelViewSet):
     filterset_class = ClientFilterSet
 
     def get_queryset(self):
-        return super().get_queryset().annotate(history_version=history_version(Client))
+        return in_list_order(super().get_queryset(), self.request).annotate(history_version=history_version(Client))
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
