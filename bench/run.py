@@ -258,7 +258,7 @@ class Bench:
     # Pages per user (a bounded crawl: the city viewer is reached even when the county bureau's
     # lists are many), and options per filter: a dropdown of more (the city viewer's 100
     # stations) is crawled at this many options spread evenly over it, first and last included.
-    CRAWL_MAX_PAGES = 450
+    CRAWL_MAX_PAGES = 700
     CRAWL_MAX_OPTIONS = 24
     CRAWL_SKIP = re.compile(r"^/(static|media|admin|api|accounts/logout|i18n)/|export=|/download/|\.(xlsx|pdf|docx)$")
 
@@ -277,7 +277,9 @@ class Bench:
         href = re.compile(r'href="(/[^"#]*)"')
         select = re.compile(r'<select name="([^"]+)"[^>]*>(.*?)</select>', re.S)
         option = re.compile(r'<option value="([^"]+)"')
-        form = re.compile(r'<form method="get" class="card card-body py-2 mb-3 filter-form">(.*?)</form>', re.S)
+        # the list's filter form (includes/filter_form.html: id="list-filters"; the class gains
+        # "filters-open" when a filter is wrong)
+        form = re.compile(r'<form method="get" id="list-filters" class="[^"]*filter-form[^"]*">(.*?)</form>', re.S)
         timings, errors, seen = [], [], set()
         per_user, sampled = {}, {}
 
