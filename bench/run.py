@@ -281,7 +281,7 @@ class Bench:
         # "filters-open" when a filter is wrong)
         form = re.compile(r'<form method="get" id="list-filters" class="[^"]*filter-form[^"]*">(.*?)</form>', re.S)
         timings, errors, seen = [], [], set()
-        per_user, sampled = {}, {}
+        per_user, sampled, forms = {}, {}, {}
 
         def fetch(persona, client, url):
             key = (persona, url)
@@ -298,19 +298,23 @@ class Bench:
                 errors.append({"user": persona, "url": url, "status": response.status_code})
                 return None
             timings.append({"user": persona, "url": url, "ms": round(elapsed, 1)})
-            return response.content.decode()
+            page = response.content.decode()
+            found = form.search(page)
+            if found:
+                forms[key] = found[1]  # its filter form, for list_pages (the page itself is not kept)
+            return page
 
         def links(page):
             return sorted({unescape(u) for u in href.findall(page or "") if not self.CRAWL_SKIP.search(unescape(u))})
 
         def list_pages(persona, client, url):
             """A list reached from the dashboard or the menu: its filter options and two pages."""
-            page = fetch(persona, client, url)
-            found = form.search(page or "")
+            fetch(persona, client, url)  # fetched already as a link of the dashboard or the menu
+            found = forms.get((persona, url))
             if not found:
                 return
             path, query = urlsplit(url).path, urlsplit(url).query
-            for name, body in select.findall(found[1]):
+            for name, body in select.findall(found):
                 values = option.findall(body)
                 if len(values) > self.CRAWL_MAX_OPTIONS:
                     step = (len(values) - 1) / (self.CRAWL_MAX_OPTIONS - 1)

@@ -143,7 +143,12 @@ class ClientFilterSet(SearchFilterSet):
         data = self.form.cleaned_data
         since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
         if since or until or category:
+            # In name order, as a search's: ordered by id, PostgreSQL walked the primary key
+            # backwards hoping to meet 50 of them early, through every other county's clients
+            # (0.14 s for a county's 困境儿童 of a year at city scale; the set itself takes 0.05 s).
             queryset = queryset.filter(pk__in=visited_in_period(since, until, category, self._stations(data)))
+            if not data.get("q"):
+                queryset = queryset.order_by("name", "pk")
         return queryset
 
     def _stations(self, data):
