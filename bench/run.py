@@ -281,7 +281,8 @@ class Bench:
         # "filters-open" when a filter is wrong)
         form = re.compile(r'<form method="get" id="list-filters" class="[^"]*filter-form[^"]*">(.*?)</form>', re.S)
         timings, errors, seen = [], [], set()
-        per_user, sampled, forms = {}, {}, {}
+        per_user, sampled, forms, pages_of = {}, {}, {}, {}
+        pagination = re.compile(r'<span class="page-link">\d+ / (\d+)\+?</span>')
 
         def fetch(persona, client, url):
             key = (persona, url)
@@ -302,6 +303,8 @@ class Bench:
             found = form.search(page)
             if found:
                 forms[key] = found[1]  # its filter form, for list_pages (the page itself is not kept)
+                counted = pagination.search(page)
+                pages_of[key] = int(counted[1]) if counted else 1
             return page
 
         def links(page):
@@ -322,7 +325,9 @@ class Bench:
                     values = [values[round(i * step)] for i in range(self.CRAWL_MAX_OPTIONS)]
                 for value in values:
                     fetch(persona, client, f"{path}?{urlencode({name: unescape(value)})}")
-            for number in (1, 10):
+            # the first page and a deep one: the tenth, or the last of a shorter list (a page past
+            # the end answers 404)
+            for number in sorted({1, min(10, pages_of.get((persona, url), 1))}):
                 fetch(persona, client, f"{path}?{query + '&' if query else ''}page={number}")
 
         today = datetime.date.today()
