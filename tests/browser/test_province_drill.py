@@ -6,6 +6,9 @@ import datetime
 
 import pytest
 
+from .axe import violations
+from .conftest import PHONE
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -50,3 +53,20 @@ def test_the_province_viewer_drills_province_city_county(login_page, live_server
     page.click("#dashboard-breadcrumb a:text('鹤壁市')")
     page.wait_for_load_state("networkidle")
     assert page.locator("#county-table").count() == 1
+
+
+def test_the_province_pages_pass_axe_and_fit_a_phone(login_page, live_server, second_city):
+    from stations.models import Region
+
+    hebi, xun = Region.objects.get(code="410600"), Region.objects.get(code="410621")
+    found = []
+    for viewport in (None, PHONE):
+        page = login_page("province", viewport=viewport)
+        for query in ("", f"?city={hebi.pk}", f"?county={xun.pk}"):
+            page.goto(f"{live_server.url}/{query}")
+            page.wait_for_load_state("networkidle")
+            found += [f"{query}: {v}" for v in violations(page)]
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, (query, viewport, overflow)
+        page.context.close()
+    assert found == []
