@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from accounts.models import AccessLog
 from accounts.services import access_log_record
 from portal.forms import add_validation_error
-from portal.scoping import visible_or_404
+from portal.scoping import scope_for, visible_or_404
 from portal.views import (
     ObjectActionView,
     ObjectDetailView,
@@ -93,6 +93,17 @@ class ClientListView(ObjectListView):
     template_name = "clients/client_list.html"
     export_title = _("clients")
     table_class = ClientTable
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if scope_for(self.request.user).is_global:
+            return queryset
+        # Newest first, but not by walking the primary key backwards: for a county whose clients
+        # hold the city's lowest ids (rosters are imported county by county) PostgreSQL walked
+        # every other county's clients hoping to meet 50 of its own (119 ms of a 178 ms page at
+        # city scale). "NULLS LAST" is an order the key's index does not give, so the scope's
+        # clients are read by station and the newest 50 sorted out of them (17 ms for page 10).
+        return queryset.order_by(F("id").desc(nulls_last=True))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

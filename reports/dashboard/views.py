@@ -58,6 +58,7 @@ def _keep(key, shown, seconds):
     except RedisError:
         logging.getLogger(__name__).warning("dashboard: the cache cannot be reached; body not kept")
 
+
 def _viewer_level(user):
     """The level of the region a county-level or higher user sits at (their organisation's),
     read from the objects the scope already loaded (no query)."""
