@@ -369,6 +369,7 @@ class Bench:
             reference = median_ms(reference_samples)
         ranked = sorted(timings, key=lambda t: -t["ms"])
         worst = ranked[0]["ms"] if ranked else None
+        self._crawled = sorted(seen)
         self.notes["crawl_pages"] = len(timings)
         self.notes["crawl_pages_per_user"] = per_user
         self.notes["crawl_options_sampled"] = sampled
