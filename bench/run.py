@@ -255,7 +255,11 @@ class Bench:
                                 "viewer reads figures only, SPEC §1); city dashboard: the city viewer (100 stations)")
 
     # --- the crawl: every page a user clicks to ----------------------------------------------
-    CRAWL_MAX_PAGES = 900
+    # Pages per user (a bounded crawl: the city viewer is reached even when the county bureau's
+    # lists are many), and options per filter: a dropdown of more (the city viewer's 100
+    # stations) is crawled at this many options spread evenly over it, first and last included.
+    CRAWL_MAX_PAGES = 700
+    CRAWL_MAX_OPTIONS = 24
     CRAWL_SKIP = re.compile(r"^/(static|media|admin|api|accounts/logout|i18n)/|export=|/download/|\.(xlsx|pdf|docx)$")
 
     def crawl(self):
@@ -273,14 +277,19 @@ class Bench:
         href = re.compile(r'href="(/[^"#]*)"')
         select = re.compile(r'<select name="([^"]+)"[^>]*>(.*?)</select>', re.S)
         option = re.compile(r'<option value="([^"]+)"')
-        form = re.compile(r'<form method="get" class="card card-body py-2 mb-3 filter-form">(.*?)</form>', re.S)
+        # the list's filter form (includes/filter_form.html: id="list-filters"; the class gains
+        # "filters-open" when a filter is wrong)
+        form = re.compile(r'<form method="get" id="list-filters" class="[^"]*filter-form[^"]*">(.*?)</form>', re.S)
         timings, errors, seen = [], [], set()
+        per_user, sampled, forms, pages_of = {}, {}, {}, {}
+        pagination = re.compile(r'<span class="page-link">\d+ / (\d+)\+?</span>')
 
         def fetch(persona, client, url):
             key = (persona, url)
-            if key in seen or len(seen) >= self.CRAWL_MAX_PAGES or self.deadline.left < 90:
+            if key in seen or per_user.get(persona, 0) >= self.CRAWL_MAX_PAGES or self.deadline.left < 90:
                 return None
             seen.add(key)
+            per_user[persona] = per_user.get(persona, 0) + 1
             started = time.perf_counter()
             response = client.get(url)
             elapsed = (time.perf_counter() - started) * 1000
@@ -290,22 +299,35 @@ class Bench:
                 errors.append({"user": persona, "url": url, "status": response.status_code})
                 return None
             timings.append({"user": persona, "url": url, "ms": round(elapsed, 1)})
-            return response.content.decode()
+            page = response.content.decode()
+            found = form.search(page)
+            if found:
+                forms[key] = found[1]  # its filter form, for list_pages (the page itself is not kept)
+                counted = pagination.search(page)
+                pages_of[key] = int(counted[1]) if counted else 1
+            return page
 
         def links(page):
             return sorted({unescape(u) for u in href.findall(page or "") if not self.CRAWL_SKIP.search(unescape(u))})
 
         def list_pages(persona, client, url):
             """A list reached from the dashboard or the menu: its filter options and two pages."""
-            page = fetch(persona, client, url)
-            found = form.search(page or "")
+            fetch(persona, client, url)  # fetched already as a link of the dashboard or the menu
+            found = forms.get((persona, url))
             if not found:
                 return
             path, query = urlsplit(url).path, urlsplit(url).query
-            for name, body in select.findall(found[1]):
-                for value in option.findall(body)[:120]:
+            for name, body in select.findall(found):
+                values = option.findall(body)
+                if len(values) > self.CRAWL_MAX_OPTIONS:
+                    step = (len(values) - 1) / (self.CRAWL_MAX_OPTIONS - 1)
+                    sampled[f"{persona} {path} {name}"] = len(values)
+                    values = [values[round(i * step)] for i in range(self.CRAWL_MAX_OPTIONS)]
+                for value in values:
                     fetch(persona, client, f"{path}?{urlencode({name: unescape(value)})}")
-            for number in (1, 10):
+            # the first page and a deep one: the tenth, or the last of a shorter list (a page past
+            # the end answers 404)
+            for number in sorted({1, min(10, pages_of.get((persona, url), 1))}):
                 fetch(persona, client, f"{path}?{query + '&' if query else ''}page={number}")
 
         today = datetime.date.today()
@@ -314,6 +336,11 @@ class Bench:
             targets = []
             for url in dashboards:
                 targets += links(fetch(persona, client, url))
+            # The city viewer's county table drills into a county's dashboard: its links too
+            # (the lists narrowed to one county: trainings, supervisions, evaluations ...).
+            county = next((url for url in targets if urlsplit(url).path == "/" and "county=" in url), None)
+            if county:
+                targets += links(fetch(persona, client, county))
             lists = {}
             for url in targets:
                 path = urlsplit(url).path
@@ -342,7 +369,10 @@ class Bench:
             reference = median_ms(reference_samples)
         ranked = sorted(timings, key=lambda t: -t["ms"])
         worst = ranked[0]["ms"] if ranked else None
+        self._crawled = sorted(seen)
         self.notes["crawl_pages"] = len(timings)
+        self.notes["crawl_pages_per_user"] = per_user
+        self.notes["crawl_options_sampled"] = sampled
         self.notes["crawl_slowest_ten"] = ranked[:10]
         self.notes["crawl_errors"] = errors[:50]
         self.notes["crawl_reference_ms"] = reference

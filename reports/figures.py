@@ -55,7 +55,8 @@ from clients.choices import Category
 from clients.models import CategoryMembership
 from portal.scoping import scope_for
 from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
-from stations.models import Staff, Station
+from stations.choices import RegionLevel
+from stations.models import Region, Staff, Station
 from training.models import StationEvaluation, Supervision, Training, TrainingAttendance
 
 from .models import PeriodKind, StationPeriodFigures, VisitedClient
@@ -722,12 +723,29 @@ def monthly_series(*, station_ids, year):
     return series
 
 
-def scope_station_ids(user, station=None, county=None):
+def scope_station_ids(user, station=None, county=None, city=None):
     """(station_ids, county_ids) for ``compute``: the user's scope, narrowed to ``station`` (a
-    Station or an id) or to ``county`` (a county Region or id of the scope: its stations, and
-    the county-wide figures, exactly what that county's own bureau sees). A station or county
-    outside the scope, or unknown, raises Http404."""
+    Station or an id), to ``county`` (a county Region or id of the scope: its stations, and
+    the county-wide figures, exactly what that county's own bureau sees) or to ``city`` (a city
+    Region or id above counties of the scope: their stations and county-wide figures, exactly
+    what that city's own viewer sees). A station, county or city outside the scope, or
+    unknown, raises Http404."""
     scope = scope_for(user)
+    if city is not None and county is None and station is None:
+        try:
+            city_id = int(getattr(city, "pk", city))
+        except (TypeError, ValueError):
+            raise Http404(_("No such city.")) from None
+        counties = Region.objects.filter(parent=city_id, level=RegionLevel.COUNTY).values_list("pk", flat=True)
+        if not scope.is_global:
+            counties = counties.filter(pk__in=sorted(scope.county_ids or ()))
+        county_ids = frozenset(counties)
+        if not county_ids:
+            raise Http404(_("No such city."))
+        ids = Station.objects.filter(county__in=sorted(county_ids)).values_list("pk", flat=True)
+        if not scope.is_global:
+            ids = ids.filter(pk__in=sorted(scope.station_ids))
+        return frozenset(ids), county_ids
     if county is not None and station is None:
         try:
             county_id = int(getattr(county, "pk", county))
@@ -752,7 +770,7 @@ def scope_station_ids(user, station=None, county=None):
     return scope.station_ids, (scope.county_ids or None)
 
 
-def for_user(user, *, start, end, station=None, county=None):
-    """The SPEC §3 figures of ``user``'s scope (optionally one station or county of it) for start..end."""
-    station_ids, county_ids = scope_station_ids(user, station, county)
+def for_user(user, *, start, end, station=None, county=None, city=None):
+    """The SPEC §3 figures of ``user``'s scope (optionally one station, county or city of it) for start..end."""
+    station_ids, county_ids = scope_station_ids(user, station, county, city)
     return compute(station_ids=station_ids, start=start, end=end, county_ids=county_ids)

@@ -68,9 +68,9 @@ def figure_link(user, url_name, **params):
 
 
 
-def figure_urls(user, *, start, end, station=None, county=None):
+def figure_urls(user, *, start, end, station=None, county=None, city=None):
     """{figure key: URL of its list, or None} for the period ``start``..``end`` (dates) of the
-    scope narrowed to ``station`` or ``county`` (ids); categories as ``category:<code>``.
+    scope narrowed to ``station``, ``county`` or ``city`` (ids); categories as ``category:<code>``.
 
     visits, resources (the list shows their total), cases, groups (by first session),
     activities, supervisions, evaluations: their lists filtered to the period and scope;
@@ -79,15 +79,18 @@ def figure_urls(user, *, start, end, station=None, county=None):
     period who held the category on the visit date."""
     as_of = min(end, timezone.localdate())
     since, until = start.isoformat(), end.isoformat()
-    dated = {"since": since, "until": until, "station": station, "county": None if station else county}
-    scope = {"station": station, "county": dated["county"]}
+    dated = {"since": since, "until": until, "station": station, "county": None if station else county,
+             "city": None if station or county else city}
+    scope = {"station": station, "county": dated["county"], "city": dated["city"]}
     urls = {
         # one station: its own page (the figure is 1 if it is open, else 0)
         "stations": (reverse("stations:station_detail", args=[station]) if opens(user, "stations:station_list")
                      else None) if station else figure_link(user, "stations:station_list", open_on=as_of, **scope),
         "social_workers": figure_link(user, "stations:staff_list", counted_on=as_of, **scope),
         "visits": figure_link(user, "services:visit_list", **dated),
-        "people_served": link("reports:people_served", **dated) if opens(user, "services:visit_list") else None,
+        # its page narrows to a station or a county (a city: no link rather than a wrong total)
+        "people_served": link("reports:people_served", **dated)
+        if opens(user, "services:visit_list") and not dated["city"] else None,
         "resources_linked_amount": figure_link(user, "services:resourcelink_list", **dated),
         "casework": figure_link(user, "services:case_list", **dated),
         "groupwork": figure_link(user, "services:group_list", **dated),

@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
 from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
-from stations.filters import StaffChoiceFilter, station_filter
+from stations.choices import RegionLevel
+from stations.filters import StaffChoiceFilter, region_filter, station_filter
 from stations.models import Staff
 
 from .choices import (
@@ -192,10 +193,13 @@ class ActivityFilterSet(DateRangeMixin, SearchFilterSet):
     station = station_filter()
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label=_("kind"))
     tag = tag_filter()
+    # one county or city of the scope (the community_activities figure of a county or city dashboard)
+    county = region_filter("station__county", RegionLevel.COUNTY)
+    city = region_filter("station__county__parent", RegionLevel.CITY)
 
     class Meta:
         model = Activity
-        fields = ["q", "station", "kind", "tag", "since", "until"]
+        fields = ["q", "station", "kind", "tag", "since", "until", "county", "city"]
 
 
 class ReferralFilterSet(DateRangeMixin, SearchFilterSet):

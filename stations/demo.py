@@ -74,6 +74,7 @@ def seed(context):
     bureau = org("浚县民政局", "浚县民政局", OrganisationKind.BUREAU, xunxian, address="浚县黎阳路", phone="0392-5512345")
     center = org("浚县社会工作服务指导中心", "指导中心", OrganisationKind.CENTER, xunxian, phone="0392-5512346")
     city_bureau = org("鹤壁市民政局", "鹤壁市民政局", OrganisationKind.BUREAU, hebi)
+    province_bureau = org("河南省民政厅", "河南省民政厅", OrganisationKind.BUREAU, henan)
     operators = {
         "qicai": org("鹤壁市七彩社会工作服务中心", "鹤壁七彩", OrganisationKind.PROVIDER, hebi,
                      credit_code="52410600MJY000001A", contact="赵七彩", phone="0392-3301001"),
@@ -104,6 +105,7 @@ def seed(context):
     _account("center", "吴海燕", Role.CENTER_SUPERVISOR, center, phone="13903920003")
     _account("auditor", "郑审计", Role.AUDITOR, bureau, phone="13903920004")
     _account("city", "鹤壁市民政局查询", Role.CITY_VIEWER, city_bureau, phone="13903920005")
+    _account("province", "河南省民政厅查询", Role.CITY_VIEWER, province_bureau, phone="13903920006")
 
     workers = []
     for index, (_, town_name, *_rest, operator) in enumerate(TOWNS):
@@ -119,5 +121,6 @@ def seed(context):
                 level = CertificateLevel.INTERMEDIATE if n % 5 == 0 else CertificateLevel.ASSISTANT
                 Certificate.objects.create(staff=staff, level=level, number=f"HN2021{n:06d}",
                                            issued_on=datetime.date(2021 + n % 3, 6, 20))
-    context.update(bureau=bureau, center=center, city_bureau=city_bureau, operators=operators, stations=stations,
+    context.update(bureau=bureau, center=center, city_bureau=city_bureau, province_bureau=province_bureau,
+                   operators=operators, stations=stations,
                    workers=workers, county=xunxian)

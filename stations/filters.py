@@ -70,6 +70,17 @@ def station_filter(field_name="station"):
                                label_field="name")
 
 
+def region_filter(field_name, level):
+    """A county (``level="county"``) or city dropdown of the user's scope, listed and checked in
+    one query (``Region``'s reach: the scope's counties and the cities above them): a region
+    outside the scope is refused like a station outside it ("select a valid choice", a 400 in
+    the API), never quietly read as "all". The county or city dashboards of a city or province
+    viewer link their figures to lists narrowed by it."""
+    label = _("county") if level == RegionLevel.COUNTY else _("city")
+    return ListedChoiceFilter(field_name=field_name, queryset=Region.objects.filter(level=level).order_by("code"),
+                              label=label, label_field="name")
+
+
 class RegionFilterSet(SearchFilterSet):
     search_fields = ("name", "code")
     level = django_filters.ChoiceFilter(choices=RegionLevel.choices, label=_("level"))
@@ -82,7 +93,8 @@ class RegionFilterSet(SearchFilterSet):
 
 class StationFilterSet(SearchFilterSet):
     search_fields = ("name", "short_name", "brand", "address")
-    county = django_filters.ModelChoiceFilter(queryset=Region.objects.filter(level="county"), label=_("county"))
+    county = region_filter("county", RegionLevel.COUNTY)
+    city = region_filter("county__parent", RegionLevel.CITY)
     operator = django_filters.ModelChoiceFilter(
         queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER), label=_("operating organisation")
     )
@@ -92,7 +104,7 @@ class StationFilterSet(SearchFilterSet):
 
     class Meta:
         model = Station
-        fields = ["q", "county", "operator", "open_on"]
+        fields = ["q", "city", "county", "operator", "open_on"]
 
     def filter_open_on(self, queryset, name, value):
         return queryset.open_on(value)
@@ -114,13 +126,14 @@ class StaffFilterSet(SearchFilterSet):
     # The ``social_workers`` figure's staff (SPEC §3): workers on duty on that day (the end of the
     # figure's period), by the same queryset methods the figures engine counts with.
     counted_on = django_filters.DateFilter(method="filter_counted_on", label=_("social workers on duty on"))
-    # one county of a city's scope (the city viewer's county dashboard links its social workers here)
-    county = django_filters.ModelChoiceFilter(field_name="station__county", label=_("county"),
-                                              queryset=Region.objects.filter(level="county"))
+    # one county or city of a city's or province's scope (the city or province viewer's county and
+    # city dashboards link their social workers here)
+    county = region_filter("station__county", RegionLevel.COUNTY)
+    city = region_filter("station__county__parent", RegionLevel.CITY)
 
     class Meta:
         model = Staff
-        fields = ["q", "station", "role", "organisation", "active", "counted_on", "county"]
+        fields = ["q", "station", "role", "organisation", "active", "counted_on", "county", "city"]
 
     def filter_counted_on(self, queryset, name, value):
         return queryset.active(on=value).workers()

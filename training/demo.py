@@ -19,7 +19,7 @@ from django.utils import timezone
 from stations.choices import CertificateLevel, Role
 from stations.models import Certificate, Staff
 
-from . import services
+from . import schemes, services
 from .choices import (
     AwardLevel,
     EntitlementKind,
@@ -31,10 +31,12 @@ from .choices import (
 from .models import (
     CompetitionEvent,
     Entitlement,
+    EvaluationItem,
     EvaluationScheme,
     Expert,
     IncentivePolicy,
     JudgeScore,
+    RatingBand,
     RectificationItem,
     StationEvaluation,
     Submission,
@@ -43,8 +45,8 @@ from .models import (
     TuitionClaim,
 )
 
-FIVE_SCHEME = "河南省社工站“五有五化”建设评估（百分制）"
-THOUSAND_SCHEME = "社工站星级评估（千分制）"
+FIVE_SCHEME = schemes.FIVE[0]
+THOUSAND_SCHEME = schemes.THOUSAND[0]
 
 EXPERTS = [
     ("李卫东", ExpertKind.PROVINCIAL, "河南省社会工作协会", "高级社会工作师"),
@@ -387,6 +389,9 @@ def seed(context):
     supervisor = Staff.objects.filter(role=Role.CENTER_SUPERVISOR, organisation=context["center"]).order_by("pk").first()
     station_workers = {s.pk: [w for w in workers if w.station_id == s.pk] for s in stations}
     experts = _experts(county)
+    # The standard schemes come with migration 0003; a database flushed since (the live-server
+    # browser tests) has none, so the demo creates them when missing.
+    schemes.create_missing(EvaluationScheme, EvaluationItem, RatingBand)
     _seed_trainings(rng, county, context["center"], experts, workers, supervisor, today)
     _seed_supervisions(rng, stations, experts, station_workers, supervisor, today)
     _seed_evaluations(rng, stations, station_workers, today)

@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import ScopedModelChoiceFilter, SearchFilterSet, YearFilter
-from stations.filters import StaffChoiceFilter, station_filter
+from stations.choices import RegionLevel
+from stations.filters import StaffChoiceFilter, region_filter, station_filter
 from stations.models import Staff, Station
 
 from .choices import (
@@ -46,10 +47,13 @@ class TrainingFilterSet(SearchFilterSet):
                                       label=_("attendees' station"))
     attendee = StaffChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
                                  label=_("attendee"))
+    # The county a training belongs to: the ``trainings`` figure of a county (or city) of the scope.
+    county = region_filter("county", RegionLevel.COUNTY)
+    city = region_filter("county__parent", RegionLevel.CITY)
 
     class Meta:
         model = Training
-        fields = ["q", "year", "since", "until", "station", "attendee"]
+        fields = ["q", "year", "since", "until", "station", "attendee", "county", "city"]
 
     def filter_station(self, queryset, name, value):
         return queryset.filter(pk__in=TrainingAttendance.objects.filter(staff__station=value).values("training"))
@@ -63,10 +67,12 @@ class SupervisionFilterSet(SearchFilterSet):
                                                   label=_("supervisor kind"))
     since, until = _date_range("supervised_on")
     year = YearFilter(field_name="supervised_on", lookup_expr="year", label=_("year"))
+    county = region_filter("station__county", RegionLevel.COUNTY)
+    city = region_filter("station__county__parent", RegionLevel.CITY)
 
     class Meta:
         model = Supervision
-        fields = ["q", "station", "mode", "supervisor_kind", "year", "since", "until"]
+        fields = ["q", "station", "mode", "supervisor_kind", "year", "since", "until", "county", "city"]
 
     def filter_kind(self, queryset, name, value):
         if value == ExpertKind.INTERNAL:
@@ -80,10 +86,12 @@ class StationEvaluationFilterSet(SearchFilterSet):
     scheme = ScopedModelChoiceFilter(queryset=EvaluationScheme.objects.all(), label=_("scheme"))
     since, until = _date_range("evaluated_on")
     year = YearFilter(field_name="evaluated_on", lookup_expr="year", label=_("year"))
+    county = region_filter("station__county", RegionLevel.COUNTY)
+    city = region_filter("station__county__parent", RegionLevel.CITY)
 
     class Meta:
         model = StationEvaluation
-        fields = ["q", "station", "scheme", "year", "since", "until"]
+        fields = ["q", "station", "scheme", "year", "since", "until", "county", "city"]
 
 
 class RectificationItemFilterSet(SearchFilterSet):

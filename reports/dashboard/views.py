@@ -32,6 +32,7 @@ from funding.services import contract_achievement
 from portal.scoping import scope_for
 from services.choices import CaseStage, MonthlyReportStatus
 from services.models import Case, Dispatch, MonthlyReport
+from stations.choices import RegionLevel
 from stations.models import Region, Staff, Station
 
 from .. import figures
@@ -57,18 +58,30 @@ def _keep(key, shown, seconds):
     except RedisError:
         logging.getLogger(__name__).warning("dashboard: the cache cannot be reached; body not kept")
 
+
+def _viewer_level(user):
+    """The level of the region a county-level or higher user sits at (their organisation's),
+    read from the objects the scope already loaded (no query)."""
+    staff = getattr(user, "staff", None)
+    organisation = getattr(staff, "organisation", None) if staff is not None and staff.organisation_id else None
+    region = getattr(organisation, "region", None) if organisation is not None else None
+    return getattr(region, "level", None)
+
+
 class DashboardFilterForm(forms.Form):
     """Year and month from the scope's first record to today (``first``): any other choice is
     an error shown on the form, never quietly another period."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False, empty_value=None)
+    city = forms.ModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False,
+                                  empty_label=_("All cities in my scope"))
     county = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none(), required=False,
                                     empty_label=_("All counties in my scope"))
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False,
                                      empty_label=_("All stations in my scope"))
 
-    def __init__(self, *args, user, stations, first, counties=None, several, **kwargs):
+    def __init__(self, *args, user, stations, first, counties=None, cities=None, several, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = timezone.localdate()
         self.first = min(first or self.today, self.today)
@@ -80,6 +93,10 @@ class DashboardFilterForm(forms.Form):
             del self.fields["county"]
         else:
             self.fields["county"].queryset = counties
+        if cities is None:
+            del self.fields["city"]
+        else:
+            self.fields["city"].queryset = cities
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
@@ -93,9 +110,13 @@ class DashboardFilterForm(forms.Form):
             elif chosen < self.first.replace(day=1):
                 self.add_error("month", _("There are no records before %(first)s.") % {
                     "first": f"{self.first:%Y-%m}"})
-        county, station = data.get("county"), data.get("station")
+        city, county, station = data.get("city"), data.get("county"), data.get("station")
         if county is not None and station is not None and station.county_id != county.pk:
             self.add_error("station", _("This station is not in the chosen county."))
+        if city is not None and county is not None and county.parent_id != city.pk:
+            self.add_error("county", _("This county is not in the chosen city."))
+        if city is not None and station is not None and station.county.parent_id != city.pk:
+            self.add_error("station", _("This station is not in the chosen city."))
         return data
 
 
@@ -146,25 +167,36 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         several_counties = bool(scope.county_ids) and len(scope.county_ids) > 1
         counties = Region.objects.filter(pk__in=sorted(scope.county_ids)).order_by("code") if several_counties \
             else None
+        # A province viewer (SPEC §1: 市/省民政) chooses a city first: its scope's cities.
+        cities = Region.objects.filter(
+            level=RegionLevel.CITY, pk__in=Region.objects.filter(pk__in=sorted(scope.county_ids)).values("parent")
+        ).order_by("code") if several_counties and _viewer_level(user) == RegionLevel.PROVINCE else None
         form = DashboardFilterForm(self.request.GET or None, user=user, stations=visible,
-                                   first=figures.first_record_date(scope_ids), counties=counties,
+                                   first=figures.first_record_date(scope_ids), counties=counties, cities=cities,
                                    several=len(stations) > 1)
-        year, month, station, county = today.year, None, None, None
+        year, month, station, county, city = today.year, None, None, None, None
         if form.is_bound and form.is_valid():
             year = form.cleaned_data["year"] or year
             month = form.cleaned_data.get("month")
             station = form.cleaned_data.get("station")
             county = form.cleaned_data.get("county")
-        if len(stations) == 1:
+            city = form.cleaned_data.get("city")
+        if len(stations) == 1 and not scope.county_ids:
+            # a station's own staff; a county-wide user with one station keeps the county's
+            # figures (its trainings), as a city or province viewer sees that county
             station = stations[0]
+        if station is not None or county is not None:
+            city = None  # the narrower choice decides (the form checked they agree)
         period = figures.month_period(datetime.date(year, month, 1)) if month else figures.year_period(year)
-        station_ids, county_ids = figures.scope_station_ids(user, station, county)
+        station_ids, county_ids = figures.scope_station_ids(user, station, county, city)
         totals = figures.compute(station_ids=station_ids, start=period.start, end=period.end, county_ids=county_ids)
         shown = [s for s in stations if (station is None or s.pk == station.pk)
-                 and (county is None or s.county_id == county.pk)]
+                 and (county is None or s.county_id == county.pk)
+                 and (city is None or s.county.parent_id == city.pk)]
         shown_ids = [s.pk for s in shown]
         base = {"since": period.start.isoformat(), "until": period.end.isoformat(),
-                "station": station.pk if station else None, "county": county.pk if county and not station else None}
+                "station": station.pk if station else None, "county": county.pk if county and not station else None,
+                "city": city.pk if city else None}
 
         context.update(
             form=form,
@@ -173,6 +205,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             month=month,
             station=station,
             county=county,
+            city=city,
+            # a province viewer's county dashboard leads back up to its city's
+            drill_up=county.parent if county is not None and cities is not None else None,
             people=scope.people,  # figures-only roles see no person-level management lists
             station_count=len(stations),
             figures=totals,
@@ -184,7 +219,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             month_period = figures.month_period(datetime.date(year, row["month"], 1))
             row["visits_url"] = figure_link(user, "services:visit_list", since=month_period.start,
                                             until=month_period.end, station=base["station"],
-                                            county=base["county"])
+                                            county=base["county"], city=base["city"])
         context["chart_data"] = {
             "months": [str(MONTHS_3[row["month"]]) for row in context["series"]],
             "visits": [row["visits"] for row in context["series"]],
@@ -194,16 +229,25 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             "labels": {"visits": str(_("Visits")), "people_served": str(_("People served"))},
         }
         per_station = None
+        province_wide = cities is not None and city is None and county is None and station is None
         if station is None and len(shown) > 1:
             per_station = figures.by_station(station_ids=shown_ids, start=period.start, end=period.end)
-            context["station_rows"] = self._station_rows(shown, per_station, base)
-        if several_counties and station is None and county is None:
-            context["counties"] = self._counties(scope, stations, per_station, period, month)
-            context["chart_data"]["counties"] = {
-                "names": [column["county"].name for column in context["counties"]["columns"]],
-                "visits": [column["figures"]["visits"] for column in context["counties"]["columns"]],
-                "people_served": [column["figures"]["people_served"] for column in context["counties"]["columns"]],
-            }
+            if not province_wide:  # a province's thousands of stations are read city by city
+                context["station_rows"] = self._station_rows(shown, per_station, base)
+        if province_wide:
+            context["cities"] = self._regions("city", list(cities), scope.county_ids, shown, per_station, period, month)
+        elif several_counties and station is None and county is None:
+            in_city = sorted(county_ids) if city is not None else sorted(scope.county_ids)
+            context["counties"] = self._regions("county", list(Region.objects.filter(pk__in=in_city).order_by("code")),
+                                                in_city, shown, per_station, period, month)
+        for kind in ("cities", "counties"):
+            if kind in context:
+                columns = context[kind]["columns"]
+                context["chart_data"][kind] = {
+                    "names": [column["region"].name for column in columns],
+                    "visits": [column["figures"]["visits"] for column in columns],
+                    "people_served": [column["figures"]["people_served"] for column in columns],
+                }
         context.update(self._management(user, shown_ids, station, period, today))
         context["contracts"] = self._contracts(user, station, year)
         return context
@@ -213,7 +257,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         """Each figure with the list of exactly the records it counts (SPEC §3), for the same
         period and scope: the list's exact total is the figure (``links.figure_urls``)."""
         urls = figure_urls(self.request.user, start=period.start, end=period.end, station=base["station"],
-                           county=base["county"])
+                           county=base["county"], city=base["city"])
         cards = [
             ("stations", _("Stations"), "house-heart", None),
             ("social_workers", _("Social workers"), "people", None),
@@ -234,7 +278,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
     def _categories(self, totals, base, period):
         """Clients visited in the period who held the category on the visit date."""
         urls = figure_urls(self.request.user, start=period.start, end=period.end, station=base["station"],
-                           county=base["county"])
+                           county=base["county"], city=base["city"])
         return [{"code": code, "label": label, "value": totals["visited_clients_by_category"][code],
                  "url": urls[f"category:{code}"]} for code, label in Category.choices]
 
@@ -259,7 +303,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         total_amount = Decimal("0.00")
         for station in shown:
             data = rows[station.pk]
-            params = {**base, "station": station.pk, "county": None}
+            params = {**base, "station": station.pk, "county": None, "city": None}
             cells = [{"value": data[key], "url": url(key, params)} for key in keys]
             cells.insert(0, {"value": data["social_workers"],
                              "url": figure_link(user, "stations:staff_list", station=station.pk, counted_on=as_of)})
@@ -271,35 +315,41 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             table.append({"station": station, "cells": cells})
         everywhere = {**base, "station": None}
         footer = [{"value": total["social_workers"],
-                   "url": figure_link(user, "stations:staff_list", counted_on=as_of, county=base["county"])},
+                   "url": figure_link(user, "stations:staff_list", counted_on=as_of, county=base["county"],
+                                      city=base["city"])},
                   *[{"value": total[key], "url": url(key, everywhere)} for key in keys],
                   {"value": f"{total_amount}", "url": figure_link(user, "services:resourcelink_list", **everywhere)}]
         return {"rows": table, "footer": footer}
 
-    def _counties(self, scope, stations, per_station, period, month):
-        """Each county's figures, summed from the per-station figures (every key shown here
-        adds up across a county's stations) plus the county's own trainings: no per-county
-        recount (was one ``figures.compute`` per county)."""
-        counties = list(Region.objects.filter(pk__in=sorted(scope.county_ids)).order_by("code"))
-        trainings = figures.trainings_by_county(scope.county_ids, period.start, period.end)
-        totals = {county.pk: defaultdict(int) for county in counties}
+    def _regions(self, kind, regions, county_ids, stations, per_station, period, month):
+        """Each county's (``kind="county"``) or city's (``"city"``) figures, summed from the
+        per-station figures (every key shown here adds up across a region's stations) plus the
+        trainings of its counties (a training belongs to one county): no per-region recount.
+        Each column drills into that region's dashboard, with the figures its own bureau (a
+        county) or its own viewer (a city) sees."""
+        county_region = {pk: pk for pk in county_ids} if kind == "county" else dict(
+            Region.objects.filter(pk__in=sorted(county_ids)).values_list("pk", "parent"))
+        trainings = figures.trainings_by_county(county_ids, period.start, period.end)
+        totals = {region.pk: defaultdict(int) for region in regions}
         for station in stations:
             data = per_station.get(station.pk) if per_station else None
-            if data is None or station.county_id not in totals:
+            total = totals.get(county_region.get(station.county_id))
+            if data is None or total is None:
                 continue
-            total = totals[station.county_id]
             for key in ("stations", "social_workers", "visits", "people_served", "casework", "groupwork",
                         "community_activities", "supervisions"):
                 total[key] += data[key]
             total["resources_linked_amount"] += Decimal(data["resources_linked_amount"])
+        for county_id, number in trainings.items():
+            if county_region.get(county_id) in totals:
+                totals[county_region[county_id]]["trainings"] += number
         columns = []
-        for county in counties:
-            data = totals[county.pk]
+        for region in regions:
+            data = totals[region.pk]
             data["resources_linked_amount"] = f"{Decimal(data['resources_linked_amount']).quantize(Decimal('0.01'))}"
-            data["trainings"] = trainings.get(county.pk, 0)
-            # Each county drills into that county's dashboard: the same figures its own bureau sees.
-            columns.append({"county": county, "figures": data,
-                            "url": link("home", year=period.start.year, month=month, county=county.pk)})
+            data.setdefault("trainings", 0)
+            columns.append({"region": region, kind: region, "figures": data,
+                            "url": link("home", year=period.start.year, month=month, **{kind: region.pk})})
         rows = []
         for key, label in [
             ("stations", _("Stations")), ("social_workers", _("Social workers")), ("visits", _("Visits")),
@@ -310,7 +360,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         ]:
             rows.append({"key": key, "label": label,
                          "values": [{"value": column["figures"][key], "url": column["url"]} for column in columns]})
-        return {"columns": columns, "rows": rows}
+        return {"kind": kind, "columns": columns, "rows": rows}
 
     # --- management figures ---------------------------------------------------------------
     def _management(self, user, shown_ids, station, period, today):

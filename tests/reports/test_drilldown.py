@@ -224,8 +224,23 @@ def test_the_city_viewer_sees_counties_with_their_bureaus_figures(records, web, 
                                                                           for c in own.context["cards"]]
     assert [c["value"] for c in drilled.context["categories"]] == [c["value"] for c in own.context["categories"]]
     linked = [(card["key"], card["value"], card["url"]) for card in drilled.context["cards"] if card["url"]]
-    assert {"stations", "social_workers"} <= {key for key, _value, _url in linked}
+    # Every figure whose list a figures-only viewer may open (SPEC §1) links to it, narrowed to
+    # the county (the lists' county filter): trainings, supervisions and evaluations too.
+    assert {key for key, _value, _url in linked} == {
+        "stations", "social_workers", "community_activities", "trainings", "supervisions", "station_evaluations"}
+    assert all(card["url"] is None for card in drilled.context["cards"]
+               if card["key"] in {"visits", "people_served", "resources_linked_amount", "casework", "groupwork"})
     assert _check(client, linked) == len(linked)
+    for month in (5, 11):  # a month of the county too
+        narrowed = client.get(html.unescape(columns["410621"]["url"]) + f"&month={month}")
+        assert narrowed.context["county"].code == "410621" and narrowed.context["month"] == month
+        pairs = [(card["key"], card["value"], card["url"]) for card in narrowed.context["cards"] if card["url"]]
+        assert _check(client, pairs) == len(linked)
+    footer = drilled.context["station_rows"]["footer"]
+    assert _check(client, [(key, cell["value"], cell["url"]) for key, cell in
+                           zip(["social_workers", "visits", "people_served", "casework", "groupwork",
+                                "community_activities", "supervisions", "resources_linked_amount"], footer, strict=True)
+                           if cell["url"]]) == 3
     assert all(c["url"] is None for c in drilled.context["categories"])
     for path in re.findall(r'href="(/(?:services|clients)/[^"]*)"', drilled.content.decode()):
         assert client.get(html.unescape(path)).status_code == 200, path

@@ -76,3 +76,29 @@ def test_demo_equals_the_seed_and_is_idempotent():
     before = [m.objects.count() for m in models]
     demo.seed(context)
     assert [m.objects.count() for m in models] == before
+
+
+def test_the_demo_creates_the_standard_schemes_a_flushed_database_lacks():
+    """The schemes come with a data migration; a live-server test that flushed the database
+    leaves none, and the demo (``tests/browser/test_accessibility.py`` seeds it) must not fail
+    then: it creates the missing ones, once."""
+    from training import schemes
+    from training.models import EvaluationItem, EvaluationScheme, RatingBand
+
+    names = {schemes.FIVE[0], schemes.THOUSAND[0]}
+    StationEvaluation.objects.all().delete()
+    EvaluationScheme.objects.filter(name__in=names).delete()
+    assert not EvaluationScheme.objects.filter(name__in=names).exists()
+    context = {}
+    stations_demo.seed(context)
+    demo.seed(context)
+    five = EvaluationScheme.objects.get(name=schemes.FIVE[0])
+    thousand = EvaluationScheme.objects.get(name=schemes.THOUSAND[0])
+    assert five.items.count() == 10 and thousand.items.count() == 18
+    assert sum(item.max_score for item in thousand.items.all()) == 1000
+    assert RatingBand.objects.filter(scheme=five).count() == 4
+    assert StationEvaluation.objects.filter(evaluated_on__year=2023, scheme=five).count() >= 10
+    counts = (EvaluationScheme.objects.count(), EvaluationItem.objects.count(), RatingBand.objects.count())
+    schemes.create_missing(EvaluationScheme, EvaluationItem, RatingBand)
+    demo.seed(context)
+    assert (EvaluationScheme.objects.count(), EvaluationItem.objects.count(), RatingBand.objects.count()) == counts

@@ -30,6 +30,6 @@ class Command(BaseCommand):
             ("admin", "局管理员 bureau admin"), ("bureau", "局业务科室 bureau staff"),
             ("center", "指导中心督导 guidance-center supervisor"), ("xiaohe_head", "小河站站长 station head"),
             ("xiaohe", "小河站社工 social worker"), ("baisi", "白寺站社工 social worker"),
-            ("auditor", "审计员 auditor"), ("city", "鹤壁市 city viewer"),
+            ("auditor", "审计员 auditor"), ("city", "鹤壁市 city viewer"), ("province", "河南省 province viewer"),
         ]:
             self.stdout.write(f"  {username:<12} {role}")

@@ -40,6 +40,28 @@
                itemStyle: { color: "#198754" }, label: { show: true, position: "right" } }]
   });
 
+  // A city's counties or a province's cities side by side (each column of the table below
+  // the chart opens that region's dashboard).
+  ["county", "city"].forEach(function (kind) {
+    var regions = data[kind === "county" ? "counties" : "cities"];
+    if (!regions) { return; }
+    chart(kind + "-chart", {
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 48, right: 48, top: 36, bottom: 28, containLabel: true },
+      xAxis: { type: "category", data: regions.names },
+      yAxis: [
+        { type: "value", name: "", minInterval: 1 },
+        { type: "value", name: "", minInterval: 1, splitLine: { show: false } }
+      ],
+      series: [
+        { name: data.labels.visits, type: "bar", data: regions.visits, itemStyle: { color: "#0d6efd" } },
+        { name: data.labels.people_served, type: "bar", yAxisIndex: 1, data: regions.people_served,
+          itemStyle: { color: "#fd7e14" } }
+      ]
+    });
+  });
+
   window.addEventListener("resize", function () {
     charts.forEach(function (c) { c.resize(); });
   });
