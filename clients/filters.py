@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SearchFilterSet
-from stations.filters import StaffChoiceFilter, station_filter
+from stations.filters import NoServicePointFilter, ServicePointChoiceFilter, StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import Category, ClientStatus, RiskLevel
@@ -35,15 +35,22 @@ def held_today(category):
         Q(end_on__isnull=True) | Q(end_on__gte=today)).values("client"))
 
 
-def visited_in_period(since=None, until=None, category=None):
+def visited_in_period(since=None, until=None, category=None, point=None, without_point=False):
     """The clients visited in ``since``..``until`` (either may be None) who held ``category``
     (any, if None) on the date of such a visit: the people behind SPEC §3's
     ``visited_clients_by_category`` (``reports.figures`` counts exactly these, by the same
     condition: membership start_on <= visited_on <= end_on). A queryset of client ids.
 
     One ``filter()`` call, so the visit and the membership are the same joined rows (the visit
-    is reached by its reverse relation: the registry does not import services)."""
+    is reached by its reverse relation: the registry does not import services).
+
+    ``point`` (a service point id) or ``without_point`` narrow to the visits naming that point,
+    or naming none (the station's own): the dashboard's breakdown by service point."""
     conditions = Q()
+    if point is not None:
+        conditions &= Q(visits__service_point=point)
+    elif without_point:
+        conditions &= Q(visits__service_point__isnull=True)
     if since is not None:
         conditions &= Q(visits__visited_on__gte=since)
     if until is not None:
@@ -101,6 +108,8 @@ class ClientFilterSet(SearchFilterSet):
     """The one filterset of the registry: web list, API and export."""
 
     station = station_filter()
+    service_point = ServicePointChoiceFilter()
+    no_service_point = NoServicePointFilter()
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, label=_("status"))
@@ -113,11 +122,16 @@ class ClientFilterSet(SearchFilterSet):
     visited_until = django_filters.DateFilter(method="read_together", label=_("visited until"))
     visited_category = django_filters.ChoiceFilter(choices=Category.choices, method="read_together",
                                                    label=_("category on the visit date"))
+    # the clients visited at one service point (or at none: the station's own), for the breakdown
+    visited_service_point = django_filters.NumberFilter(method="read_together", label=_("visited at service point"))
+    visited_without_point = django_filters.BooleanFilter(method="read_together",
+                                                         label=_("visited with no service point"))
 
     class Meta:
         model = Client
-        fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker",
-                  "visited_since", "visited_until", "visited_category"]
+        fields = ["q", "station", "service_point", "no_service_point", "category", "risk_level", "status",
+                  "age_band", "overdue", "worker", "visited_since", "visited_until", "visited_category",
+                  "visited_service_point", "visited_without_point"]
 
     def read_together(self, queryset, name, value):
         return queryset
@@ -126,8 +140,10 @@ class ClientFilterSet(SearchFilterSet):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
-        if since or until or category:
-            queryset = queryset.filter(pk__in=visited_in_period(since, until, category))
+        point, without = data.get("visited_service_point"), bool(data.get("visited_without_point"))
+        if since or until or category or point is not None or without:
+            queryset = queryset.filter(pk__in=visited_in_period(since, until, category, point=point,
+                                                                without_point=without))
         return queryset
 
     def search(self, queryset, name, value):
