@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clients.choices import Category, Gender, RiskLevel
 from clients.models import Client
@@ -912,7 +913,7 @@ class Volunteer(models.Model):
             raise ValidationError({"phone": _("Enter a phone number with digits only.")})
 
 
-VOLUNTEER_HOURS = [MinValueValidator(Decimal("0.1"), message=_("Hours must be greater than zero.")),
+VOLUNTEER_HOURS = [MinValueValidator(Decimal("0.1"), message=_("Volunteer hours must be greater than zero.")),
                    MaxValueValidator(Decimal("24"), message=_("A day has at most 24 hours."))]
 
 
@@ -930,7 +931,8 @@ class VolunteerService(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
                                 related_name="volunteer_services", editable=False)
     served_on = models.DateField(_("date"), default=timezone.localdate)
-    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1, validators=VOLUNTEER_HOURS)
+    hours = models.DecimalField(pgettext_lazy("volunteer", "hours"), max_digits=4, decimal_places=1,
+                                validators=VOLUNTEER_HOURS)
     activity = models.ForeignKey(Activity, verbose_name=_("community activity"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="volunteer_services")
     group_session = models.ForeignKey(GroupSession, verbose_name=_("group session"), null=True, blank=True,

@@ -3,7 +3,7 @@ the background visit-detail export (reports.exports.jobs) read their columns fro
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clients.privacy import REVEAL_ID_ROLES, mask_id, phone_for
@@ -233,7 +233,7 @@ class VolunteerServiceTable(ServiceTable):
     empty_text = _("No volunteer service matches.")
     columns = [
         Col(_("date"), "served_on", link=DETAIL, width=12), Col(_("volunteer"), "volunteer.name", width=12),
-        Col(_("station"), "station.short_name"), Col(_("hours"), "hours", end=True, width=8),
+        Col(_("station"), "station.short_name"), Col(pgettext_lazy("volunteer", "hours"), "hours", end=True, width=8),
         Col(_("served at"), _linked, phone=False, width=30),
         Col(_("description"), "description", page=False, width=40),
     ]

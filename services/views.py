@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -1034,7 +1034,7 @@ class VolunteerServiceDetailView(ServiceDetailView):
         "volunteer", "station", "activity", "group_session__group", "visit__client")
     rows = [
         Column(_("volunteer"), "volunteer"), Column(_("station"), "station"), Column(_("date"), "served_on"),
-        Column(_("hours"), "hours"), Column(_("community activity"), "activity"),
+        Column(pgettext_lazy("volunteer", "hours"), "hours"), Column(_("community activity"), "activity"),
         Column(_("group session"), "group_session"), Column(_("visit"), "visit"),
         Column(_("description"), "description"),
     ]

@@ -3,7 +3,7 @@
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.html import text
@@ -88,7 +88,7 @@ class CertificateTable(Table):
 
 def _active_badge(point):
     if point.is_active:
-        return format_html('<span class="badge text-bg-success">{}</span>', gettext("Active"))
+        return format_html('<span class="badge text-bg-success">{}</span>', pgettext("service point", "In service"))
     return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("Inactive"))
 
 

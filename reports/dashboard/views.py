@@ -231,7 +231,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
              _("%(hours)s hours") % {"hours": totals["supervision_hours"]}),
             ("station_evaluations", _("Station evaluations"), "award", None),
             ("volunteers", _("Volunteers"), "person-hearts",
-             _("%(hours)s hours") % {"hours": totals["volunteer_hours"]}),
+             _("%(hours)s hours of service") % {"hours": totals["volunteer_hours"]}),
         ]
         return [{"key": key, "label": label, "value": totals[key], "icon": icon, "extra": extra, "url": urls[key]}
                 for key, label, icon, extra in cards]
