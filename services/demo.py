@@ -663,6 +663,7 @@ def seed(context):
     _seed_records(context)
     if "service_points" in context:
         _seed_network(context)
+        _seed_baisi_volunteers(context)
 
 
 # A dozen college volunteers of 小河站 (大学生志愿者), with service from 2024 on only: the 2023
@@ -709,6 +710,24 @@ def _seed_network(context):
                                          hours=Decimal(rng.choice(["2.0", "2.5", "3.0", "4.0"])), activity=activity,
                                          description=f"协助开展“{activity.title}”"))
     VolunteerService.objects.bulk_create(rows)
+
+
+def _seed_baisi_volunteers(context):
+    """Two community volunteers of 白寺站's 爱心小屋, with service from 2024 on."""
+    from .models import Volunteer, VolunteerService
+
+    station = context["baisi_points"][0].station
+    if Volunteer.objects.filter(station=station).exists():
+        return
+    first = Activity.objects.filter(station=station, held_on__gte=datetime.date(YEAR + 1, 1, 1)).order_by(
+        "held_on", "pk").first()
+    for index, name in enumerate(["郭秀梅", "马建军"]):
+        volunteer = Volunteer.objects.create(station=station, name=name, gender="F" if index == 0 else "M",
+                                             organisation="白寺村爱心小屋", kind=VolunteerKind.COMMUNITY,
+                                             skills="物资整理", phone=f"1583922{index:04d}")
+        if first is not None:
+            VolunteerService.objects.create(volunteer=volunteer, station=station, served_on=first.held_on,
+                                            hours=Decimal("3.0"), activity=first, description="爱心小屋物资整理")
 
 
 def _seed_records(context):
