@@ -146,7 +146,7 @@ def service_points(station, spec):
         point = ServicePoint.objects.filter(station=station, name=f"{village}社工室").first()
         if point is None:
             point = ServicePoint.objects.create(
-                station=station, name=f"{village}社工室", kind=kind, region=region, address=f"浚县{station.town.name}{village}村委会",
+                station=station, name=f"{village}社工室", kind=kind, region=region, address=f"浚县{station.town.name}{village}{'村委会' if kind == ServicePointKind.VILLAGE else '居委会'}",
                 opened_on=datetime.date(2024, 3, 1), staff=worker, liaison_name=liaison, liaison_phone=phone)
         points.append(point)
     return points
