@@ -161,8 +161,9 @@ def test_a_visit_activity_group_or_client_naming_another_stations_point_is_refus
         "station": station_xiaohe.pk, "theme": "老年小组", "service_point": baisi_point.pk}, format="json")
     assert refused.status_code in (400, 403)
     before = Group.objects.count()
-    from services import services as service_writes
     from django.core.exceptions import ValidationError
+
+    from services import services as service_writes
     with pytest.raises(ValidationError) as error:
         service_writes.group_create(station=station_xiaohe, theme="老年小组", service_point=baisi_point)
     assert "其他社工站" in str(error.value.message_dict["service_point"])
