@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.filters import SearchFilterSet
-from stations.filters import StaffChoiceFilter, station_filter
+from stations.filters import NoServicePointFilter, ServicePointChoiceFilter, StaffChoiceFilter, station_filter
 from stations.models import Staff
 
 from .choices import Category, ClientStatus, RiskLevel
@@ -36,7 +36,7 @@ def held_today(category):
         Q(end_on__isnull=True) | Q(end_on__gte=today)).values("client"))
 
 
-def visited_in_period(since=None, until=None, category=None, stations=None):
+def visited_in_period(since=None, until=None, category=None, stations=None, point=None, without_point=False):
     """The clients visited in ``since``..``until`` (either may be None) who held ``category``
     (any, if None) on the date of such a visit: the people behind SPEC §3's
     ``visited_clients_by_category`` (``reports.figures`` counts exactly these, by the same
@@ -48,7 +48,10 @@ def visited_in_period(since=None, until=None, category=None, stations=None):
     category the query starts from that category's memberships overlapping the period and of
     the scope's clients, then looks for a visit inside the membership: at city scale the
     planner otherwise walked every membership of the city backwards by client (Merge Semi
-    Join, 0.9-1.2 s for 特困 in a county's year; docs/scaling.md, "The crawl at city scale")."""
+    Join, 0.9-1.2 s for 特困 in a county's year; docs/scaling.md, "The crawl at city scale").
+
+    ``point`` (a service point id) or ``without_point`` narrow to the visits naming that point,
+    or naming none (the station's own): the dashboard's breakdown by service point."""
     if category:
         held = CategoryMembership.objects.filter(category=category)
         if until is not None:
@@ -63,8 +66,16 @@ def visited_in_period(since=None, until=None, category=None, stations=None):
             conditions &= Q(client__visits__visited_on__gte=since)
         if until is not None:
             conditions &= Q(client__visits__visited_on__lte=until)
+        if point is not None:
+            conditions &= Q(client__visits__service_point=point)
+        elif without_point:
+            conditions &= Q(client__visits__service_point__isnull=True)
         return held.filter(conditions).values("client")
     conditions = Q(visits__isnull=False)
+    if point is not None:
+        conditions &= Q(visits__service_point=point)
+    elif without_point:
+        conditions &= Q(visits__service_point__isnull=True)
     if since is not None:
         conditions &= Q(visits__visited_on__gte=since)
     if until is not None:
@@ -139,6 +150,8 @@ class ClientFilterSet(SearchFilterSet):
     """The one filterset of the registry: web list, API and export."""
 
     station = station_filter()
+    service_point = ServicePointChoiceFilter()
+    no_service_point = NoServicePointFilter()
     category = django_filters.ChoiceFilter(choices=Category.choices, method="filter_category", label=_("category"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk level"))
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices, label=_("status"))
@@ -151,11 +164,16 @@ class ClientFilterSet(SearchFilterSet):
     visited_until = django_filters.DateFilter(method="read_together", label=_("visited until"))
     visited_category = django_filters.ChoiceFilter(choices=Category.choices, method="read_together",
                                                    label=_("category on the visit date"))
+    # the clients visited at one service point (or at none: the station's own), for the breakdown
+    visited_service_point = django_filters.NumberFilter(method="read_together", label=_("visited at service point"))
+    visited_without_point = django_filters.BooleanFilter(method="read_together",
+                                                         label=_("visited with no service point"))
 
     class Meta:
         model = Client
-        fields = ["q", "station", "category", "risk_level", "status", "age_band", "overdue", "worker",
-                  "visited_since", "visited_until", "visited_category"]
+        fields = ["q", "station", "service_point", "no_service_point", "category", "risk_level", "status",
+                  "age_band", "overdue", "worker", "visited_since", "visited_until", "visited_category",
+                  "visited_service_point", "visited_without_point"]
 
     def read_together(self, queryset, name, value):
         return queryset
@@ -164,12 +182,14 @@ class ClientFilterSet(SearchFilterSet):
         queryset = super().filter_queryset(queryset)
         data = self.form.cleaned_data
         since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
-        if since or until or category:
+        point, without = data.get("visited_service_point"), bool(data.get("visited_without_point"))
+        if since or until or category or point is not None or without:
             kept = None
-            if since and until and category:
+            if since and until and category and point is None and not without:
                 kept = visited_clients(station_ids=self._stations(data), since=since, until=until, category=category)
             if kept is None:
-                kept = visited_in_period(since, until, category, self._stations(data))
+                kept = visited_in_period(since, until, category, self._stations(data), point=point,
+                                         without_point=without)
             queryset = queryset.filter(pk__in=kept)
         return queryset
 

@@ -53,13 +53,18 @@ class ClientForm(OptimisticLockFormMixin, ServiceForm):
 
     class Meta:
         model = Client
-        fields = ["station", "name", "id_number", "phone", "address", "village", "worker", "registered_on"]
+        fields = ["station", "name", "id_number", "phone", "address", "village", "service_point", "worker",
+                  "registered_on"]
         widgets = {"registered_on": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["worker"].queryset = Staff.objects.visible_to(self.user).workers().active() if self.user \
             else Staff.objects.workers()
+        current = self.instance.service_point_id
+        points = self.fields["service_point"].queryset.select_related("station")
+        self.fields["service_point"].queryset = (points.filter(is_active=True) | points.filter(pk=current or 0))
+        self.fields["service_point"].label_from_instance = lambda p: f"{p.name}（{p.station.short_name}）"
         stations = self.fields["station"].queryset
         if stations.count() == 1 and not self.instance.pk:
             self.fields["station"].initial = stations.first()
@@ -96,7 +101,7 @@ class ClientForm(OptimisticLockFormMixin, ServiceForm):
 
     def save(self, commit=True):
         data = {name: self.cleaned_data[name] for name in
-                ("station", "name", "id_number", "phone", "address", "village", "worker")}
+                ("station", "name", "id_number", "phone", "address", "village", "service_point", "worker")}
         if self.instance.pk:
             return services.client_update(client=self.instance, expected=self.loaded_state, user=self.user, **data)
         categories = []

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet
-from stations.models import Region, Staff, Station
+from stations.models import Region, ServicePoint, Staff, Station, check_service_point
 
 from . import idnumbers
 from .choices import (
@@ -113,6 +113,9 @@ class Client(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True, db_index=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     village = models.CharField(_("village / community"), max_length=60, blank=True)
+    # the village or community service point (村/社区社工室) of the station that serves the person
+    service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="clients")
     registered_on = models.DateField(_("registration date"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=10, choices=ClientStatus.choices, default=ClientStatus.ACTIVE,
                               db_index=True)
@@ -158,6 +161,9 @@ class Client(models.Model):
 
     def get_absolute_url(self):
         return reverse("clients:client_detail", args=[self.pk])
+
+    def clean(self):
+        check_service_point(self)
 
     def fill_derived_fields(self):
         """Pinyin keys from the name; gender and birth date from the ID number."""

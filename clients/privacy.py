@@ -12,11 +12,11 @@ guidance center, and masked for read-only county and city viewers.
 from accounts.models import AccessLog
 from portal.scoping import scope_for
 from stations.choices import Role
+from stations.privacy import FULL_PHONE_ROLES, mask_phone, phone_for  # noqa: F401 (one masking for every phone)
 
 from . import idnumbers
 
 REVEAL_ID_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN})
-FULL_PHONE_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN})
 DISABILITY_ROLES = frozenset({Role.STATION_HEAD, Role.SOCIAL_WORKER, Role.BUREAU_ADMIN, Role.CENTER_SUPERVISOR})
 MASK = "****"
 
@@ -37,20 +37,6 @@ def _allowed(user, roles):
 
 def mask_id(number):
     return idnumbers.mask(number or "")
-
-
-def mask_phone(phone):
-    """138****1234; short numbers keep only their last two digits."""
-    if not phone:
-        return ""
-    digits = phone.replace("-", "")
-    if len(digits) >= 11:
-        return digits[:3] + "****" + digits[-4:]
-    return "*" * max(len(digits) - 2, 0) + digits[-2:]
-
-
-def phone_for(user, phone):
-    return phone if _allowed(user, FULL_PHONE_ROLES) else mask_phone(phone)
 
 
 def sees_disability(user):

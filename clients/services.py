@@ -33,7 +33,7 @@ DEFAULT_INTERVALS = {
     (Category.SUBSISTENCE_ALLOWANCE, ""): 90,
 }
 DEFAULT_DAYS = 180
-CLIENT_EDITABLE = ("name", "phone", "address", "village", "household", "relationship", "worker")
+CLIENT_EDITABLE = ("name", "phone", "address", "village", "service_point", "household", "relationship", "worker")
 
 
 def county_intervals(county_id):
@@ -147,7 +147,7 @@ def _check_household(client, household, relationship):
 @transaction.atomic
 def client_register(
     *, station, name, id_number, user=None, phone="", address="", village="", household=None, relationship="",
-    worker=None, registered_on=None, categories=(),
+    worker=None, registered_on=None, categories=(), service_point=None,
 ) -> Client:
     """Register a person (建档). ``categories`` is a list of dicts for ``category_add``."""
     _check_station_allowed(user, station)
@@ -156,7 +156,7 @@ def client_register(
     client = Client(
         station=station, name=(name or "").strip(), id_number=number, phone=(phone or "").strip(),
         address=address, village=village, household=household, relationship=relationship if household else "",
-        worker=worker, registered_on=registered_on or timezone.localdate(),
+        worker=worker, registered_on=registered_on or timezone.localdate(), service_point=service_point,
     )
     client.fill_derived_fields()
     if worker is not None and worker.station_id != station.pk:

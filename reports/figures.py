@@ -35,6 +35,15 @@ Definitions (SPEC §3), with the choices this engine makes explicit:
   not across months.
 - ``people_served`` (服务人次): visits + community-activity participants + group-session
   attendance + case service notes, all dated in the period.
+- ``volunteers`` / ``volunteer_hours``: distinct volunteers with service recorded in the period
+  (``services.VolunteerService``, at the scope's stations) and the sum of those records' hours
+  (one decimal, as ``training_hours``). Counted raw like the supervisions (a small table, indexed
+  by station and date), not kept in the rollup; distinct volunteers add up across stations (a
+  volunteer serves at their own station) but not across months.
+
+A station's figures break down by its village and community service points (村/社区社工室,
+``by_service_point``): visits, activities and groups name at most one point of their station,
+so the station's figure is the sum of its points' plus the station's own (records naming none).
 """
 
 import calendar
@@ -54,7 +63,16 @@ from django.utils.translation import gettext as _
 from clients.choices import Category
 from clients.models import CategoryMembership
 from portal.scoping import scope_for
-from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
+from services.models import (
+    Activity,
+    Case,
+    CaseNote,
+    Group,
+    GroupSession,
+    ResourceLink,
+    Visit,
+    VolunteerService,
+)
 from stations.choices import RegionLevel
 from stations.models import Region, Staff, Station
 from training.models import StationEvaluation, Supervision, Training, TrainingAttendance
@@ -68,7 +86,7 @@ CATEGORY_CODES = [code for code, _label in Category.choices]
 KEYS = [
     "stations", "social_workers", "trainings", "training_hours", "supervisions", "supervision_hours",
     "station_evaluations", "visits", "visited_clients_by_category", "resources_linked_amount", "casework",
-    "groupwork", "community_activities", "people_served",
+    "groupwork", "community_activities", "people_served", "volunteers", "volunteer_hours",
 ]
 # Station-level keys kept in the rollup table (besides the per-category counts).
 COUNT_KEYS = ["visits", "casework", "groupwork", "community_activities", "people_served"]
@@ -241,17 +259,63 @@ def case_notes_in(station_ids, start, end):
     return _in(CaseNote.objects.filter(noted_on__gte=start, noted_on__lte=end), "case__station", station_ids)
 
 
-def people_served_parts(*, station_ids, start, end):
+def volunteer_services_in(station_ids, start, end):
+    return _in(VolunteerService.objects.filter(served_on__gte=start, served_on__lte=end), "station", station_ids)
+
+
+def _at_point(queryset, field, point, own):
+    """Narrow to the records naming service point ``point`` (an id), or naming none (``own``)."""
+    if point is not None:
+        return queryset.filter(**{field: point})
+    if own:
+        return queryset.filter(**{f"{field}__isnull": True})
+    return queryset
+
+
+def people_served_parts(*, station_ids, start, end, point=None, own=False):
     """The four parts of ``people_served`` (人次), counted raw: visits, participants of community
-    activities, attendance of group sessions and case service notes of the period."""
-    activities = activities_in(station_ids, start, end).aggregate(people=Sum("participant_count"))
-    sessions = group_sessions_in(station_ids, start, end).aggregate(people=Sum("attendance_count"))
+    activities, attendance of group sessions and case service notes of the period; narrowed to
+    one service point (``point``) or to the station's own records (``own``) when asked (case
+    notes name no point: they are the station's own)."""
+    activities = _at_point(activities_in(station_ids, start, end), "service_point", point, own).aggregate(
+        people=Sum("participant_count"))
+    sessions = _at_point(group_sessions_in(station_ids, start, end), "group__service_point", point, own).aggregate(
+        people=Sum("attendance_count"))
     return {
-        "visits": visits_in(station_ids, start, end).count(),
+        "visits": _at_point(visits_in(station_ids, start, end), "service_point", point, own).count(),
         "activity_participants": activities["people"] or 0,
         "group_attendance": sessions["people"] or 0,
-        "case_notes": case_notes_in(station_ids, start, end).count(),
+        "case_notes": 0 if point is not None else case_notes_in(station_ids, start, end).count(),
     }
+
+
+BREAKDOWN_KEYS = ["visits", "visited_clients", "community_activities", "groupwork", "people_served"]
+
+
+def by_service_point(*, station_id, start, end):
+    """{point id or None: {visits, visited_clients, community_activities, groupwork,
+    people_served}} of one station for start..end: each of its service points, and ``None`` for
+    the station's own records (naming no point). Every key but ``visited_clients`` adds up to
+    the station's figure; ``visited_clients`` is distinct per point (a client visited at two
+    points counts at both). Counted raw, a constant number of queries."""
+    ids = [station_id]
+    rows = defaultdict(lambda: dict.fromkeys(BREAKDOWN_KEYS, 0))
+    visits = visits_in(ids, start, end)
+    for point, row in _grouped(visits, "service_point", n=Count("id"), people=Count("client", distinct=True)).items():
+        rows[point]["visits"] = row["n"]
+        rows[point]["visited_clients"] = row["people"]
+        rows[point]["people_served"] += row["n"]
+    activities = activities_in(ids, start, end)
+    for point, row in _grouped(activities, "service_point", n=Count("id"), people=Sum("participant_count")).items():
+        rows[point]["community_activities"] = row["n"]
+        rows[point]["people_served"] += row["people"] or 0
+    for point, row in _grouped(groups_started_in(ids, start, end), "service_point", n=Count("id")).items():
+        rows[point]["groupwork"] = row["n"]
+    sessions = group_sessions_in(ids, start, end)
+    for point, row in _grouped(sessions, "group__service_point", people=Sum("attendance_count")).items():
+        rows[point]["people_served"] += row["people"] or 0
+    rows[None]["people_served"] += case_notes_in(ids, start, end).count()
+    return dict(rows)
 
 
 def station_level_raw(station_ids, start, end):
@@ -422,8 +486,8 @@ def first_record_date(station_ids):
     once (``mark_dirty``), so the first cell that holds a figure or waits to be recounted is the
     month of the first such record (its first day stands for it: the choices are months).
     Eight MIN()s over a city's raw tables cost 60 ms of every dashboard counted afresh (make
-    bench, crawl_worst_page); the cells are one index range. Supervisions and evaluations are
-    not in the rollup: small tables, read directly."""
+    bench, crawl_worst_page); the cells are one index range. Supervisions, evaluations and
+    volunteer service are not in the rollup: smaller tables, read directly."""
     held = Q(dirty=True)
     for field in ROLLUP_FIELDS:
         held |= Q(**{f"{field}__gt": 0})
@@ -432,7 +496,8 @@ def first_record_date(station_ids):
     firsts += [
         _in(model.objects.all(), field, station_ids).aggregate(a=models.Min(date))["a"]
         for model, field, date in [(Supervision, "station", "supervised_on"),
-                                   (StationEvaluation, "station", "evaluated_on")]
+                                   (StationEvaluation, "station", "evaluated_on"),
+                                   (VolunteerService, "station", "served_on")]
     ]
     firsts = [day for day in firsts if day]
     return min(firsts) if firsts else None
@@ -594,11 +659,16 @@ def trainings_by_county(county_ids, start, end):
 
 
 def _station_items(station_ids, period):
-    """stations, social_workers, supervisions, supervision_hours, station_evaluations."""
+    """stations, social_workers, supervisions, supervision_hours, station_evaluations, volunteers,
+    volunteer_hours."""
     day = period.as_of()
     supervisions = _in(Supervision.objects.filter(supervised_on__gte=period.start, supervised_on__lte=period.end),
                        "station", station_ids).aggregate(n=Count("id"), hours=Sum("hours"))
+    volunteering = volunteer_services_in(station_ids, period.start, period.end).aggregate(
+        n=Count("volunteer", distinct=True), hours=Sum("hours"))
     return {
+        "volunteers": volunteering["n"],
+        "volunteer_hours": volunteering["hours"] or Decimal("0.0"),
         "stations": _in(Station.objects.open_on(day), "pk", station_ids).count(),
         "social_workers": _in(Staff.objects.active(on=day).workers(), "station", station_ids).count(),
         "supervisions": supervisions["n"],
@@ -632,6 +702,8 @@ def _assemble(items, trainings, station_level, visited):
         "groupwork": station_level["groupwork"],
         "community_activities": station_level["community_activities"],
         "people_served": station_level["people_served"],
+        "volunteers": items["volunteers"],
+        "volunteer_hours": _number(items["volunteer_hours"]),
     }
 
 
@@ -679,6 +751,8 @@ def by_station(*, station_ids, start, end):
     evaluations = _grouped(
         _in(StationEvaluation.objects.filter(evaluated_on__gte=start, evaluated_on__lte=end), "station", station_ids),
         "station", n=Count("id"))
+    volunteering = _grouped(volunteer_services_in(station_ids, start, end), "station",
+                            n=Count("volunteer", distinct=True), hours=Sum("hours"))
     attended = defaultdict(dict)
     for station_id, training_id, hours in (
         TrainingAttendance.objects.filter(staff__station__in=sorted(station_ids), training__held_on__gte=start,
@@ -696,6 +770,8 @@ def by_station(*, station_ids, start, end):
             "supervisions": supervisions.get(station_id, {}).get("n", 0),
             "supervision_hours": supervisions.get(station_id, {}).get("hours") or Decimal("0.0"),
             "station_evaluations": evaluations.get(station_id, {}).get("n", 0),
+            "volunteers": volunteering.get(station_id, {}).get("n", 0),
+            "volunteer_hours": volunteering.get(station_id, {}).get("hours") or Decimal("0.0"),
         }
         hours = attended.get(station_id, {})
         trainings = (len(hours), sum(hours.values(), Decimal("0.0")))

@@ -98,7 +98,11 @@ def figure_urls(user, *, start, end, station=None, county=None, city=None):
         "trainings": figure_link(user, "training:training_list", **dated),
         "supervisions": figure_link(user, "training:supervision_list", **dated),
         "station_evaluations": figure_link(user, "training:evaluation_list", **dated),
+        # the volunteer-service records of the period: the list counts the distinct volunteers
+        # and totals their hours (its two totals are the two figures)
+        "volunteers": figure_link(user, "services:volunteerservice_list", **dated),
     }
+    urls["volunteer_hours"] = urls["volunteers"]
     for code, _label in Category.choices:
         urls[f"category:{code}"] = figure_link(user, "clients:client_list", visited_since=since, visited_until=until,
                                                visited_category=code, **scope)

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class VisitKind(models.TextChoices):
@@ -129,3 +130,11 @@ class CaseEventKind(models.TextChoices):
     CLOSURE_APPROVE = "closure_approve", _("Closure approved")
     CLOSURE_RETURN = "closure_return", _("Closure returned")
     TRANSFER = "transfer", _("Transferred")
+
+
+class VolunteerKind(models.TextChoices):
+    """Who the volunteer is (志愿者类别)."""
+
+    COLLEGE = "college", _("College student volunteer")  # 大学生志愿者
+    COMMUNITY = "community", _("Community volunteer")  # 社区志愿者
+    OTHER = "other", pgettext_lazy("volunteer", "Other")

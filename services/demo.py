@@ -37,6 +37,7 @@ from .choices import (
     ResourceKind,
     SourceKind,
     VisitKind,
+    VolunteerKind,
 )
 from .models import (
     Activity,
@@ -659,6 +660,77 @@ class _Builder:
 
 
 def seed(context):
+    _seed_records(context)
+    if "service_points" in context:
+        _seed_network(context)
+        _seed_baisi_volunteers(context)
+
+
+# A dozen college volunteers of 小河站 (大学生志愿者), with service from 2024 on only: the 2023
+# figures stay the seed's.
+VOLUNTEER_SCHOOL = "鹤壁职业技术学院"
+VOLUNTEER_NAMES = ["李思雨", "王子豪", "张梦琪", "刘浩宇", "陈佳怡", "杨博文", "赵欣然", "黄俊杰", "周雨涵", "吴宇航",
+                   "徐诗琪", "孙明轩"]
+VOLUNTEER_SKILLS = ["陪伴老人", "课业辅导", "文艺演出", "健康宣教", "手工制作", "摄影宣传"]
+
+
+def _seed_network(context):
+    """小河站's service points on its clients (by their village) and on their visits from 2024 on,
+    and its college volunteers with their service at the station's activities from 2024 on.
+    Updates in bulk (no figure changes: the rollup keeps no point); idempotent."""
+    from .models import Volunteer, VolunteerService
+
+    points = context["service_points"]
+    station = points[0].station
+    by_village = {point.region.name: point for point in points if point.region_id}
+    if not Visit.objects.filter(station=station, service_point__isnull=False).exists():
+        for village, point in by_village.items():
+            Client.objects.filter(station=station, village=village, service_point__isnull=True).update(
+                service_point=point)
+            Visit.objects.filter(station=station, visited_on__gte=datetime.date(YEAR + 1, 1, 1),
+                                 client__service_point=point).update(service_point=point)
+        # the community point runs a share of the station's activities from 2024 on
+        activities = Activity.objects.filter(station=station, held_on__gte=datetime.date(YEAR + 1, 1, 1)).order_by(
+            "held_on", "pk")
+        Activity.objects.filter(pk__in=[a.pk for i, a in enumerate(activities) if i % 4 == 0]).update(
+            service_point=points[-1])
+    if Volunteer.objects.filter(station=station, organisation=VOLUNTEER_SCHOOL).exists():
+        return
+    rng = random.Random(f"{SEED}-volunteers")
+    volunteers = [Volunteer.objects.create(
+        station=station, name=name, gender="F" if index % 2 == 0 else "M", organisation=VOLUNTEER_SCHOOL,
+        kind=VolunteerKind.COLLEGE, skills=VOLUNTEER_SKILLS[index % len(VOLUNTEER_SKILLS)],
+        phone=f"1563922{index:04d}") for index, name in enumerate(VOLUNTEER_NAMES)]
+    activities = list(Activity.objects.filter(station=station, held_on__gte=datetime.date(YEAR + 1, 1, 1))
+                      .order_by("held_on", "pk"))
+    rows = []
+    for activity in activities:
+        for volunteer in rng.sample(volunteers, rng.randint(1, 4)):
+            rows.append(VolunteerService(volunteer=volunteer, station=station, served_on=activity.held_on,
+                                         hours=Decimal(rng.choice(["2.0", "2.5", "3.0", "4.0"])), activity=activity,
+                                         description=f"协助开展“{activity.title}”"))
+    VolunteerService.objects.bulk_create(rows)
+
+
+def _seed_baisi_volunteers(context):
+    """Two community volunteers of 白寺站's 爱心小屋, with service from 2024 on."""
+    from .models import Volunteer, VolunteerService
+
+    station = context["baisi_points"][0].station
+    if Volunteer.objects.filter(station=station).exists():
+        return
+    first = Activity.objects.filter(station=station, held_on__gte=datetime.date(YEAR + 1, 1, 1)).order_by(
+        "held_on", "pk").first()
+    for index, name in enumerate(["郭秀梅", "马建军"]):
+        volunteer = Volunteer.objects.create(station=station, name=name, gender="F" if index == 0 else "M",
+                                             organisation="白寺村爱心小屋", kind=VolunteerKind.COMMUNITY,
+                                             skills="物资整理", phone=f"1583922{index:04d}")
+        if first is not None:
+            VolunteerService.objects.create(volunteer=volunteer, station=station, served_on=first.held_on,
+                                            hours=Decimal("3.0"), activity=first, description="爱心小屋物资整理")
+
+
+def _seed_records(context):
     for name, description in TAGS:
         CampaignTag.objects.get_or_create(name=name, defaults={"description": description})
     if "demo_groups" not in context or Visit.objects.filter(visited_on__year=YEAR).exists():

@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from clients.choices import RiskLevel
 from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
 from stations.choices import RegionLevel
-from stations.filters import StaffChoiceFilter, region_filter, station_filter
+from stations.filters import (
+    NoServicePointFilter,
+    ServicePointChoiceFilter,
+    StaffChoiceFilter,
+    region_filter,
+    station_filter,
+)
 from stations.models import Staff
 
 from .choices import (
@@ -23,6 +29,7 @@ from .choices import (
     ResourceKind,
     SourceKind,
     VisitKind,
+    VolunteerKind,
 )
 from .models import (
     Activity,
@@ -39,6 +46,8 @@ from .models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
 )
 
 
@@ -116,6 +125,8 @@ def tag_filter():
 class VisitFilterSet(DateRangeMixin, SearchFilterSet):
     date_field = "visited_on"
     station = station_filter()
+    service_point = ServicePointChoiceFilter()
+    no_service_point = NoServicePointFilter()
     kind = django_filters.ChoiceFilter(choices=VisitKind.choices, label=_("kind"))
     worker = worker_filter("workers", _("worker"))
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices, label=_("risk update"))
@@ -123,7 +134,7 @@ class VisitFilterSet(DateRangeMixin, SearchFilterSet):
 
     class Meta:
         model = Visit
-        fields = ["q", "station", "kind", "worker", "risk_level", "tag", "since", "until"]
+        fields = ["q", "station", "service_point", "no_service_point", "kind", "worker", "risk_level", "tag", "since", "until"]
 
     def search(self, queryset, name, value):
         if not value.strip():
@@ -174,11 +185,13 @@ class GroupFilterSet(PartOfPeopleServed, DateRangeMixin, SearchFilterSet):
     part_model, part_date, part_owner = GroupSession, "held_on", "group"
     search_fields = ("theme", "goals")
     station = station_filter()
+    service_point = ServicePointChoiceFilter()
+    no_service_point = NoServicePointFilter()
     tag = tag_filter()
 
     class Meta:
         model = Group
-        fields = ["q", "station", "tag", "since", "until", "part_since", "part_until"]
+        fields = ["q", "station", "service_point", "no_service_point", "tag", "since", "until", "part_since", "part_until"]
 
     def filter_since(self, queryset, name, value):
         return queryset.first_session_since(value)
@@ -191,6 +204,8 @@ class ActivityFilterSet(DateRangeMixin, SearchFilterSet):
     date_field = "held_on"
     search_fields = ("title", "location", "highlight")
     station = station_filter()
+    service_point = ServicePointChoiceFilter()
+    no_service_point = NoServicePointFilter()
     kind = django_filters.ChoiceFilter(choices=ActivityKind.choices, label=_("kind"))
     tag = tag_filter()
     # one county or city of the scope (the community_activities figure of a county or city dashboard)
@@ -199,7 +214,8 @@ class ActivityFilterSet(DateRangeMixin, SearchFilterSet):
 
     class Meta:
         model = Activity
-        fields = ["q", "station", "kind", "tag", "since", "until", "county", "city"]
+        fields = ["q", "station", "service_point", "no_service_point", "kind", "tag", "since", "until", "county",
+                  "city"]
 
 
 class ReferralFilterSet(DateRangeMixin, SearchFilterSet):
@@ -310,3 +326,33 @@ class CaseTaskFilterSet(SearchFilterSet):
             return queryset.filter(done_on__isnull=False)
         queryset = queryset.filter(done_on__isnull=True)
         return queryset.filter(due_on__lt=timezone.localdate()) if value == "overdue" else queryset
+
+
+class VolunteerFilterSet(SearchFilterSet):
+    """Volunteers (志愿者): web list, API and export."""
+
+    search_fields = ("name", "organisation", "skills", "phone")
+    station = station_filter()
+    kind = django_filters.ChoiceFilter(choices=VolunteerKind.choices, label=_("kind"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = Volunteer
+        fields = ["q", "station", "kind", "is_active"]
+
+
+class VolunteerServiceFilterSet(DateRangeMixin, SearchFilterSet):
+    """Volunteer service records; ``since``/``until`` on the service date are the period of the
+    ``volunteers`` and ``volunteer_hours`` figures (the list's totals are those figures)."""
+
+    date_field = "served_on"
+    search_fields = ("volunteer__name", "volunteer__organisation", "description")
+    station = station_filter()
+    volunteer = django_filters.NumberFilter(field_name="volunteer", label=_("volunteer"))
+    activity = django_filters.NumberFilter(field_name="activity", label=_("community activity"))
+    kind = django_filters.ChoiceFilter(field_name="volunteer__kind", choices=VolunteerKind.choices,
+                                       label=_("kind"))
+
+    class Meta:
+        model = VolunteerService
+        fields = ["q", "station", "volunteer", "activity", "kind", "since", "until"]

@@ -4,6 +4,7 @@ from django import forms
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,8 @@ from .models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
     month_start,
 )
 
@@ -101,7 +104,22 @@ class ServiceFormMixin(ScopedFormMixin):
                 self.fields[name].widget = forms.CheckboxSelectMultiple()
                 self.fields[name].queryset = CampaignTag.objects.filter(is_active=True)  # also sets the choices
                 self.fields[name].required = False
+        if "service_point" in self.fields:
+            self._offer_service_points(staff)
         self.locked_notice = self._locked_notice()
+
+    def _offer_service_points(self, staff):
+        """The active service points (村/社区社工室) of the record's station (the one a record
+        names already stays offered); the service refuses a point of another station."""
+        field = self.fields["service_point"]
+        station_id = getattr(self.instance, "station_id", None) or (staff.station_id if staff is not None else None)
+        points = field.queryset.select_related("station")
+        if station_id:
+            points = points.filter(station_id=station_id)
+        current = getattr(self.instance, "service_point_id", None)
+        field.queryset = points.filter(Q(is_active=True) | Q(pk=current)) if current else points.filter(is_active=True)
+        if not station_id:
+            field.label_from_instance = lambda point: f"{point.name}（{point.station.short_name}）"
 
     def _locked_notice(self):
         """Said on the edit form when it opens: the record's month is approved (locked), so a
@@ -178,13 +196,14 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
 
     class Meta:
         model = Visit
-        fields = ["visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on", "tags"]
+        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
+                  "tags"]
         widgets = {
             "visited_on": DateInput(), "follow_up_on": DateInput(), "workers": forms.CheckboxSelectMultiple(),
             "findings": forms.Textarea(attrs={"rows": 2}), "needs": forms.Textarea(attrs={"rows": 2}),
         }
 
-    field_order = ["clients", "visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on",
+    field_order = ["clients", "visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
                    "tags"]
 
     TOKEN_FIELD = "form_token"
@@ -234,6 +253,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
                 workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
                 risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
                 tags=data.get("tags") or [], resources=self.resource_rows(),
+                service_point=data.get("service_point"),
             )
         except ValidationError as error:
             add_validation_error(self, error)
@@ -245,7 +265,8 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
 class VisitForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Visit
-        fields = ["visited_on", "kind", "workers", "findings", "needs", "risk_level", "follow_up_on", "tags"]
+        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
+                  "tags"]
         widgets = VisitOutingForm.Meta.widgets
 
     def __init__(self, *args, **kwargs):
@@ -496,7 +517,8 @@ class CaseTransferForm(ServiceFormMixin, forms.Form):
 class GroupForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Group
-        fields = ["station", "theme", "created_on", "leader", "planned_sessions", "goals", "members", "tags"]
+        fields = ["station", "service_point", "theme", "created_on", "leader", "planned_sessions", "goals", "members",
+                  "tags"]
         widgets = {"created_on": DateInput(), "members": ClientPicker(), "goals": forms.Textarea(attrs={"rows": 3})}
 
     def write(self):
@@ -540,8 +562,8 @@ class ActivityForm(OptimisticLockFormMixin, ServiceModelForm):
 
     class Meta:
         model = Activity
-        fields = ["station", "held_on", "title", "kind", "location", "participant_count", "workers", "participants",
-                  "tags", "highlight"]
+        fields = ["station", "service_point", "held_on", "title", "kind", "location", "participant_count", "workers",
+                  "participants", "tags", "highlight"]
         widgets = {"held_on": DateInput(), "workers": forms.CheckboxSelectMultiple(), "participants": ClientPicker(),
                    "highlight": forms.Textarea(attrs={"rows": 3})}
 
@@ -663,3 +685,54 @@ class CampaignTagForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm)
 
     def save(self, commit=True):
         return services.campaign_tag_save(tag=self.instance, expected=self.loaded_state)
+
+
+class VolunteerForm(OptimisticLockFormMixin, ServiceModelForm):
+    """A volunteer (志愿者) of a station: a station's staff register their own."""
+
+    class Meta:
+        model = Volunteer
+        fields = ["station", "name", "gender", "kind", "organisation", "skills", "phone", "is_active"]
+
+    def write(self):
+        for name, value in self.form_data().items():
+            setattr(self.instance, name, value)
+        self.instance.station = self.chosen_station()
+        return services.volunteer_save(volunteer=self.instance, expected=self.loaded_state)
+
+
+class VolunteerServiceForm(OptimisticLockFormMixin, ServiceModelForm):
+    """A volunteer's service on one day, with its hours, optionally at one activity, group
+    session or visit of their station (the activity page's "record volunteers" opens it with the
+    activity chosen)."""
+
+    RECENT_DAYS = 92  # like the resource form: the last three months' visits and sessions (and the linked one)
+
+    class Meta:
+        model = VolunteerService
+        fields = ["volunteer", "served_on", "hours", "activity", "group_session", "visit", "description"]
+        widgets = {"served_on": DateInput(), "hours": forms.NumberInput(attrs={"step": "0.5", "min": "0.5",
+                                                                               "max": "24"}),
+                   "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        keep = self.instance.volunteer_id or self.initial.get("volunteer")
+        volunteers = self.fields["volunteer"].queryset.select_related("station")
+        self.fields["volunteer"].queryset = (volunteers.filter(is_active=True) | volunteers.filter(pk=keep or 0)
+                                             ).order_by("name", "pk")
+        recent = timezone.localdate() - timezone.timedelta(days=self.RECENT_DAYS)
+        for name, date_field in (("activity", "held_on"), ("group_session", "held_on"), ("visit", "visited_on")):
+            keep = getattr(self.instance, f"{name}_id", None) or self.initial.get(name)
+            records = self.fields[name].queryset
+            self.fields[name].queryset = (records.filter(**{f"{date_field}__gte": recent}) | records.filter(pk=keep or 0)
+                                          ).order_by(f"-{date_field}", "-pk")
+        self.fields["visit"].queryset = self.fields["visit"].queryset.select_related("client")
+        self.fields["visit"].label_from_instance = lambda visit: f"{visit.visited_on:%Y-%m-%d} {visit.client.name}"
+        self.fields["group_session"].queryset = self.fields["group_session"].queryset.select_related("group")
+        self.fields["activity"].label_from_instance = lambda a: f"{a.held_on:%Y-%m-%d} {a.title}"
+
+    def write(self):
+        for name, value in self.form_data().items():
+            setattr(self.instance, name, value)
+        return services.volunteer_service_save(service=self.instance, expected=self.loaded_state)

@@ -4,21 +4,23 @@ locks a station's month once the bureau approves it."""
 
 import datetime
 from collections import defaultdict
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator, MinValueValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from clients.choices import Category, RiskLevel
+from clients.choices import Category, Gender, RiskLevel
 from clients.models import Client
 from portal.history import AuditHistory
 from portal.scoping import ScopedQuerySet
-from stations.models import Organisation, Staff, Station
+from stations.models import Organisation, ServicePoint, Staff, Station, check_service_point
 
 from .choices import (
     DISPATCH_OPEN,
@@ -35,6 +37,7 @@ from .choices import (
     ResourceKind,
     SourceKind,
     VisitKind,
+    VolunteerKind,
 )
 
 
@@ -113,6 +116,8 @@ class Visit(models.Model):
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="visits")
     client = models.ForeignKey(Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="visits")
+    service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField(_("visit date"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=20, choices=VisitKind.choices, default=VisitKind.HOME_VISIT)
     workers = models.ManyToManyField(Staff, verbose_name=_("workers"), related_name="visits", blank=True)
@@ -155,6 +160,7 @@ class Visit(models.Model):
         return self.tag_list if hasattr(self, "tag_list") else list(self.tags.all())
 
     def clean(self):
+        check_service_point(self)
         if self.visited_on and self.visited_on > timezone.localdate():
             raise ValidationError({"visited_on": _("The visit date cannot be in the future.")})
         if self.follow_up_on and self.visited_on and self.follow_up_on < self.visited_on:
@@ -449,6 +455,8 @@ class Group(models.Model):
 
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="groups")
     theme = models.CharField(_("theme"), max_length=100)
+    service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="groups")
     goals = models.TextField(_("goals"), blank=True)
     leader = models.ForeignKey(Staff, verbose_name=_("group leader"), null=True, blank=True,
                                on_delete=models.SET_NULL, related_name="led_groups")
@@ -471,6 +479,9 @@ class Group(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:group_detail", args=[self.pk])
+
+    def clean(self):
+        check_service_point(self)
 
 
 class GroupSession(models.Model):
@@ -514,6 +525,8 @@ class Activity(models.Model):
     held_on = models.DateField(_("date"), default=timezone.localdate)
     title = models.CharField(_("title"), max_length=100)
     kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices, default=ActivityKind.OTHER)
+    service_point = models.ForeignKey(ServicePoint, verbose_name=_("service point"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="activities")
     location = models.CharField(_("location"), max_length=100, blank=True)
     participant_count = models.PositiveIntegerField(_("participants"))
     participants = models.ManyToManyField(Client, verbose_name=_("registered participants"),
@@ -537,6 +550,9 @@ class Activity(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:activity_detail", args=[self.pk])
+
+    def clean(self):
+        check_service_point(self)
 
 
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")  # JPEG, PNG; WebP: RIFF....WEBP
@@ -858,3 +874,111 @@ class FormToken(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class Volunteer(models.Model):
+    """A volunteer (志愿者, 大学生志愿者 among them) registered with a station."""
+
+    scope_field = "station"
+    person_level = True  # a person's record: figures-only roles never reach it
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="volunteers")
+    name = models.CharField(_("full name"), max_length=30)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    organisation = models.CharField(_("organisation or school"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=VolunteerKind.choices, default=VolunteerKind.COMMUNITY)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+    history_masked_fields = ("phone",)
+
+    class Meta:
+        ordering = ["station__town__code", "name", "id"]
+        verbose_name = _("volunteer")
+        verbose_name_plural = _("volunteers")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("services:volunteer_detail", args=[self.pk])
+
+    def clean(self):
+        if self.phone and not self.phone.replace("-", "").isdigit():
+            raise ValidationError({"phone": _("Enter a phone number with digits only.")})
+
+
+VOLUNTEER_HOURS = [MinValueValidator(Decimal("0.1"), message=_("Volunteer hours must be greater than zero.")),
+                   MaxValueValidator(Decimal("24"), message=_("A day has at most 24 hours."))]
+
+
+class VolunteerService(models.Model):
+    """A volunteer's service on one day (志愿服务记录), with its hours, optionally in an activity,
+    a group session or a visit of the volunteer's station (one of them at most)."""
+
+    month_field = "served_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
+    scope_field = "station"
+    person_level = True  # a figures-only role (city viewer) never reaches it
+
+    volunteer = models.ForeignKey(Volunteer, verbose_name=_("volunteer"), on_delete=models.PROTECT,
+                                  related_name="services")
+    # the volunteer's station, kept on the record for scoping and the figures (one join less)
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="volunteer_services", editable=False)
+    served_on = models.DateField(_("date"), default=timezone.localdate)
+    hours = models.DecimalField(pgettext_lazy("volunteer", "hours"), max_digits=4, decimal_places=1,
+                                validators=VOLUNTEER_HOURS)
+    activity = models.ForeignKey(Activity, verbose_name=_("community activity"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="volunteer_services")
+    group_session = models.ForeignKey(GroupSession, verbose_name=_("group session"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="volunteer_services")
+    visit = models.ForeignKey(Visit, verbose_name=_("visit"), null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="volunteer_services")
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["-served_on", "-id"]
+        verbose_name = _("volunteer service")
+        verbose_name_plural = _("volunteer services")
+        indexes = [models.Index(fields=["station", "served_on"], name="volservice_station_date_idx")]
+        constraints = [models.CheckConstraint(
+            condition=(models.Q(activity__isnull=True, group_session__isnull=True)
+                       | models.Q(activity__isnull=True, visit__isnull=True)
+                       | models.Q(group_session__isnull=True, visit__isnull=True)),
+            name="volservice_one_link")]
+
+    def __str__(self):
+        return f"{self.volunteer} {self.served_on:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("services:volunteerservice_detail", args=[self.pk])
+
+    @property
+    def linked_record(self):
+        return self.activity or self.group_session or self.visit
+
+    def clean(self):
+        errors = {}
+        links = [name for name in ("activity", "group_session", "visit") if getattr(self, f"{name}_id")]
+        if len(links) > 1:
+            errors[links[1]] = _("Link the service to one activity, group session or visit at most.")
+        if self.volunteer_id:
+            station_id = self.volunteer.station_id
+            for name in links:
+                record = getattr(self, name)
+                record_station = record.group.station_id if name == "group_session" else record.station_id
+                if record_station != station_id:
+                    errors.setdefault(name, _("This record is of another station than the volunteer's."))
+        if self.served_on and self.served_on > timezone.localdate():
+            errors["served_on"] = _("The date cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)

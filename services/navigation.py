@@ -20,5 +20,8 @@ register(
              "calendar-event", 40),
     MenuItem("services", _("Resource links"), "services:resourcelink_list", "services.view_resourcelink", "gift", 50),
     MenuItem("services", _("Referrals"), "services:referral_list", "services.view_referral", "signpost-split", 60),
+    MenuItem("services", _("Volunteers"), "services:volunteer_list", "services.view_volunteer", "person-hearts", 70),
+    MenuItem("services", _("Volunteer service"), "services:volunteerservice_list", "services.view_volunteerservice",
+             "stopwatch", 75),
     MenuItem("services", _("Campaign tags"), "services:campaigntag_list", "services.view_campaigntag", "tags", 90),
 )

@@ -27,3 +27,8 @@ grant(READERS | {Role.AUDITOR}, "services.monthlyreport")
 grant({Role.STATION_HEAD}, "services.monthlyreport", ["submit"])
 grant({Role.CENTER_SUPERVISOR}, "services.monthlyreport", ["review"])
 grant({Role.BUREAU_ADMIN, Role.BUREAU_STAFF}, "services.monthlyreport", ["approve"])
+
+# Volunteers (志愿者) and their service records: people's records, kept by the station.
+for model in ("volunteer", "volunteerservice"):
+    grant(READERS - FIGURES_ONLY, f"services.{model}")
+    grant(STATION_STAFF, f"services.{model}", WRITE)

@@ -52,6 +52,8 @@ from .models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
     month_start,
     report_deadline,
 )
@@ -164,12 +166,12 @@ def _refresh_monitoring(client, risk_from=None):
 
 @transaction.atomic
 def visit_record(*, client, visited_on, kind, user=None, workers=(), findings="", needs="", risk_level="",
-                 follow_up_on=None, tags=(), outing="", station=None):
+                 follow_up_on=None, tags=(), outing="", station=None, service_point=None):
     """Record one visit to one client, at the client's own station, and move the client's
     monitoring status (last visit, next visit due, risk)."""
     station = station or client.station
     visit = Visit(station=station, client=client, visited_on=visited_on, kind=kind, findings=findings, needs=needs,
-                  risk_level=risk_level or "", follow_up_on=follow_up_on, outing=outing,
+                  risk_level=risk_level or "", follow_up_on=follow_up_on, outing=outing, service_point=service_point,
                   created_by=user if user is not None and user.is_authenticated else None)
     workers = list(workers)
     if not workers:  # the signed-in worker by default, else (a script, an import) the responsible worker
@@ -761,7 +763,7 @@ def case_transfer(*, case, user, to_manager, note=""):
 
 @transaction.atomic
 def group_create(*, station, theme, goals="", leader=None, members=(), planned_sessions=6, tags=(),
-                 created_on=None):
+                 created_on=None, service_point=None):
     created_on = created_on or timezone.localdate()
     members = list(members)
     _check_clients(station, members, "members")
@@ -770,7 +772,7 @@ def group_create(*, station, theme, goals="", leader=None, members=(), planned_s
     _not_future(created_on, "created_on")
     ensure_month_open(station_id=station.pk, days=[created_on], field="created_on")
     group = Group(station=station, theme=theme, goals=goals, leader=leader, planned_sessions=planned_sessions,
-                  created_on=created_on)
+                  created_on=created_on, service_point=service_point)
     group.full_clean()
     group.save()
     group.members.set(members)
@@ -849,10 +851,10 @@ def _validate_activity(activity, participants, workers):
 
 @transaction.atomic
 def activity_record(*, station, held_on, title, kind, participant_count, participants=(), workers=(), tags=(),
-                    location="", highlight=""):
+                    location="", highlight="", service_point=None):
     participants, workers = list(participants), list(workers)
     activity = Activity(station=station, held_on=held_on, title=title, kind=kind, location=location,
-                        participant_count=participant_count, highlight=highlight)
+                        participant_count=participant_count, highlight=highlight, service_point=service_point)
     all_errors(lambda: _validate_activity(activity, participants, workers),
                lambda: ensure_month_open(station_id=station.pk, days=[held_on], field="held_on"),
                activity.full_clean)
@@ -1110,3 +1112,52 @@ def monthly_report_reopen(*, report, user, reason):
 def previous_month(day=None):
     day = day or timezone.localdate()
     return month_start(month_start(day) - datetime.timedelta(days=1))
+
+
+# ---------------------------------------------------------------------------- volunteers
+
+
+@transaction.atomic
+def volunteer_save(*, volunteer: Volunteer, expected=None):
+    """Register or edit a volunteer (志愿者) of a station."""
+    check_not_changed_since(model=Volunteer, pk=volunteer.pk, expected=expected)
+    volunteer.full_clean()
+    volunteer.save()
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_deactivate(*, volunteer: Volunteer):
+    """A volunteer who no longer serves: kept with their service, offered no more."""
+    volunteer = Volunteer.objects.select_for_update().get(pk=volunteer.pk)
+    if not volunteer.is_active:
+        raise ValidationError(_("This volunteer is already inactive."))
+    volunteer.is_active = False
+    volunteer.save(update_fields=["is_active"])
+    return volunteer
+
+
+@transaction.atomic
+def volunteer_service_save(*, service: VolunteerService, expected=None):
+    """Record or correct a volunteer's service (志愿服务): on one day, 0.1 to 24 hours, at most one
+    activity, group session or visit of the volunteer's station. The station is the
+    volunteer's; its month, once approved, is locked like every record's."""
+    check_not_changed_since(model=VolunteerService, pk=service.pk, expected=expected)
+    old = VolunteerService.objects.filter(pk=service.pk).values_list("served_on", flat=True).first() \
+        if service.pk else None
+    if service.volunteer_id:
+        service.station_id = service.volunteer.station_id
+
+    def active_volunteer():
+        if service.volunteer_id and not service.pk and not service.volunteer.is_active:
+            raise ValidationError({"volunteer": _("%(name)s is no longer an active volunteer.") % {
+                "name": service.volunteer.name}})
+
+    def month_open():
+        if service.station_id and service.served_on:
+            ensure_month_open(station_id=service.station_id, days=[d for d in (old, service.served_on) if d],
+                              field="served_on")
+
+    all_errors(active_volunteer, month_open, lambda: service.full_clean(exclude=["station"]))
+    service.save()
+    return service

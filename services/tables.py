@@ -3,10 +3,10 @@ the background visit-detail export (reports.exports.jobs) read their columns fro
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from clients.privacy import REVEAL_ID_ROLES, mask_id
+from clients.privacy import REVEAL_ID_ROLES, mask_id, phone_for
 from portal.tables import DETAIL, Col, Table
 
 from .models import Visit
@@ -205,4 +205,35 @@ class CaseTaskTable(ServiceTable):
         Col(_("goal"), "goal.description", phone=False, width=24),
         Col(_("case"), "case.title", link=lambda task: task.case.get_absolute_url(), width=20),
         Col(_("station"), "case.station.short_name", phone=False),
+    ]
+
+
+def _volunteer_phone(volunteer, user):
+    return phone_for(user, volunteer.phone)
+
+
+class VolunteerTable(ServiceTable):
+    empty_text = _("No volunteers match.")
+    columns = [
+        Col(_("full name"), "name", link=DETAIL, width=12), Col(_("station"), "station.short_name"),
+        Col(_("kind"), "get_kind_display", width=14),
+        Col(_("organisation or school"), "organisation", phone=False, width=24),
+        Col(_("phone"), _volunteer_phone, user=True, phone=False),
+        Col(_("gender"), "get_gender_display", page=False, width=6), Col(_("skills"), "skills", page=False, width=30),
+        Col(_("active"), lambda v: gettext("Yes") if v.is_active else gettext("No"), width=6),
+    ]
+
+
+def _linked(service):
+    record = service.linked_record
+    return str(record) if record is not None else None
+
+
+class VolunteerServiceTable(ServiceTable):
+    empty_text = _("No volunteer service matches.")
+    columns = [
+        Col(_("date"), "served_on", link=DETAIL, width=12), Col(_("volunteer"), "volunteer.name", width=12),
+        Col(_("station"), "station.short_name"), Col(pgettext_lazy("volunteer", "hours"), "hours", end=True, width=8),
+        Col(_("served at"), _linked, phone=False, width=30),
+        Col(_("description"), "description", page=False, width=40),
     ]

@@ -62,5 +62,9 @@ urlpatterns = [
         "pass": views.MonthlyReportPassView, "return": views.MonthlyReportReturnView,
         "approve": views.MonthlyReportApproveView, "reopen": views.MonthlyReportReopenView}),
         name="monthlyreport_action"),
+    *crud("volunteers", "volunteer", views.VolunteerListView, views.VolunteerDetailView, views.VolunteerEditView),
+    path("volunteers/<int:pk>/deactivate/", views.VolunteerDeactivateView.as_view(), name="volunteer_deactivate"),
+    *crud("volunteer-services", "volunteerservice", views.VolunteerServiceListView, views.VolunteerServiceDetailView,
+          views.VolunteerServiceEditView),
     *crud("campaign-tags", "campaigntag", views.CampaignTagListView, None, views.CampaignTagEditView),
 ]

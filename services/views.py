@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -39,6 +39,8 @@ from .filters import (
     ReferralFilterSet,
     ResourceLinkFilterSet,
     VisitFilterSet,
+    VolunteerFilterSet,
+    VolunteerServiceFilterSet,
     client_search_q,
 )
 from .forms import (
@@ -66,6 +68,8 @@ from .forms import (
     ResourceLinkForm,
     VisitForm,
     VisitOutingForm,
+    VolunteerForm,
+    VolunteerServiceForm,
     user_station,
 )
 from .models import (
@@ -83,6 +87,8 @@ from .models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
     attach_worker_lists,
     month_start,
     report_deadline,
@@ -102,6 +108,8 @@ from .tables import (
     ReferralTable,
     ResourceLinkTable,
     VisitTable,
+    VolunteerServiceTable,
+    VolunteerTable,
     names,
 )
 
@@ -171,9 +179,11 @@ class VisitListView(ServiceListView):
 
 
 class VisitDetailView(ServiceDetailView):
-    queryset = Visit.objects.select_related("client", "station", "created_by").prefetch_related("workers", "tags")
+    queryset = Visit.objects.select_related("client", "station", "created_by", "service_point").prefetch_related(
+        "workers", "tags")
     rows = VisitTable.shown()[:-2] + [
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
+        Column(_("service point"), "service_point"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
     ]
@@ -551,10 +561,11 @@ class GroupListView(ServiceListView):
 
 
 class GroupDetailView(ServiceDetailView):
-    queryset = Group.objects.select_related("station", "leader").prefetch_related("members", "tags")
+    queryset = Group.objects.select_related("station", "leader", "service_point").prefetch_related("members", "tags")
     template_name = "services/group_detail.html"
     rows = [
-        Column(_("theme"), "theme"), Column(_("station"), "station"), Column(_("start date"), "created_on"),
+        Column(_("theme"), "theme"), Column(_("station"), "station"), Column(_("service point"), "service_point"),
+        Column(_("start date"), "created_on"),
         Column(_("group leader"), "leader"), Column(_("planned sessions"), "planned_sessions"),
         Column(_("goals"), "goals"), Column(_("members"), lambda g: names(g.members.all())),
         Column(_("campaign tags"), lambda g: names(g.tags.all())),
@@ -600,10 +611,11 @@ class ActivityListView(ServiceListView):
 
 
 class ActivityDetailView(ServiceDetailView):
-    queryset = Activity.objects.select_related("station").prefetch_related("tags", "participants", "workers",
-                                                                            "photos")
+    queryset = Activity.objects.select_related("station", "service_point").prefetch_related(
+        "tags", "participants", "workers", "photos")
     template_name = "services/activity_detail.html"
     rows = ActivityTable.shown() + [
+        Column(_("service point"), "service_point"),
         Column(_("location"), "location"), Column(_("workers"), lambda a: names(a.workers.all())),
         Column(_("registered participants"), lambda a: names(a.participants.all())),
         Column(_("highlight"), "highlight"),
@@ -946,3 +958,102 @@ class MyDayView(LoginRequiredMixin, TemplateView):
             can_plan=user.has_perm("services.add_followup"),
         )
         return context
+
+
+# ---------------------------------------------------------------------------- volunteers
+
+
+class VolunteerListView(ServiceListView):
+    queryset = Volunteer.objects.select_related("station").order_by("station__town__code", "name", "pk")
+    filterset_class = VolunteerFilterSet
+    table_class = VolunteerTable
+    add_url_name = "services:volunteer_add"
+
+
+class VolunteerDetailView(ServiceDetailView):
+    """A volunteer with their service records and total hours."""
+
+    queryset = Volunteer.objects.select_related("station")
+    template_name = "services/volunteer_detail.html"
+    edit_url_name = "services:volunteer_edit"
+
+    def get_context_data(self, **kwargs):
+        from clients.privacy import phone_for
+
+        context = super().get_context_data(**kwargs)
+        volunteer = self.object
+        context["rows"] = [
+            (_("station"), volunteer.station), (_("kind"), volunteer.get_kind_display()),
+            (_("gender"), volunteer.get_gender_display()), (_("organisation or school"), volunteer.organisation),
+            (_("skills"), volunteer.skills), (_("phone"), phone_for(self.request.user, volunteer.phone)),
+            (_("active"), gettext("Yes") if volunteer.is_active else gettext("No")),
+        ]
+        services_done = volunteer.services.select_related(
+            "activity", "group_session__group", "visit__client").order_by("-served_on", "-pk")
+        context["service_table"] = VolunteerServiceTable(services_done, user=self.request.user)
+        context["total_hours"] = services_done.aggregate(total=Sum("hours"))["total"] or 0
+        context["can_record"] = self.request.user.has_perm("services.add_volunteerservice")
+        return context
+
+
+class VolunteerEditView(ServiceEditView):
+    queryset = Volunteer.objects.all()
+    form_class = VolunteerForm
+
+
+class VolunteerDeactivateView(ObjectActionView):
+    """A volunteer who no longer serves: kept with their service records, offered no more."""
+
+    queryset = Volunteer.objects.all()
+    title = _("Deactivate volunteer")
+
+    def perform(self, volunteer, request, form_data):
+        services.volunteer_deactivate(volunteer=volunteer)
+
+    def get_success_message(self):
+        return _("%(name)s is now inactive.") % {"name": self.object.name}
+
+
+class VolunteerServiceListView(ServiceListView):
+    """Volunteer service records; with a period and a station it is the list behind the
+    ``volunteers`` and ``volunteer_hours`` figures: its totals are those figures."""
+
+    queryset = VolunteerService.objects.select_related(
+        "volunteer", "station", "activity", "group_session__group", "visit__client")
+    filterset_class = VolunteerServiceFilterSet
+    table_class = VolunteerServiceTable
+    add_url_name = "services:volunteerservice_add"
+
+    def list_totals(self):
+        totals = self.object_list.aggregate(hours=Sum("hours"), people=Count("volunteer", distinct=True))
+        return [(_("volunteers"), totals["people"] or 0), (_("volunteer hours"), totals["hours"] or 0)]
+
+
+class VolunteerServiceDetailView(ServiceDetailView):
+    queryset = VolunteerService.objects.select_related(
+        "volunteer", "station", "activity", "group_session__group", "visit__client")
+    rows = [
+        Column(_("volunteer"), "volunteer"), Column(_("station"), "station"), Column(_("date"), "served_on"),
+        Column(pgettext_lazy("volunteer", "hours"), "hours"), Column(_("community activity"), "activity"),
+        Column(_("group session"), "group_session"), Column(_("visit"), "visit"),
+        Column(_("description"), "description"),
+    ]
+    edit_url_name = "services:volunteerservice_edit"
+
+
+class VolunteerServiceEditView(ServiceEditView):
+    queryset = VolunteerService.objects.all()
+    form_class = VolunteerServiceForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        for name in ("volunteer", "activity", "group_session", "visit"):
+            if self.request.GET.get(name, "").isdigit():
+                initial[name] = int(self.request.GET[name])
+        activity = initial.get("activity")
+        if activity:  # "record volunteers" on an activity: its date
+            found = Activity.objects.visible_to(self.request.user).filter(pk=activity).values_list(
+                "held_on", flat=True).first()
+            if found:
+                initial["served_on"] = found
+        return initial

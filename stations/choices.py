@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionLevel(models.TextChoices):
@@ -34,3 +35,10 @@ class CertificateLevel(models.TextChoices):
     ASSISTANT = "assistant", _("Assistant social worker")
     INTERMEDIATE = "intermediate", _("Intermediate social worker")
     SENIOR = "senior", _("Senior social worker")
+
+
+class ServicePointKind(models.TextChoices):
+    """A service point sits in a village (村) or an urban community (社区)."""
+
+    VILLAGE = "village", pgettext_lazy("service point", "Village")
+    COMMUNITY = "community", pgettext_lazy("service point", "Community")

@@ -8,8 +8,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 
-from .choices import CertificateLevel, OrganisationKind, RegionLevel, Role
-from .models import Certificate, Organisation, Region, Staff, Station
+from .choices import CertificateLevel, OrganisationKind, RegionLevel, Role, ServicePointKind
+from .models import Certificate, Organisation, Region, ServicePoint, Staff, Station
 
 DEMO_PASSWORD = "Xunxian@2023"
 
@@ -124,3 +124,32 @@ def seed(context):
     context.update(bureau=bureau, center=center, city_bureau=city_bureau, province_bureau=province_bureau,
                    operators=operators, stations=stations,
                    workers=workers, county=xunxian)
+    context["service_points"] = service_points(stations["小河镇"], XIAOHE_POINTS)
+    context["baisi_points"] = service_points(stations["白寺镇"], BAISI_POINTS)
+
+
+# 小河站's village and community service points (村/社区社工室) of its 五室联动 brand:
+# (village code suffix, village or community, kind, liaison, phone)
+XIAOHE_POINTS = [
+    ("201", "小河村", ServicePointKind.VILLAGE, "王春生", "13839221201"),
+    ("202", "孙庄村", ServicePointKind.VILLAGE, "孙秀兰", "13839221202"),
+    ("203", "后屯社区", ServicePointKind.COMMUNITY, "刘建华", "13839221203"),
+]
+
+# 白寺站's 爱心小屋 in its own village (so every station-scoped model has a record of two stations)
+BAISI_POINTS = [("201", "白寺村", ServicePointKind.VILLAGE, "郭玉兰", "13839221301")]
+
+
+def service_points(station, spec):
+    """A station's service points and their villages (created once, looked up by name after)."""
+    worker = station.staff.filter(role=Role.SOCIAL_WORKER).order_by("pk").first()
+    points = []
+    for suffix, village, kind, liaison, phone in spec:
+        region = _region(f"{station.town.code}{suffix}", village, RegionLevel.VILLAGE, station.town)
+        point = ServicePoint.objects.filter(station=station, name=f"{village}社工室").first()
+        if point is None:
+            point = ServicePoint.objects.create(
+                station=station, name=f"{village}社工室", kind=kind, region=region, address=f"浚县{station.town.name}{village}{'村委会' if kind == ServicePointKind.VILLAGE else '居委会'}",
+                opened_on=datetime.date(2024, 3, 1), staff=worker, liaison_name=liaison, liaison_phone=phone)
+        points.append(point)
+    return points

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
 
-from .choices import CertificateLevel, OrganisationKind, RegionLevel, Role
-from .models import Certificate, Organisation, Region, Staff, Station
+from .choices import CertificateLevel, OrganisationKind, RegionLevel, Role, ServicePointKind
+from .models import Certificate, Organisation, Region, ServicePoint, Staff, Station
 
 
 class StaffChoiceFilter(ListedChoiceFilter):
@@ -154,3 +154,63 @@ class CertificateFilterSet(SearchFilterSet):
     class Meta:
         model = Certificate
         fields = ["q", "station", "level", "year"]
+
+
+class ServicePointChoiceFilter(ListedChoiceFilter):
+    """The ``service_point`` filter of the lists of clients, visits, activities and groups (the
+    dashboard's breakdown by point links there): it lists the points of the chosen station (or
+    of the user's only station) and the one already chosen; any point of the scope is accepted
+    in the URL."""
+
+    def __init__(self, *args, station_param="station", **kwargs):
+        self.station_param = station_param
+        kwargs.setdefault("label_field", "name")
+        kwargs.setdefault("label", _("service point"))
+        super().__init__(*args, queryset=ServicePoint.objects.all(), **kwargs)
+
+    @property
+    def field(self):
+        field = super().field
+        if field.offered is None:
+            from portal.scoping import scope_for
+
+            request, data = self.parent.request, self.parent.data or {}
+            scope = scope_for(request.user) if request is not None else None
+            if scope is not None and scope.station_ids is not None and len(scope.station_ids) <= 1:
+                field.offer(field.queryset)
+                return field
+            name = next((key for key, value in self.parent.filters.items() if value is self), None)
+            wanted = Q()
+            station = str(data.get(self.station_param) or "")
+            if station.isdigit():
+                wanted |= Q(station_id=int(station))
+            chosen = str(data.get(name) or "") if name else ""
+            if chosen.isdigit():
+                wanted |= Q(pk=int(chosen))
+            if not wanted:
+                field.offer(field.queryset.none(), empty_label=_("Choose a station first"))
+            else:
+                field.offer(field.queryset.filter(wanted))
+        return field
+
+
+class NoServicePointFilter(django_filters.BooleanFilter):
+    """``no_service_point=true``: the station's own records, which name no service point (the
+    "station's own" row of the dashboard's breakdown by point links there)."""
+
+    def __init__(self, field_name="service_point", **kwargs):
+        kwargs.setdefault("label", _("station's own (no service point)"))
+        super().__init__(field_name=field_name, lookup_expr="isnull", **kwargs)
+
+
+class ServicePointFilterSet(SearchFilterSet):
+    """Village and community service points (村/社区社工室)."""
+
+    search_fields = ("name", "address", "liaison_name")
+    station = station_filter()
+    kind = django_filters.ChoiceFilter(choices=ServicePointKind.choices, label=_("kind"))
+    is_active = django_filters.BooleanFilter(label=_("active"))
+
+    class Meta:
+        model = ServicePoint
+        fields = ["q", "station", "kind", "is_active"]

@@ -6,7 +6,7 @@ from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin
 
 from . import services
 from .choices import STATION_ROLES, OrganisationKind, RegionLevel, Role
-from .models import Certificate, Organisation, Region, Staff, Station
+from .models import Certificate, Organisation, Region, ServicePoint, Staff, Station
 
 
 class StationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
@@ -163,3 +163,36 @@ class CertificateForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm)
 
     def save(self, commit=True):
         return services.certificate_save(certificate=self.instance, expected=self.loaded_state)
+
+
+class ServicePointForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """A village or community service point (村/社区社工室): a station's own staff add them to
+    their station; the bureau administrator chooses the station."""
+
+    class Meta:
+        model = ServicePoint
+        fields = ["station", "name", "kind", "region", "address", "opened_on", "staff", "liaison_name",
+                  "liaison_phone", "is_active"]
+        widgets = {"opened_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = getattr(self.user, "staff", None)
+        if staff is not None and staff.station_id:
+            self.fields["station"].initial = staff.station_id
+            self.fields["station"].disabled = True
+        elif self.instance.pk:
+            self.fields["station"].disabled = True  # a point does not move to another station
+        station_id = self.instance.station_id or (staff.station_id if staff is not None else None)
+        regions = Region.objects.filter(level=RegionLevel.VILLAGE)
+        workers = self.fields["staff"].queryset.workers()
+        if station_id:
+            regions = regions.filter(parent__station=station_id)
+            workers = workers.filter(station=station_id)
+        else:
+            regions = regions.filter(parent__station__in=self.fields["station"].queryset)
+        self.fields["region"].queryset = regions
+        self.fields["staff"].queryset = workers.select_related("station")
+
+    def save(self, commit=True):
+        return services.service_point_save(point=self.instance, expected=self.loaded_state)

@@ -11,7 +11,7 @@ from django.utils.translation import pgettext_lazy
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet
 
-from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role
+from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role, ServicePointKind
 
 LEVEL_ORDER = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN, RegionLevel.VILLAGE]
 
@@ -274,3 +274,69 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("stations:certificate_detail", args=[self.pk])
+
+
+class ServicePoint(models.Model):
+    """A village or community service point (村/社区社工室) run under a station; clients, visits,
+    activities and groups can name one, and its figures roll up to the station."""
+
+    scope_field = "station"
+    # its village liaison's phone is a person's contact: figures-only roles never reach it
+    person_level = True
+
+    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
+                                related_name="service_points")
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=10, choices=ServicePointKind.choices,
+                            default=ServicePointKind.VILLAGE)
+    region = models.ForeignKey(
+        Region, verbose_name=_("village / community"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="service_points", limit_choices_to={"level": RegionLevel.VILLAGE},
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    opened_on = models.DateField(_("opening date"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    # the station's worker in charge of the point, and the village liaison (村级联络员)
+    staff = models.ForeignKey(Staff, verbose_name=_("worker in charge"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="service_points")
+    liaison_name = models.CharField(_("village liaison"), max_length=30, blank=True)
+    liaison_phone = models.CharField(_("liaison phone"), max_length=20, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["station__town__code", "name"]
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        constraints = [models.UniqueConstraint(fields=["station", "name"], name="servicepoint_unique_name")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stations:servicepoint_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.region_id and self.station_id:
+            region = self.region
+            if region.level != RegionLevel.VILLAGE or region.parent_id != self.station.town_id:
+                errors["region"] = _("Choose a village or community of the station's own town.")
+        if self.staff_id and self.station_id and self.staff.station_id != self.station_id:
+            errors["staff"] = _("The worker in charge must work at the point's station.")
+        if self.liaison_phone and not self.liaison_phone.replace("-", "").isdigit():
+            errors["liaison_phone"] = _("Enter a phone number with digits only.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def check_service_point(record, field="service_point"):
+    """A record naming a service point must be of that point's station (``clean`` of clients,
+    visits, activities and groups)."""
+    point_id = getattr(record, f"{field}_id", None)
+    if point_id and record.station_id:
+        point = getattr(record, field)
+        if point.station_id != record.station_id:
+            raise ValidationError({field: _("%(point)s is a service point of another station; choose one of "
+                                            "%(station)s.") % {"point": point.name, "station": record.station}})

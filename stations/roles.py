@@ -23,3 +23,8 @@ grant({Role.BUREAU_ADMIN}, "stations.region", ["add", "change"])
 grant({Role.BUREAU_ADMIN}, "stations.staff", ["add", "change"])
 grant({Role.BUREAU_ADMIN, Role.CENTER_SUPERVISOR, Role.STATION_HEAD}, "stations.certificate", ["add", "change"])
 grant({Role.STATION_HEAD}, "stations.station", ["change"])  # their own station's profile
+# Village and community service points (村/社区社工室): a station runs its own; the bureau
+# administrator may set them up for a station. The liaison's phone is a person's contact:
+# not to the figures-only roles (the city viewer reads their figures on the dashboard).
+grant(READERS - FIGURES_ONLY, "stations.servicepoint")
+grant(STATION_STAFF | {Role.BUREAU_ADMIN}, "stations.servicepoint", ["add", "change"])

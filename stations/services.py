@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from portal.locking import check_not_changed_since, locked_save
 
 from .choices import STATION_ROLES, Role
-from .models import Certificate, Organisation, Region, Staff, Station
+from .models import Certificate, Organisation, Region, ServicePoint, Staff, Station
 from .scoping import governed_county_ids
 
 # --- What an administrator governs -------------------------------------------------------
@@ -128,3 +128,23 @@ def certificate_save(*, certificate: Certificate, expected=None):
         raise ValidationError({"issued_on": _("The date cannot be in the future.")})
     certificate.save()
     return certificate
+
+
+@transaction.atomic
+def service_point_save(*, point: ServicePoint, expected=None):
+    """Set up or edit a village or community service point (村/社区社工室) of a station."""
+    check_not_changed_since(model=ServicePoint, pk=point.pk, expected=expected)
+    point.full_clean()
+    point.save()
+    return point
+
+
+@transaction.atomic
+def service_point_deactivate(*, point: ServicePoint):
+    """Close a service point: it stays on the records that name it, and is offered no more."""
+    point = ServicePoint.objects.select_for_update().get(pk=point.pk)
+    if not point.is_active:
+        raise ValidationError(_("This service point is already inactive."))
+    point.is_active = False
+    point.save(update_fields=["is_active"])
+    return point

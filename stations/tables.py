@@ -3,11 +3,13 @@
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.html import text
 from portal.tables import DETAIL, Col, Table
+
+from .privacy import phone_for
 
 
 def _brand_badge(station):
@@ -81,4 +83,30 @@ class CertificateTable(Table):
         Col(_("Station"), "staff.station.short_name", export=False),
         Col(_("Level"), "get_level_display", export_header=_("level"), width=16),
         Col(_("Certificate number"), "number", export_header=_("certificate number"), width=20),
+    ]
+
+
+def _active_badge(point):
+    if point.is_active:
+        return format_html('<span class="badge text-bg-success">{}</span>', pgettext("service point", "In service"))
+    return format_html('<span class="badge text-bg-secondary">{}</span>', gettext("Inactive"))
+
+
+class ServicePointTable(Table):
+    empty_text = _("No service points match.")
+    columns = [
+        Col(_("Name"), "name", link=DETAIL, note=lambda p: p.address or None, export_header=_("name"), width=20),
+        Col(_("Station"), "station.short_name", export="station.name", export_header=_("station"), width=16),
+        Col(_("Kind"), "get_kind_display", export_header=_("kind"), width=8),
+        Col(_("Village / community"), "region.name", phone=False, export_header=_("village / community")),
+        Col(_("Worker in charge"), "staff.name", phone=False, export_header=_("worker in charge")),
+        Col(_("Village liaison"), lambda p, user: " ".join(
+            part for part in (p.liaison_name, phone_for(user, p.liaison_phone)) if part) or None,
+            user=True, phone=False, export=False),
+        Col(_("village liaison"), "liaison_name", page=False),
+        Col(_("liaison phone"), lambda p, user: phone_for(user, p.liaison_phone), user=True, page=False),
+        Col(_("Opened"), "opened_on", phone=False, export_header=_("opening date")),
+        Col(_("address"), "address", page=False, width=30),
+        Col(_("Status"), html=_active_badge, export=False),
+        Col(_("active"), "is_active", page=False),
     ]

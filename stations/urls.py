@@ -22,4 +22,10 @@ urlpatterns = [
     path("certificates/add/", views.CertificateEditView.as_view(), name="certificate_add"),
     path("certificates/<int:pk>/edit/", views.CertificateEditView.as_view(), name="certificate_edit"),
     path("staff/<int:pk>/deactivate/", views.StaffDeactivateView.as_view(), name="staff_deactivate"),
+    path("service-points/", views.ServicePointListView.as_view(), name="servicepoint_list"),
+    path("service-points/<int:pk>/", views.ServicePointDetailView.as_view(), name="servicepoint_detail"),
+    path("service-points/add/", views.ServicePointEditView.as_view(), name="servicepoint_add"),
+    path("service-points/<int:pk>/edit/", views.ServicePointEditView.as_view(), name="servicepoint_edit"),
+    path("service-points/<int:pk>/deactivate/", views.ServicePointDeactivateView.as_view(),
+         name="servicepoint_deactivate"),
 ]

@@ -6,10 +6,17 @@ from django.views.generic import TemplateView
 from portal.views import ObjectActionView, ObjectDetailView, ObjectEditView, ObjectListView
 
 from . import services
-from .filters import CertificateFilterSet, OrganisationFilterSet, StaffFilterSet, StationFilterSet
-from .forms import CertificateForm, OrganisationForm, StaffForm, StationForm
-from .models import Certificate, Organisation, Staff, Station
-from .tables import CertificateTable, OrganisationTable, StaffTable, StationTable
+from .filters import (
+    CertificateFilterSet,
+    OrganisationFilterSet,
+    ServicePointFilterSet,
+    StaffFilterSet,
+    StationFilterSet,
+)
+from .forms import CertificateForm, OrganisationForm, ServicePointForm, StaffForm, StationForm
+from .models import Certificate, Organisation, ServicePoint, Staff, Station
+from .privacy import phone_for
+from .tables import CertificateTable, OrganisationTable, ServicePointTable, StaffTable, StationTable
 
 
 class StationListView(ObjectListView):
@@ -122,3 +129,47 @@ class CertificateDetailView(ObjectDetailView):
 class CertificateEditView(ObjectEditView):
     queryset = Certificate.objects.all()
     form_class = CertificateForm
+
+
+class ServicePointListView(ObjectListView):
+    queryset = ServicePoint.objects.select_related("station", "region", "staff").order_by(
+        "station__town__code", "name", "pk")
+    filterset_class = ServicePointFilterSet
+    template_name = "stations/servicepoint_list.html"
+    table_class = ServicePointTable
+
+
+class ServicePointDetailView(ObjectDetailView):
+    """A service point with how many clients, visits, activities and groups name it (their
+    lists, filtered by the point, are one click away)."""
+
+    queryset = ServicePoint.objects.select_related("station", "region", "staff")
+    template_name = "stations/servicepoint_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        point = self.object
+        counts = ServicePoint.objects.filter(pk=point.pk).aggregate(
+            clients=Count("clients", distinct=True), visits=Count("visits", distinct=True),
+            activities=Count("activities", distinct=True), groups=Count("groups", distinct=True))
+        context["counts"] = counts
+        context["liaison_phone"] = phone_for(self.request.user, point.liaison_phone)
+        return context
+
+
+class ServicePointEditView(ObjectEditView):
+    queryset = ServicePoint.objects.all()
+    form_class = ServicePointForm
+
+
+class ServicePointDeactivateView(ObjectActionView):
+    """Close a service point: the records naming it keep it; it is offered no more."""
+
+    queryset = ServicePoint.objects.all()
+    title = _("Deactivate service point")
+
+    def perform(self, point, request, form_data):
+        services.service_point_deactivate(point=point)
+
+    def get_success_message(self):
+        return _("%(name)s is now inactive.") % {"name": self.object.name}

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from portal.scoping import scope_for
-from stations.models import Region, Staff, Station
+from stations.models import Region, ServicePoint, Staff, Station
 
 from .. import idnumbers, privacy, services
 from ..choices import Category, DisabilityGrade, DisabilityType, Relationship, Subtype
@@ -54,6 +54,7 @@ class ClientSerializer(VersionedModelSerializer):
     station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
     worker = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all(), allow_null=True, required=False)
     household = ScopedPrimaryKeyRelatedField(queryset=Household.objects.all(), allow_null=True, required=False)
+    service_point = ScopedPrimaryKeyRelatedField(queryset=ServicePoint.objects.all(), allow_null=True, required=False)
     station_name = serializers.CharField(source="station.short_name", read_only=True)
     id_number = serializers.CharField(max_length=40)
     categories = CategoryMembershipSerializer(source="current_categories", many=True, read_only=True)
@@ -63,7 +64,8 @@ class ClientSerializer(VersionedModelSerializer):
     class Meta:
         model = Client
         fields = [
-            "id", "name", "id_number", "gender", "birth_date", "age", "phone", "address", "village", "station",
+            "id", "name", "id_number", "gender", "birth_date", "age", "phone", "address", "village", "service_point",
+            "station",
             "station_name", "worker", "household", "relationship", "registered_on", "status", "closed_on",
             "close_reason", "risk_level", "last_visit_on", "next_visit_due", "categories", "new_categories", "version",
         ]

@@ -43,6 +43,8 @@ class FiguresSerializer(serializers.Serializer):
     community_activities = serializers.IntegerField(help_text="Community activities dated in the period.")
     people_served = serializers.IntegerField(
         help_text="Visits + activity participants + group-session attendance + case notes in the period (人次).")
+    volunteers = serializers.IntegerField(help_text="Distinct volunteers with service recorded in the period (志愿者).")
+    volunteer_hours = serializers.FloatField(help_text="Sum of the hours of that service (one decimal).")
 
 
 # The months figures.month_period accepts: YYYY-MM of a year from figures.MIN_YEAR (2000) to
@@ -58,7 +60,7 @@ EXAMPLE = OpenApiExample("浚县 2023", value={
         "subsistence_allowance": 4139, "extreme_poverty": 373, "children_in_distress": 801, "disability": 441,
         "left_behind_elderly": 0, "empty_nest_elderly": 0, "other": 711},
     "resources_linked_amount": "65000.00", "casework": 18, "groupwork": 20, "community_activities": 162,
-    "people_served": 22400,
+    "people_served": 22400, "volunteers": 0, "volunteer_hours": 0,
 })
 ERRORS = {
     400: OpenApiResponse(description="The period or the station is malformed."),

@@ -16,6 +16,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS as MONTH_NAMES
@@ -33,7 +34,7 @@ from portal.scoping import scope_for
 from services.choices import CaseStage, MonthlyReportStatus
 from services.models import Case, Dispatch, MonthlyReport
 from stations.choices import RegionLevel
-from stations.models import Region, Staff, Station
+from stations.models import Region, ServicePoint, Staff, Station
 
 from .. import figures
 from ..links import figure_link, figure_urls, link, link_for, opens
@@ -248,6 +249,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                     "visits": [column["figures"]["visits"] for column in columns],
                     "people_served": [column["figures"]["people_served"] for column in columns],
                 }
+        if station is not None and scope.people:
+            context["point_rows"] = self._point_rows(station, base, period)
         context.update(self._management(user, shown_ids, station, period, today))
         context["contracts"] = self._contracts(user, station, year)
         return context
@@ -271,6 +274,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             ("supervisions", _("Supervisions"), "clipboard-check",
              _("%(hours)s hours") % {"hours": totals["supervision_hours"]}),
             ("station_evaluations", _("Station evaluations"), "award", None),
+            ("volunteers", _("Volunteers"), "person-hearts",
+             _("%(hours)s hours of service") % {"hours": totals["volunteer_hours"]}),
         ]
         return [{"key": key, "label": label, "value": totals[key], "icon": icon, "extra": extra, "url": urls[key]}
                 for key, label, icon, extra in cards]
@@ -320,6 +325,40 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                   *[{"value": total[key], "url": url(key, everywhere)} for key in keys],
                   {"value": f"{total_amount}", "url": figure_link(user, "services:resourcelink_list", **everywhere)}]
         return {"rows": table, "footer": footer}
+
+    def _point_rows(self, station, base, period):
+        """One station's figures by village and community service point (村/社区社工室), and the
+        station's own records (naming no point): visits, visited clients, activities, groups and
+        people served, each a link to its list filtered to that point, whose exact total it is.
+        The rows add up to the station's figures (visited clients: distinct per point)."""
+        user = self.request.user
+        points = list(ServicePoint.objects.visible_to(user).filter(station=station).order_by("-is_active", "name"))
+        if not points:
+            return None
+        rows = figures.by_service_point(station_id=station.pk, start=period.start, end=period.end)
+        empty = dict.fromkeys(figures.BREAKDOWN_KEYS, 0)
+        dated = {"since": base["since"], "until": base["until"], "station": station.pk}
+
+        def cells(data, at, visited_at, people_at):
+            return [
+                {"value": data["visits"], "url": figure_link(user, "services:visit_list", **dated, **at)},
+                {"value": data["visited_clients"],
+                 "url": figure_link(user, "clients:client_list", station=station.pk, visited_since=base["since"],
+                                    visited_until=base["until"], **visited_at)},
+                {"value": data["community_activities"],
+                 "url": figure_link(user, "services:activity_list", **dated, **at)},
+                {"value": data["groupwork"], "url": figure_link(user, "services:group_list", **dated, **at)},
+                {"value": data["people_served"],
+                 "url": link("reports:people_served", **dated, **people_at) if opens(
+                     user, "services:visit_list") else None},
+            ]
+
+        table = [{"point": point, "cells": cells(rows.get(point.pk, empty), {"service_point": point.pk},
+                                                 {"visited_service_point": point.pk}, {"service_point": point.pk})}
+                 for point in points]
+        own = {"point": None, "cells": cells(rows.get(None, empty), {"no_service_point": "true"},
+                                             {"visited_without_point": "true"}, {"own": 1})}
+        return {"rows": table, "own": own}
 
     def _regions(self, kind, regions, county_ids, stations, per_station, period, month):
         """Each county's (``kind="county"``) or city's (``"city"``) figures, summed from the
@@ -464,11 +503,16 @@ class PeopleServedForm(forms.Form):
     until = forms.DateField(label=_("to"))
     station = forms.IntegerField(required=False, min_value=1)
     county = forms.IntegerField(required=False, min_value=1)
+    # one service point of the station, or the station's own records (the dashboard's breakdown)
+    service_point = forms.IntegerField(required=False, min_value=1, label=_("service point"))
+    own = forms.BooleanField(required=False)
 
     def clean(self):
         data = super().clean()
         if data.get("since") and data.get("until") and data["since"] > data["until"]:
             self.add_error("until", _("The start of the period cannot be after its end."))
+        if (data.get("service_point") or data.get("own")) and not data.get("station"):
+            self.add_error("service_point", _("Choose the station of the service point."))
         return data
 
 
@@ -489,19 +533,29 @@ class PeopleServedView(LoginRequiredMixin, TemplateView):
         data = form.cleaned_data
         station_ids, county_ids = figures.scope_station_ids(request.user, data["station"], data["county"])
         start, end = data["since"], data["until"]
-        total = figures.compute(station_ids=station_ids, start=start, end=end, county_ids=county_ids)["people_served"]
-        parts = figures.people_served_parts(station_ids=station_ids, start=start, end=end)
+        point, own = data.get("service_point"), bool(data.get("own"))
+        if point is not None and not ServicePoint.objects.visible_to(request.user).filter(
+                pk=point, station=data["station"]).exists():
+            raise Http404
+        parts = figures.people_served_parts(station_ids=station_ids, start=start, end=end, point=point, own=own)
+        if point is None and not own:
+            total = figures.compute(station_ids=station_ids, start=start, end=end,
+                                    county_ids=county_ids)["people_served"]
+        else:
+            total = sum(parts.values())
         user, station = request.user, data["station"]
         county = None if station else data["county"]
-        dated = {"since": start, "until": end, "station": station, "county": county}
-        parted = {"part_since": start, "part_until": end, "station": station, "county": county}
+        at = {"service_point": point} if point is not None else ({"no_service_point": "true"} if own else {})
+        dated = {"since": start, "until": end, "station": station, "county": county, **at}
+        parted = {"part_since": start, "part_until": end, "station": station, "county": county, **at}
         rows = [
             (_("visits"), parts["visits"], figure_link(user, "services:visit_list", **dated)),
             (_("participants of community activities"), parts["activity_participants"],
              figure_link(user, "services:activity_list", **dated)),
             (_("attendance of group sessions"), parts["group_attendance"],
              figure_link(user, "services:group_list", **parted)),
-            (_("case service notes"), parts["case_notes"], figure_link(user, "services:case_list", **parted)),
+            (_("case service notes"), parts["case_notes"], None if at else figure_link(user, "services:case_list",
+                                                                                          **parted)),
         ]
         station_name = Station.objects.filter(pk=station).values_list("name", flat=True).first() if station else None
         return self.render_to_response({"form": form, "rows": rows, "total": total, "since": start, "until": end,

@@ -75,12 +75,14 @@ FIGURES = [
     Figure("supervisions", gettext_lazy("Supervisions held")),
     Figure("supervision_hours", gettext_lazy("Supervision hours (total)"), HOURS),
     Figure("station_evaluations", gettext_lazy("Station evaluations held")),
+    Figure("volunteers", gettext_lazy("Volunteers who served (people)")),
+    Figure("volunteer_hours", gettext_lazy("Volunteer hours (total)"), HOURS),
 ]
 FIGURE = {figure.key: figure for figure in FIGURES}
 # The per-station sheet: the station-level figures (trainings belong to the county).
 STATION_FIGURES = [FIGURE[key] for key in (
     "social_workers", "visits", "resources_linked_amount", "casework", "groupwork", "community_activities",
-    "people_served", "supervisions", "supervision_hours", "station_evaluations",
+    "people_served", "supervisions", "supervision_hours", "station_evaluations", "volunteers", "volunteer_hours",
 )]
 TRAINING_FIGURES = [FIGURE[key] for key in (
     "trainings", "training_hours", "supervisions", "supervision_hours", "station_evaluations",

@@ -1,8 +1,10 @@
 from rest_framework import serializers
 
 from clients.models import Client
+from clients.privacy import phone_for
+from portal.api.saving import InstanceSavedSerializer
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
-from stations.models import Staff, Station
+from stations.models import ServicePoint, Staff, Station
 
 from .. import services
 from ..models import (
@@ -20,6 +22,8 @@ from ..models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
 )
 
 
@@ -33,11 +37,12 @@ class VisitSerializer(VersionedModelSerializer):
     station = serializers.PrimaryKeyRelatedField(read_only=True)
     workers = scoped(Staff, many=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+    service_point = scoped(ServicePoint, required=False, allow_null=True)
 
     class Meta:
         model = Visit
-        fields = ["id", "station", "client", "client_name", "visited_on", "kind", "workers", "findings", "needs",
-                  "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
+        fields = ["id", "station", "client", "client_name", "visited_on", "kind", "service_point", "workers", "findings",
+                  "needs", "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
         read_only_fields = ["outing", "created_at", "updated_at"]
         # the date and kind of a visit are stated, not guessed (the web form shows today's date to confirm)
         extra_kwargs = {"visited_on": {"required": True}, "kind": {"required": True}}
@@ -223,11 +228,12 @@ class GroupSerializer(VersionedModelSerializer):
     members = scoped(Client, many=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
     sessions = GroupSessionSerializer(many=True, read_only=True)
+    service_point = scoped(ServicePoint, required=False, allow_null=True)
 
     class Meta:
         model = Group
-        fields = ["id", "station", "theme", "goals", "leader", "members", "planned_sessions", "tags", "created_on",
-                  "sessions", "version"]
+        fields = ["id", "station", "service_point", "theme", "goals", "leader", "members", "planned_sessions", "tags",
+                  "created_on", "sessions", "version"]
         create_only_fields = ["station"]
 
     def create(self, validated_data):
@@ -245,11 +251,12 @@ class ActivitySerializer(VersionedModelSerializer):
     participants = scoped(Client, many=True, required=False)
     workers = scoped(Staff, many=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+    service_point = scoped(ServicePoint, required=False, allow_null=True)
 
     class Meta:
         model = Activity
-        fields = ["id", "station", "held_on", "title", "kind", "location", "participant_count", "participants",
-                  "workers", "tags", "highlight", "version"]
+        fields = ["id", "station", "service_point", "held_on", "title", "kind", "location", "participant_count",
+                  "participants", "workers", "tags", "highlight", "version"]
         create_only_fields = ["station"]
         extra_kwargs = {"held_on": {"required": True}}
 
@@ -350,3 +357,47 @@ class ReviewSerializer(serializers.Serializer):
 
 class ReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class VolunteerSerializer(InstanceSavedSerializer):
+    """A volunteer (志愿者, ``/volunteers/``); the phone is masked like a client's for the roles
+    that do not call people."""
+
+    station = scoped(Station)
+    total_hours = serializers.DecimalField(max_digits=8, decimal_places=1, read_only=True, default=None)
+
+    class Meta:
+        model = Volunteer
+        fields = ["id", "station", "name", "gender", "kind", "organisation", "skills", "phone", "is_active",
+                  "total_hours", "version"]
+        create_only_fields = ["station"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["phone"] = phone_for(request.user if request else None, instance.phone)
+        return data
+
+    def save_instance(self, instance, expected, many):
+        return services.volunteer_save(volunteer=instance, expected=expected)
+
+
+class VolunteerServiceSerializer(InstanceSavedSerializer):
+    """A volunteer's service on one day (``/volunteer-services/``): 0.1–24 hours, optionally at
+    one activity, group session or visit of the volunteer's station."""
+
+    volunteer = scoped(Volunteer)
+    volunteer_name = serializers.CharField(source="volunteer.name", read_only=True)
+    station = serializers.PrimaryKeyRelatedField(read_only=True)
+    activity = scoped(Activity, required=False, allow_null=True)
+    group_session = scoped(GroupSession, required=False, allow_null=True)
+    visit = scoped(Visit, required=False, allow_null=True)
+
+    class Meta:
+        model = VolunteerService
+        fields = ["id", "volunteer", "volunteer_name", "station", "served_on", "hours", "activity", "group_session",
+                  "visit", "description", "version"]
+        extra_kwargs = {"served_on": {"required": True}}
+
+    def save_instance(self, instance, expected, many):
+        return services.volunteer_service_save(service=instance, expected=expected)

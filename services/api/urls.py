@@ -12,6 +12,8 @@ from .views import (
     ReferralViewSet,
     ResourceLinkViewSet,
     VisitViewSet,
+    VolunteerServiceViewSet,
+    VolunteerViewSet,
 )
 
 routes = [
@@ -27,5 +29,7 @@ routes = [
     ("dispatches", DispatchViewSet, "dispatch"),
     ("monthly-reports", MonthlyReportViewSet, "monthlyreport"),
     ("campaign-tags", CampaignTagViewSet, "campaigntag"),
+    ("volunteers", VolunteerViewSet, "volunteer"),
+    ("volunteer-services", VolunteerServiceViewSet, "volunteerservice"),
     ("offline/roster", OfflineRosterViewSet, "offline-roster"),
 ]

@@ -26,6 +26,8 @@ from ..filters import (
     ReferralFilterSet,
     ResourceLinkFilterSet,
     VisitFilterSet,
+    VolunteerFilterSet,
+    VolunteerServiceFilterSet,
 )
 from ..forms import user_station
 from ..models import (
@@ -41,6 +43,8 @@ from ..models import (
     Referral,
     ResourceLink,
     Visit,
+    Volunteer,
+    VolunteerService,
 )
 from .serializers import (
     ActivitySerializer,
@@ -66,6 +70,8 @@ from .serializers import (
     ResourceLinkSerializer,
     ReviewSerializer,
     VisitSerializer,
+    VolunteerSerializer,
+    VolunteerServiceSerializer,
 )
 
 
@@ -367,3 +373,43 @@ class CampaignTagViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return CampaignTag.objects.annotate(history_version=history_version(CampaignTag)).order_by("name", "pk")
+
+
+class VolunteerViewSet(ScopedModelViewSet):
+    """Volunteers (志愿者) of the caller's stations, with their total hours of service."""
+
+    queryset = Volunteer.objects.select_related("station").order_by("station__town__code", "name", "pk")
+    serializer_class = VolunteerSerializer
+    filterset_class = VolunteerFilterSet
+
+    def get_queryset(self):
+        from django.db.models import OuterRef, Subquery, Sum
+
+        hours = (VolunteerService.objects.filter(volunteer=OuterRef("pk")).order_by().values("volunteer")
+                 .annotate(total=Sum("hours")).values("total"))
+        return super().get_queryset().annotate(history_version=history_version(Volunteer),
+                                               total_hours=Subquery(hours))
+
+    @extend_schema(request=None, responses={200: VolunteerSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def deactivate(self, request, pk=None):
+        """The volunteer no longer serves: kept with their service records, offered no more."""
+        volunteer = self.get_object()
+
+        def deactivate(data):
+            services.volunteer_deactivate(volunteer=volunteer)
+            return self.get_queryset().get(pk=volunteer.pk)
+
+        return run_action(self, request, deactivate, output=VolunteerSerializer)
+
+
+class VolunteerServiceViewSet(ScopedModelViewSet):
+    """Volunteer service records (志愿服务记录): ``?since=&until=&station=`` is the list behind the
+    ``volunteers`` and ``volunteer_hours`` figures."""
+
+    queryset = VolunteerService.objects.select_related("volunteer").order_by("-served_on", "-pk")
+    serializer_class = VolunteerServiceSerializer
+    filterset_class = VolunteerServiceFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(VolunteerService))

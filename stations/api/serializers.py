@@ -7,7 +7,8 @@ from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField
 
 from .. import services
 from ..choices import STATION_ROLES
-from ..models import Certificate, Organisation, Region, Staff, Station
+from ..models import Certificate, Organisation, Region, ServicePoint, Staff, Station
+from ..privacy import phone_for
 
 
 class RegionSerializer(ModelSerializer):
@@ -168,3 +169,31 @@ class CertificateEditSerializer(InstanceSavedSerializer):
 
     def save_instance(self, instance, expected, many):
         return services.certificate_save(certificate=instance, expected=expected)
+
+
+class ServicePointSerializer(InstanceSavedSerializer):
+    """A village or community service point (村/社区社工室, ``/service-points/``). ``station`` is
+    set on create and does not change; the liaison's phone is masked like a client's for the
+    roles that do not call people."""
+
+    station = ScopedPrimaryKeyRelatedField(queryset=Station.objects.all())
+    station_name = serializers.CharField(source="station.name", read_only=True)
+    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="village"), allow_null=True,
+                                                required=False)
+    staff = ScopedPrimaryKeyRelatedField(queryset=Staff.objects.all(), allow_null=True, required=False)
+
+    class Meta:
+        model = ServicePoint
+        fields = ["id", "station", "station_name", "name", "kind", "region", "address", "opened_on", "is_active",
+                  "staff", "liaison_name", "liaison_phone", "version"]
+        create_only_fields = ["station"]
+        validators = []  # the name's uniqueness in its station is the model's (full_clean in the service)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        data["liaison_phone"] = phone_for(request.user if request else None, instance.liaison_phone)
+        return data
+
+    def save_instance(self, instance, expected, many):
+        return services.service_point_save(point=instance, expected=expected)

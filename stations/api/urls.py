@@ -1,4 +1,11 @@
-from .views import CertificateViewSet, OrganisationViewSet, RegionViewSet, StaffViewSet, StationViewSet
+from .views import (
+    CertificateViewSet,
+    OrganisationViewSet,
+    RegionViewSet,
+    ServicePointViewSet,
+    StaffViewSet,
+    StationViewSet,
+)
 
 routes = [
     ("regions", RegionViewSet, "region"),
@@ -6,4 +13,5 @@ routes = [
     ("organisations", OrganisationViewSet, "organisation"),
     ("staff", StaffViewSet, "staff"),
     ("certificates", CertificateViewSet, "certificate"),
+    ("service-points", ServicePointViewSet, "servicepoint"),
 ]

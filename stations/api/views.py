@@ -11,14 +11,16 @@ from ..filters import (
     CertificateFilterSet,
     OrganisationFilterSet,
     RegionFilterSet,
+    ServicePointFilterSet,
     StaffFilterSet,
     StationFilterSet,
 )
-from ..models import Certificate, Organisation, Region, Staff, Station
+from ..models import Certificate, Organisation, Region, ServicePoint, Staff, Station
 from .serializers import (
     CertificateEditSerializer,
     OrganisationSerializer,
     RegionSerializer,
+    ServicePointSerializer,
     StaffCreateSerializer,
     StaffSerializer,
     StationSerializer,
@@ -86,3 +88,26 @@ class CertificateViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Certificate))
+
+
+class ServicePointViewSet(ScopedModelViewSet):
+    """Village and community service points (村/社区社工室) of the caller's stations."""
+
+    queryset = ServicePoint.objects.select_related("station").order_by("station__town__code", "name", "pk")
+    serializer_class = ServicePointSerializer
+    filterset_class = ServicePointFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(ServicePoint))
+
+    @extend_schema(request=None, responses={200: ServicePointSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def deactivate(self, request, pk=None):
+        """Close the service point: the records naming it keep it; it is offered no more."""
+        point = self.get_object()
+
+        def deactivate(data):
+            services.service_point_deactivate(point=point)
+            return self.get_queryset().get(pk=point.pk)
+
+        return run_action(self, request, deactivate, output=ServicePointSerializer)

@@ -48,6 +48,10 @@ def test_the_annual_workbook_holds_the_years_figures_and_summary(web, bureau, re
 
     stations = table(wb["各站数据"])
     assert stations[-1][0] == "合计" and list(stations[-1][1:]) == as_cells(year, STATION_KEYS)
+    # the volunteers and their hours (issue #20): on the cover and per station
+    assert year["volunteers"] == 3 and year["volunteer_hours"] == 9
+    labels = {r[0]: r[1] for r in rows}
+    assert labels["志愿者人数"] == 3 and labels["志愿服务时长（小时）"] == 9
     for sheet in wb:
         assert sheet.page_setup.orientation == "landscape" and sheet.freeze_panes in ("A4", "B4")
 

@@ -18,9 +18,10 @@ pytestmark = pytest.mark.django_db
 SHEETS = ["封面", "各站数据", "服务对象类别", "培训与督导", "亮点活动", "个案"]
 COVER_KEYS = ["stations", "social_workers", "visits", "resources_linked_amount", "casework", "groupwork",
               "community_activities", "people_served", "trainings", "training_hours", "supervisions",
-              "supervision_hours", "station_evaluations"]
+              "supervision_hours", "station_evaluations", "volunteers", "volunteer_hours"]
 STATION_KEYS = ["social_workers", "visits", "resources_linked_amount", "casework", "groupwork",
-                "community_activities", "people_served", "supervisions", "supervision_hours", "station_evaluations"]
+                "community_activities", "people_served", "supervisions", "supervision_hours", "station_evaluations",
+                "volunteers", "volunteer_hours"]
 
 
 def workbook(response):

@@ -30,6 +30,8 @@ from .test_figures import (
     make_supervision,
     make_training,
     make_visit,
+    make_volunteer,
+    make_volunteer_service,
     worker_of,
 )
 
@@ -65,6 +67,10 @@ def records(db, station_xiaohe, station_baisi):
     make_supervision(station_xiaohe, D(2023, 5, 10), "2")
     make_supervision(station_baisi, D(2023, 6, 10), "1.5")
     make_evaluation(station_xiaohe, D(2023, 5, 20))
+    student, helper = make_volunteer(station_xiaohe), make_volunteer(station_baisi, "郭秀梅")
+    make_volunteer_service(student, D(2023, 5, 8), "2.5")  # one volunteer twice: counted once
+    make_volunteer_service(student, D(2023, 5, 9), "1.5")
+    make_volunteer_service(helper, D(2023, 7, 1), "3")
 
 
 def _get(client, url):
@@ -102,6 +108,11 @@ def _total_of(client, key, url):
     response, count = _list_total(client, url)
     if key == "resources_linked_amount":
         return response.context["list_totals"][0][1]
+    if key == "volunteers":  # the volunteer-service list: distinct volunteers, then hours
+        return response.context["list_totals"][0][1]
+    if key == "volunteer_hours":
+        hours = response.context["list_totals"][1][1]
+        return int(hours) if hours == int(hours) else float(hours)
     return count
 
 
@@ -125,7 +136,7 @@ def _dashboard_pairs(response):
 def test_every_figure_of_the_county_dashboard_opens_exactly_its_records(records, web, bureau, params):
     client = web(bureau)
     response = client.get("/", params)
-    assert _check(client, _dashboard_pairs(response)) == 18
+    assert _check(client, _dashboard_pairs(response)) == 19
     rows = response.context["station_rows"]
     keys = ["social_workers", "visits", "people_served", "casework", "groupwork", "community_activities",
             "supervisions", "resources_linked_amount"]
@@ -157,9 +168,10 @@ def test_every_figure_of_the_annual_page_opens_exactly_its_records(records, web,
     client = web(bureau)
     response = client.get(f"/reports/annual/{year}/")
     rows = response.context["rows"]
-    pairs = [(key, value, url) for _label, value, _fmt, url, key in rows if not key.endswith("_hours")]
+    pairs = [(key, value, url) for _label, value, _fmt, url, key in rows
+             if not key.endswith("_hours") or key == "volunteer_hours"]
     pairs += [(f"category:{code}", count, url) for _label, count, url, code in response.context["categories"]]
-    assert _check(client, pairs) == 11 + 7
+    assert _check(client, pairs) == 13 + 7  # volunteers and their hours: the totals of one list
 
 
 @pytest.mark.parametrize("month", [D(2023, 5, 1), D(2024, 1, 1)])

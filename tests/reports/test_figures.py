@@ -18,7 +18,17 @@ from clients import idnumbers
 from clients.models import CategoryMembership, Client
 from reports import figures
 from reports.models import StationPeriodFigures
-from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
+from services.models import (
+    Activity,
+    Case,
+    CaseNote,
+    Group,
+    GroupSession,
+    ResourceLink,
+    Visit,
+    Volunteer,
+    VolunteerService,
+)
 from stations.models import Organisation, Region, Staff, Station
 from training.models import EvaluationScheme, StationEvaluation, Supervision, Training, TrainingAttendance
 
@@ -97,6 +107,16 @@ def make_evaluation(station, day):
                                             period_start=D(2023, 1, 1), period_end=D(2023, 12, 31))
 
 
+def make_volunteer_service(volunteer, day, hours, **links):
+    """A volunteer's service (志愿服务) at their own station."""
+    return VolunteerService.objects.create(volunteer=volunteer, station=volunteer.station, served_on=day,
+                                           hours=Decimal(hours), **links)
+
+
+def make_volunteer(station, name="李思雨"):
+    return Volunteer.objects.create(station=station, name=name, organisation="鹤壁职业技术学院", kind="college")
+
+
 def both_paths(station_ids, period=YEAR_2023, county_ids=None):
     """(rollup, raw) figures of the same scope and period."""
     kwargs = {"station_ids": station_ids, "start": period.start, "end": period.end, "county_ids": county_ids}
@@ -139,6 +159,12 @@ def records(station_xiaohe, station_baisi):
     make_supervision(xh, D(2023, 5, 5), "2.5")
     make_supervision(bs, D(2023, 5, 6), "1.5")
     make_evaluation(bs, D(2023, 11, 1))
+    student, neighbour, helper = make_volunteer(xh), make_volunteer(xh, "王子豪"), make_volunteer(bs, "张梦琪")
+    make_volunteer_service(student, D(2023, 9, 28), "2.5")  # twice in 2023: one volunteer, 2.5 + 1.5 hours
+    make_volunteer_service(student, D(2023, 10, 3), "1.5")
+    make_volunteer_service(neighbour, D(2023, 10, 3), "3")
+    make_volunteer_service(helper, D(2023, 2, 4), "2")
+    make_volunteer_service(helper, D(2024, 1, 2), "4")  # outside 2023
     return {"low_disabled": low_disabled, "extreme": extreme, "child": child, "ended": ended, "later": later}
 
 
@@ -187,6 +213,8 @@ def test_every_key_for_the_county(records, bureau):
         "community_activities": 2,
         # 6 visits + 100 participants + 8 + 7 + 6 attendances + 3 case notes in 2023
         "people_served": 6 + 100 + 21 + 3,
+        "volunteers": 3,
+        "volunteer_hours": 9,  # 2.5 + 1.5 + 3 + 2
     }
     assert list(rollup) == figures.KEYS
 
@@ -337,7 +365,7 @@ def test_per_station_figures_add_up_to_the_county_where_spec_says(records, burea
     county = figures.for_user(bureau, start=YEAR_2023.start, end=YEAR_2023.end)
     rows = figures.by_station(station_ids=ids, start=YEAR_2023.start, end=YEAR_2023.end)
     additive = ["stations", "social_workers", "supervisions", "station_evaluations", "visits", "casework",
-                "groupwork", "community_activities", "people_served"]
+                "groupwork", "community_activities", "people_served", "volunteers", "volunteer_hours"]
     for key in additive:
         assert sum(row[key] for row in rows.values()) == county[key], key
     assert sum(Decimal(r["resources_linked_amount"]) for r in rows.values()) == Decimal(

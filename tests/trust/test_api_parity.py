@@ -18,6 +18,7 @@ from portal.views import ObjectEditView
 TWINS = {
     # organisation
     "stations:staff_deactivate": ("staff-deactivate", "post"),
+    "stations:servicepoint_deactivate": ("servicepoint-deactivate", "post"),
     # clients
     "clients:client_close": ("client-close", "post"),
     "clients:client_reveal": ("client-reveal", "post"),
@@ -39,6 +40,7 @@ TWINS = {
     "services:case_action:return_closure": ("case-decide-closure", "post"),
     "services:case_action:transfer": ("case-transfer", "post"),
     "services:groupsession_add": ("group-sessions", "post"),
+    "services:volunteer_deactivate": ("volunteer-deactivate", "post"),
     "services:dispatch_action:accept": ("dispatch-accept", "post"),
     "services:dispatch_action:report": ("dispatch-report-back", "post"),
     "services:dispatch_action:close": ("dispatch-close", "post"),
