@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from accounts.models import AccessLog
 from portal.xlsx import Column, write_sheet, xlsx_response
 
+from .choices import Buyer
 from .models import Contract, FundingSource
 
 
@@ -27,6 +28,10 @@ def budget_execution(user, year):
     for contract in contracts:
         contract.remaining_amount = contract.amount - contract.paid_amount
         contract.paid_percent = int(contract.paid_amount * 100 / contract.amount) if contract.amount else 0
+    by_buyer = {}
+    for contract in contracts:
+        row = by_buyer.setdefault(contract.buyer_display, BuyerRow(contract.buyer_display))
+        row.add(contract)
     totals = {
         "available": sum(s.available_amount for s in sources),
         "contracted": sum(s.contracted_amount for s in sources),
@@ -38,7 +43,28 @@ def budget_execution(user, year):
         "contract_paid": sum(c.paid_amount for c in contracts),
         "contract_remaining": sum(c.remaining_amount for c in contracts),
     }
-    return {"sources": sources, "contracts": contracts, "totals": totals}
+    return {"sources": sources, "contracts": contracts, "buyers": sorted(by_buyer.values(), key=BuyerRow.order),
+            "totals": totals}
+
+
+class BuyerRow:
+    """The contracts of one buyer (民政局, 妇联, 文明办 … or another department by name)."""
+
+    def __init__(self, name):
+        self.name, self.count = name, 0
+        self.amount = self.funded_amount = self.paid_amount = self.remaining_amount = 0
+        self.is_civil_affairs = False
+
+    def add(self, contract):
+        self.count += 1
+        self.amount += contract.amount
+        self.funded_amount += contract.funded_amount
+        self.paid_amount += contract.paid_amount
+        self.remaining_amount += contract.remaining_amount
+        self.is_civil_affairs = contract.buyer == Buyer.CIVIL_AFFAIRS
+
+    def order(self):
+        return (not self.is_civil_affairs, -self.amount, self.name)
 
 
 def source_columns():
@@ -56,9 +82,18 @@ def source_columns():
 def contract_columns():
     return [
         Column(_("contract number"), "code", 18), Column(_("project name"), "name", 34),
+        Column(_("buyer"), "buyer_display", 16),
         Column(_("contractor"), "contractor.name", 28), Column(_("contract amount"), "amount", 16),
         Column(_("funded"), "funded_amount", 16), Column(_("paid"), "paid_amount", 16),
         Column(_("remaining to pay"), "remaining_amount", 16), Column(_("status"), "get_status_display", 10),
+    ]
+
+
+def buyer_columns():
+    return [
+        Column(_("buyer"), "name", 20), Column(_("contracts"), "count", 10),
+        Column(_("contract amount"), "amount", 16), Column(_("funded"), "funded_amount", 16),
+        Column(_("paid"), "paid_amount", 16), Column(_("remaining to pay"), "remaining_amount", 16),
     ]
 
 
@@ -70,4 +105,5 @@ def budget_response(request, year, report):
     wb = Workbook(write_only=True)
     write_sheet(wb, _("By source")[:31], source_columns(), report["sources"])
     write_sheet(wb, _("By contract")[:31], contract_columns(), report["contracts"])
+    write_sheet(wb, _("By buyer")[:31], buyer_columns(), report["buyers"])
     return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")
