@@ -45,6 +45,7 @@ class Partner(models.Model):
     """A partner organisation of 五社联动 in one county (optionally a station's own)."""
 
     reach = Reach(local=("county",))  # the county's users and every station of that county
+    history_masked_fields = ("phone",)  # the history is read by every reader of the ledger
 
     county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
                                limit_choices_to={"level": RegionLevel.COUNTY})

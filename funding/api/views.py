@@ -253,7 +253,7 @@ class VentureApplicationViewSet(ScopedModelViewSet):
     """Applications to 公益创投 calls with their reviews and average score; ``reviews/`` records
     a review, ``award/`` funds one (a venture project), ``reject/`` marks it not funded."""
 
-    queryset = VentureApplication.objects.select_related("project").prefetch_related(
+    queryset = VentureApplication.objects.select_related("project", "organisation", "partner").prefetch_related(
         Prefetch("reviews", queryset=VentureReview.objects.select_related("reviewer__staff", "expert"))
     ).annotate(review_count=Count("reviews", distinct=True), average_score=Avg("reviews__score")).order_by(
         "call", "-submitted_on", "pk")
