@@ -30,7 +30,8 @@ def budget_execution(user, year):
         contract.paid_percent = int(contract.paid_amount * 100 / contract.amount) if contract.amount else 0
     by_buyer = {}
     for contract in contracts:
-        row = by_buyer.setdefault(contract.buyer_display, BuyerRow(contract.buyer_display))
+        name = str(contract.buyer_display)  # (in the request's language: the rows are grouped by it)
+        row = by_buyer.setdefault(name, BuyerRow(name))
         row.add(contract)
     totals = {
         "available": sum(s.available_amount for s in sources),

@@ -12,7 +12,7 @@ from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
 
 from . import services
-from .choices import EvaluationStage
+from .choices import Buyer, EvaluationStage
 from .models import (
     Contract,
     ContractFunding,
@@ -79,11 +79,15 @@ class ContractForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
         self.fields["contractor"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
         self.fields["stations"].queryset = Station.objects.visible_to(self.user).select_related("town")
         self.fields["stations"].widget.attrs.pop("class", None)
+        self.fields["buyer"].required = False  # 民政局 unless another department is chosen
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
             counties = self.fields["county"].queryset
             if len(counties) == 1:
                 self.fields["county"].initial = counties[0]
+
+    def clean_buyer(self):
+        return self.cleaned_data.get("buyer") or Buyer.CIVIL_AFFAIRS
 
     def clean(self):
         cleaned = super().clean()
