@@ -180,7 +180,7 @@ def test_reviews_by_several_reviewers_once_each_on_the_web(web, bureau, center, 
 
 def test_state_changes_follow_the_order(api, bureau, county, venture_source, qicai):
     call = make_call(county, venture_source)
-    refused = api(bureau).post(f"/api/v1/venture-applications/", {
+    refused = api(bureau).post("/api/v1/venture-applications/", {
         "call": call.pk, "organisation": qicai.pk, "project_title": "早了", "theme": "为老服务",
         "amount_requested": "1000", "submitted_on": "2025-03-10"}, format="json")
     assert refused.status_code == 400 and "call" in refused.data

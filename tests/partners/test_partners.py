@@ -90,6 +90,9 @@ def test_totals_per_partner_for_a_year(web, api, bureau, xiaohe, charity, statio
     assert (row.linked_count, row.linked_amount) == (2, Decimal("800.00"))
     detail = web(bureau).get(f"/partners/{charity.pk}/", {"year": 2025})
     assert (detail.context["object"].linked_count, detail.context["object"].linked_amount) == (2, Decimal("800.00"))
+    listed = web(bureau).get("/services/resource-links/", {"partner": charity.pk, "since": "2025-01-01",
+                                                          "until": "2025-12-31", "exact": 1})
+    assert listed.context["paginator"].count == 2  # the list behind the total
     data = api(bureau).get(f"/api/v1/partners/{charity.pk}/", {"year": 2024}).data
     assert (data["linked_count"], data["linked_amount"]) == (1, "1000.00")
     # a worker counts only their own station's links
