@@ -4,9 +4,11 @@ rule (over-allocating it is refused on the web and the API, nothing written), mi
 payments, the final report and the evaluation that closes the project; scoped to the county."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from funding import services
 from funding.choices import ShareRule, SourceType
@@ -71,7 +73,7 @@ def application(closed_call):
 
 # --- the flow through the API ------------------------------------------------------------------
 
-def test_a_call_end_to_end_through_the_api(api, bureau, center, county, venture_source, qicai):
+def test_a_call_end_to_end_through_the_api(api, web, bureau, center, county, venture_source, qicai):
     created = api(bureau).post("/api/v1/venture-calls/", {
         "county": county.pk, "source": venture_source.pk, "title": "2025年公益创投", "year": YEAR,
         "budget": "300000", "opens_on": "2025-03-01", "closes_on": "2025-04-15", "themes": "为老服务"}, format="json")
@@ -116,6 +118,10 @@ def test_a_call_end_to_end_through_the_api(api, bureau, center, county, venture_
     assert closed.status_code == 200 and closed.data["status"] == "closed"
     source = FundingSource.objects.with_execution().get(pk=venture_source.pk)
     assert (source.contracted_amount, source.paid_amount) == (Decimal("90000.00"), Decimal("45000.00"))
+    budget = web(bureau).get("/funding/budget/", {"year": YEAR})
+    assert [(p.pk, p.paid_amount) for p in budget.context["projects"]] == [(project, Decimal("45000.00"))]
+    workbook = load_workbook(io.BytesIO(web(bureau).get("/funding/budget/", {"year": YEAR, "export": "xlsx"}).content))
+    assert [row[1] for row in workbook.worksheets[3].iter_rows(min_row=2, values_only=True)] == ["夕阳红"]
 
 
 # --- the one rule of drawing on a source -----------------------------------------------------
