@@ -116,6 +116,11 @@ def validate_need_kinds(value):
 
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
+
+    @property
+    def need_kinds_display(self):
+        labels = dict(HelpKind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in self.need_kinds or [])
     month_field = "visited_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"

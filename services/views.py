@@ -175,6 +175,7 @@ class VisitDetailView(ServiceDetailView):
     queryset = Visit.objects.select_related("client", "station", "created_by").prefetch_related("workers", "tags")
     rows = VisitTable.shown()[:-2] + [
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
+        Column(_("kinds of help needed"), "need_kinds_display"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
     ]
