@@ -218,6 +218,24 @@ def test_calls_are_the_countys_own(web, api, bureau, xiaohe, city, call, qicai):
     assert web(xiaohe).get("/funding/venture-calls/").status_code == 403
     assert api(xiaohe).get("/api/v1/venture-calls/").status_code == 403
     assert VentureCall.objects.get(pk=other.pk).status == "open"
+    # its funded project, milestones and payments are as far out of reach
+    services.venture_call_transition(call=other, action="close")
+    project = services.venture_award(application=other_application, amount=Decimal("1000"), awarded_on=CLOSES)
+    milestone = services.venture_milestone_add(project=project, title="节点", due_on=CLOSES)
+    payment = services.venture_payment_add(project=project, amount=Decimal("500"), due_on=CLOSES)
+    assert web(bureau).get(f"/funding/venture-projects/{project.pk}/").status_code == 404
+    assert web(bureau).get("/funding/venture-projects/").context["object_list"] == []
+    assert api(bureau).get(f"/api/v1/venture-projects/{project.pk}/").status_code == 404
+    assert web(bureau).post(f"/funding/venture-milestones/{milestone.pk}/done/",
+                            {"done_on": "2025-05-01", "evidence": "x"}).status_code == 404
+    assert web(bureau).post(f"/funding/venture-payments/{payment.pk}/pay/", {"paid_on": "2025-05-01"}).status_code == 404
+    assert api(bureau).post(f"/api/v1/venture-projects/{project.pk}/pay/", {"payment": payment.pk,
+                                                                           "paid_on": "2025-05-01"}).status_code == 404
+    assert api(bureau).post(f"/api/v1/venture-applications/{other_application.pk}/reviews/",
+                            {"score": "90", "reviewed_on": "2025-05-01"}).status_code == 404
+    milestone.refresh_from_db()
+    payment.refresh_from_db()
+    assert milestone.done_on is None and payment.status == "planned" and not VentureReview.objects.exists()
 
 
 def test_lists_pin_their_query_count(web, api, bureau, county, venture_source, qicai, count_queries):
