@@ -295,7 +295,11 @@ def _venture_call(context, county, today):
         county=county, source=source, title=VENTURE_TITLE, year=VENTURE_YEAR, budget=Decimal("400000"),
         opens_on=opens, closes_on=closes, themes="为老服务\n儿童关爱\n助残服务\n社区治理"))
     services.venture_call_transition(call=call, action="open")
-    partners = context.get("partners", {})
+    if "partners" not in context:  # (run without the partners part: its ledger is idempotent)
+        from partners import demo as partners_demo
+
+        partners_demo.seed(context)
+    partners = context["partners"]
     applications = []
     for index, (applicant, title, theme, amount, scores) in enumerate(VENTURE_APPLICATIONS):
         application = VentureApplication(
