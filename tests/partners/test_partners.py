@@ -199,3 +199,16 @@ def test_an_inactive_partner_is_not_named_on_a_new_link(api, xiaohe, bureau, cha
     refused = api(xiaohe).post("/api/v1/resource-links/", body, format="json")
     assert refused.status_code == 400 and "partner" in refused.data
     assert not ResourceLink.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "10000", "99999999999", "abc"])
+@pytest.mark.parametrize("url", ["/partners/", "/api/v1/partners/", "/funding/venture-calls/", "/api/v1/venture-calls/",
+                                 "/funding/venture-projects/", "/api/v1/venture-projects/"])
+def test_a_bad_year_is_no_500(web, api, bureau, charity, url, year):
+    caller = api(bureau) if url.startswith("/api/") else web(bureau)
+    assert caller.get(url, {"year": year}).status_code in (200, 400)
+
+
+def test_a_bad_partner_on_the_resource_links_filter_is_no_500(web, api, bureau):
+    assert web(bureau).get("/services/resource-links/", {"partner": "x"}).status_code in (200, 400)
+    assert api(bureau).get("/api/v1/resource-links/", {"partner": "99999999999999"}).status_code in (200, 400)
