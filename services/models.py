@@ -116,11 +116,6 @@ def validate_need_kinds(value):
 
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
-
-    @property
-    def need_kinds_display(self):
-        labels = dict(HelpKind.choices)
-        return "、".join(str(labels.get(kind, kind)) for kind in self.need_kinds or [])
     month_field = "visited_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
 
     scope_field = "station"
@@ -166,6 +161,11 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:visit_detail", args=[self.pk])
+
+    @property
+    def need_kinds_display(self):
+        labels = dict(HelpKind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in self.need_kinds or [])
 
     def workers_listed(self):
         return self.worker_list if hasattr(self, "worker_list") else list(self.workers.all())

@@ -81,3 +81,4 @@ def test_need_kinds_through_the_form_and_the_api(web, api, xiaohe, person, stati
     page = web(xiaohe).get(f"/services/visits/{created.data['id']}/edit/")
     form = page.context["form"]
     assert "need_kinds" in form.fields and form["need_kinds"].value() == ["medical"]
+    assert "医疗" in web(xiaohe).get(f"/services/visits/{created.data['id']}/").content.decode()
