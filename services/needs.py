@@ -56,5 +56,9 @@ def open_needs(user, *, since=None, station=None, limit=MAX_ROWS):
         for kind in {o.kind for o in partner.offerings.all()} & kinds:
             offers[(partner.county_id, kind)].append(partner)
     for row in rows:
-        row.suggestions = {k: offers.get((row.visit.station.county_id, k), []) for k in row.kinds}
+        station = row.visit.station_id
+        # the station's own partners first (爱心小屋), then the county's, then other stations' (a stable sort)
+        row.suggestions = {k: sorted(offers.get((row.visit.station.county_id, k), []),
+                                     key=lambda p: 0 if p.station_id == station else 1 if p.station_id is None else 2)
+                           for k in row.kinds}
     return rows

@@ -39,6 +39,7 @@ def test_a_need_stays_open_until_a_link_of_its_kind_after_the_visit(web, xiaohe,
     grandma = person(station_xiaohe, "王奶奶")
     charity = make_partner(county, "浚县慈善总会", offers=(HelpKind.CASH,))
     make_partner(county, "爱心超市", kind=PartnerKind.COMMUNITY, offers=(HelpKind.GOODS, HelpKind.CASH))
+    make_partner(county, "小河村委会", kind=PartnerKind.COMMUNITY, offers=(HelpKind.GOODS,), station=station_xiaohe)
     services.resource_link_record(station=station_xiaohe, linked_on=recent(40), kind="cash", description="早先的",
                                   value=Decimal("100"), partner=charity, client=grandma)  # before the visit
     needed = visit(grandma, 30, ["cash", "goods"])
@@ -46,7 +47,7 @@ def test_a_need_stays_open_until_a_link_of_its_kind_after_the_visit(web, xiaohe,
     assert rows(page) == {("王奶奶", ("cash", "goods"))}
     row = page.context["rows"][0]
     assert [p.name for p in row.suggestions["cash"]] == ["浚县慈善总会", "爱心超市"]
-    assert [p.name for p in row.suggestions["goods"]] == ["爱心超市"]
+    assert [p.name for p in row.suggestions["goods"]] == ["小河村委会", "爱心超市"]  # the station's own first
     html = page.content.decode()
     assert f"partner={charity.pk}" in html and f"visit={needed.pk}" in html and "kind=cash" in html
     services.resource_link_record(station=station_xiaohe, linked_on=recent(20), kind="cash", description="救助金",
