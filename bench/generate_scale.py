@@ -469,8 +469,8 @@ class Generator:
             days.append(day)
             cum.append(total)
             day += datetime.timedelta(days=1)
-        visit_cols = ["id", "station_id", "client_id", "visited_on", "kind", "findings", "needs", "risk_level",
-                      "follow_up_on", "outing", "created_by_id", "created_at", "updated_at"]
+        visit_cols = ["id", "station_id", "client_id", "visited_on", "kind", "findings", "needs", "need_kinds",
+                      "risk_level", "follow_up_on", "outing", "created_by_id", "created_at", "updated_at"]
         worker_cols = ["id", "visit_id", "staff_id"]
         tag_cols = ["id", "visit_id", "campaigntag_id"]
         link_cols = ["id", "station_id", "linked_on", "kind", "description", "value", "source_kind", "source_name",
@@ -524,8 +524,8 @@ class Generator:
                 risk = rng.choice(["low", "medium", "high"]) if rng.random() < 0.06 else ""
                 follow = visited + datetime.timedelta(days=rng.randint(14, 60)) if rng.random() < 0.1 else None
                 w.add(visit_table, visit_cols, (
-                    visit_id, station.pk, client, visited, kind, rng.choice(FINDINGS), rng.choice(NEEDS), risk, follow,
-                    "", user_id, created, updated))
+                    visit_id, station.pk, client, visited, kind, rng.choice(FINDINGS), rng.choice(NEEDS), "[]", risk,
+                    follow, "", user_id, created, updated))
                 w.add(worker_table, worker_cols, (w.next_id(worker_table), visit_id, worker))
                 if rng.random() < 0.3:
                     other = staff[int(rng.random() * len(staff))][0]

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "stations",
     "accounts",
     "clients",
+    "partners",
     "services",
     "training",
     "funding",

@@ -11,6 +11,7 @@ from accounts.auth import SecondFactorSetupView, SecondFactorVerifyView
 from clients.api.urls import routes as client_routes
 from funding.api.urls import routes as funding_routes
 from journal.api.urls import routes as journal_routes
+from partners.api.urls import routes as partner_routes
 from portal.views import favicon
 from reports.api.urls import routes as report_routes
 from reports.dashboard.views import DashboardView
@@ -21,7 +22,7 @@ from training.api.urls import routes as training_routes
 
 router = DefaultRouter()
 for prefix, viewset, basename in [
-    *station_routes, *account_routes, *client_routes, *service_routes, *training_routes, *funding_routes, *report_routes,
+    *station_routes, *account_routes, *client_routes, *partner_routes, *service_routes, *training_routes, *funding_routes, *report_routes,
     *journal_routes,
 ]:
     router.register(prefix, viewset, basename=basename)
@@ -50,6 +51,7 @@ urlpatterns = [
     path("", include("stations.urls")),
     path("", include("accounts.urls")),
     path("clients/", include("clients.urls")),
+    path("partners/", include("partners.urls")),
     path("services/", include("services.urls")),
     path("training/", include("training.urls")),
     path("funding/", include("funding.urls")),

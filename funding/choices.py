@@ -28,6 +28,17 @@ class ContractStatus(models.TextChoices):
     TERMINATED = "terminated", pgettext_lazy("contract", "Terminated")
 
 
+class Buyer(models.TextChoices):
+    """Who buys the service (购买主体): the civil-affairs bureau by default, or another department."""
+
+    CIVIL_AFFAIRS = "civil_affairs", _("Civil affairs bureau")  # 民政局
+    CIVILISATION_OFFICE = "civilisation_office", _("Civilisation office")  # 文明办
+    WOMENS_FEDERATION = "womens_federation", _("Women's federation")  # 妇联
+    YOUTH_LEAGUE = "youth_league", _("Communist Youth League")  # 团委
+    DISABLED_FEDERATION = "disabled_federation", _("Disabled persons' federation")  # 残联
+    OTHER = "other", _("Other department")  # 其他部门
+
+
 class TargetKind(models.TextChoices):
     """Deliverables a contract can promise; each value is a key of SPEC §3 (reports.figures)."""
 
@@ -65,3 +76,30 @@ class Grade(models.TextChoices):
 
 
 PASSING_GRADES = (Grade.EXCELLENT, Grade.GOOD, Grade.PASS)
+
+
+class CallStatus(models.TextChoices):
+    """A 公益创投 call: draft → open (applications) → closed (review) → awarded."""
+
+    DRAFT = "draft", pgettext_lazy("venture call", "Draft")
+    OPEN = "open", pgettext_lazy("venture call", "Open")
+    CLOSED = "closed", pgettext_lazy("venture call", "Closed for review")
+    AWARDED = "awarded", pgettext_lazy("venture call", "Awarded")
+
+
+CALL_TRANSITIONS = {"open": (CallStatus.DRAFT, CallStatus.OPEN), "close": (CallStatus.OPEN, CallStatus.CLOSED),
+                    "announce": (CallStatus.CLOSED, CallStatus.AWARDED)}
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", pgettext_lazy("venture application", "Submitted")
+    FUNDED = "funded", pgettext_lazy("venture application", "Funded")
+    REJECTED = "rejected", pgettext_lazy("venture application", "Not funded")
+
+
+class ProjectStatus(models.TextChoices):
+    """A funded 公益创投 project: runs, reports, and is closed by its evaluation."""
+
+    RUNNING = "running", pgettext_lazy("venture project", "Running")
+    REPORTED = "reported", pgettext_lazy("venture project", "Final report submitted")
+    CLOSED = "closed", pgettext_lazy("venture project", "Evaluated and closed")

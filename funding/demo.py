@@ -18,8 +18,17 @@ from stations.choices import Role
 from stations.models import Staff
 
 from . import services
-from .choices import ContractStatus, EvaluationStage, Grade, ShareRule, SourceType, TargetKind
-from .models import Contract, FundingSource, Indicator, IndicatorCategory, IndicatorSystem, PaymentInstalment
+from .choices import Buyer, ContractStatus, EvaluationStage, Grade, ShareRule, SourceType, TargetKind
+from .models import (
+    Contract,
+    FundingSource,
+    Indicator,
+    IndicatorCategory,
+    IndicatorSystem,
+    PaymentInstalment,
+    VentureApplication,
+    VentureCall,
+)
 
 # year: provincial subsidy base (2 % buys services), minors' protection money put in, contracts
 YEARS = {
@@ -220,3 +229,114 @@ def seed(context):
             _contract(context, system, county, year, key, amount, provincial, minors,
                       recorder.user if recorder else None, today)
     context["indicator_system"] = system
+    if today.year >= VENTURE_YEAR:
+        _womens_federation_contract(context, county, today)
+        _venture_call(context, county, today)
+
+
+# --- issue 20: another buyer, and a 公益创投 call (both after 2023: its figures stay the seed's) ---
+
+VENTURE_YEAR = 2026
+VENTURE_TITLE = f"{VENTURE_YEAR}年鹤壁市社区公益创投大赛(浚县赛区)"
+
+
+def _womens_federation_contract(context, county, today):
+    code = f"XXFL-{VENTURE_YEAR}-01"
+    if Contract.objects.filter(code=code).exists():
+        return
+    source, _created = FundingSource.objects.get_or_create(
+        region=county, year=VENTURE_YEAR, name=f"{VENTURE_YEAR}年县妇联巾帼关爱专项资金",
+        defaults={"source_type": SourceType.FISCAL_SPECIAL, "base_amount": Decimal("150000"),
+                  "share_rule": ShareRule.FIXED, "share_fixed_amount": Decimal("120000"),
+                  "notes": "县妇联购买困境妇女儿童关爱服务。"})
+    stations = sorted((s for s in context["stations"].values() if s.short_name in {"卫贤站", "王庄站"}),
+                      key=lambda s: s.pk)
+    contract = services.contract_create(
+        county=county, year=VENTURE_YEAR, code=code, name=f"{VENTURE_YEAR}年浚县“巾帼守护”困境妇女儿童关爱项目",
+        buyer=Buyer.WOMENS_FEDERATION, contractor=context["operators"]["qianshou"], amount=Decimal("120000"),
+        start_on=datetime.date(VENTURE_YEAR, 3, 1), end_on=datetime.date(VENTURE_YEAR, 12, 31),
+        signed_on=datetime.date(VENTURE_YEAR, 2, 20), status=ContractStatus.ACTIVE,
+        notes="县妇联购买、鹤壁牵手承接,在卫贤站、王庄站开展困境妇女儿童关爱服务。", stations=stations)
+    part = services.contract_allocate(contract=contract, source=source, amount=Decimal("120000"))
+    first = services.instalment_save(instalment=PaymentInstalment(
+        contract=contract, funding=part, number=1, amount=Decimal("60000"),
+        due_on=datetime.date(VENTURE_YEAR, 3, 31), condition="合同签订后拨付首期"))
+    if datetime.date(VENTURE_YEAR, 3, 25) <= today:
+        services.instalment_pay(instalment=first, paid_on=datetime.date(VENTURE_YEAR, 3, 25),
+                                voucher=f"FL{VENTURE_YEAR}0301")
+
+
+# applicant (an organisation key or a partner name), title, theme, requested, reviews (bureau, center, expert)
+VENTURE_APPLICATIONS = [
+    ("浚县阳光助残服务中心", "“阳光同行”残疾人居家康复与辅助就业项目", "助残服务", Decimal("180000"), (92, 88, 90)),
+    ("浚县夕阳红助老协会", "“夕阳暖心”留守老人助餐与心理慰藉项目", "为老服务", Decimal("150000"), (85, 83, 86)),
+    ("qicai", "“七彩童伴”困境儿童课后陪伴项目", "儿童关爱", Decimal("200000"), (80, 78, 82)),
+    ("qianshou", "“牵手邻里”社区互助网络建设项目", "社区治理", Decimal("120000"), (72, 70, 75)),
+]
+
+
+def _venture_call(context, county, today):
+    from django.contrib.auth import get_user_model
+
+    from training.models import Expert
+
+    if VentureCall.objects.filter(county=county, title=VENTURE_TITLE).exists():
+        return
+    opens, closes = datetime.date(VENTURE_YEAR, 3, 1), datetime.date(VENTURE_YEAR, 4, 15)
+    if closes + datetime.timedelta(days=45) > today:
+        return  # (a demo loaded before the call's results: no call yet)
+    city = county.parent
+    source, _created = FundingSource.objects.get_or_create(
+        region=city, year=VENTURE_YEAR, name=f"{VENTURE_YEAR}年鹤壁市公益创投资金",
+        defaults={"source_type": SourceType.VENTURE_PHILANTHROPY, "base_amount": Decimal("2000000"),
+                  "share_rule": ShareRule.FIXED, "share_fixed_amount": Decimal("2000000"),
+                  "notes": "市级公益创投资金,每年200万元,扶持社会组织开展社区公益项目。"})
+    call = services.venture_call_save(call=VentureCall(
+        county=county, source=source, title=VENTURE_TITLE, year=VENTURE_YEAR, budget=Decimal("400000"),
+        opens_on=opens, closes_on=closes, themes="为老服务\n儿童关爱\n助残服务\n社区治理"))
+    services.venture_call_transition(call=call, action="open")
+    if "partners" not in context:  # (run without the partners part: its ledger is idempotent)
+        from partners import demo as partners_demo
+
+        partners_demo.seed(context)
+    partners = context["partners"]
+    applications = []
+    for index, (applicant, title, theme, amount, scores) in enumerate(VENTURE_APPLICATIONS):
+        application = VentureApplication(
+            call=call, project_title=title, theme=theme, amount_requested=amount,
+            submitted_on=opens + datetime.timedelta(days=10 + index * 5),
+            summary=f"{title}:面向浚县{theme}需求,整合社区与志愿者资源,开展为期一年的服务。")
+        if applicant in context["operators"]:
+            application.organisation = context["operators"][applicant]
+        else:
+            application.partner = partners[applicant]
+        applications.append((services.venture_application_save(application=application), scores))
+    services.venture_call_transition(call=call, action="close")
+    users = get_user_model().objects.filter(username__in=["bureau", "center"]).order_by("username")
+    users = {u.username: u for u in users}
+    expert = Expert.objects.filter(county=county).order_by("pk").first()
+    review_day = closes + datetime.timedelta(days=10)
+    for application, (bureau_score, center_score, expert_score) in applications:
+        for reviewer, score in ((users.get("bureau"), bureau_score), (users.get("center"), center_score)):
+            if reviewer is not None:
+                services.venture_review_record(application=application, score=Decimal(score), reviewer=reviewer,
+                                               reviewed_on=review_day, comment="需求明确,方案可行。",
+                                               recorded_by=reviewer)
+        if expert is not None:
+            services.venture_review_record(application=application, score=Decimal(expert_score), expert=expert,
+                                           reviewed_on=review_day, comment="建议细化服务指标。",
+                                           recorded_by=users.get("center"))
+    funded, _scores = applications[0]
+    awarded_on = closes + datetime.timedelta(days=30)
+    project = services.venture_award(application=funded, amount=Decimal("160000"), awarded_on=awarded_on)
+    services.venture_call_transition(call=call, action="announce")
+    first = services.venture_milestone_add(project=project, title="完成服务对象需求评估与建档",
+                                           due_on=awarded_on + datetime.timedelta(days=30))
+    services.venture_milestone_done(milestone=first, done_on=awarded_on + datetime.timedelta(days=25),
+                                    evidence="完成42名残疾人需求评估,建立服务档案42份。")
+    services.venture_milestone_add(project=project, title="开展居家康复服务不少于300人次",
+                                   due_on=datetime.date(VENTURE_YEAR, 11, 30))
+    payment = services.venture_payment_add(project=project, amount=Decimal("80000"),
+                                           due_on=awarded_on + datetime.timedelta(days=15))
+    services.venture_payment_pay(payment=payment, paid_on=awarded_on + datetime.timedelta(days=14))
+    services.venture_payment_add(project=project, amount=Decimal("80000"), due_on=datetime.date(VENTURE_YEAR + 1, 1, 31))

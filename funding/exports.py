@@ -1,5 +1,7 @@
 """The budget execution report (预算执行情况): one year, per source and per contract."""
 
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -7,7 +9,8 @@ from openpyxl import Workbook
 from accounts.models import AccessLog
 from portal.xlsx import Column, write_sheet, xlsx_response
 
-from .models import Contract, FundingSource
+from .choices import Buyer, InstalmentStatus
+from .models import ZERO_YUAN, Contract, FundingSource, VentureProject
 
 
 def budget_execution(user, year):
@@ -27,6 +30,21 @@ def budget_execution(user, year):
     for contract in contracts:
         contract.remaining_amount = contract.amount - contract.paid_amount
         contract.paid_percent = int(contract.paid_amount * 100 / contract.amount) if contract.amount else 0
+    # 公益创投 awards draw on the sources as contracts do (their "contracted" counts them)
+    projects = list(
+        VentureProject.objects.visible_to(user).filter(application__call__year=year)
+        .select_related("application__organisation", "application__partner", "application__call", "source")
+        .annotate(paid_amount=Coalesce(Sum("payments__amount", filter=Q(payments__status=InstalmentStatus.PAID)),
+                                       ZERO_YUAN))
+        .order_by("application__call", "pk")
+    )
+    for project in projects:
+        project.remaining_amount = project.amount_awarded - project.paid_amount
+    by_buyer = {}
+    for contract in contracts:
+        name = str(contract.buyer_display)  # (in the request's language: the rows are grouped by it)
+        row = by_buyer.setdefault(name, BuyerRow(name))
+        row.add(contract)
     totals = {
         "available": sum(s.available_amount for s in sources),
         "contracted": sum(s.contracted_amount for s in sources),
@@ -38,7 +56,30 @@ def budget_execution(user, year):
         "contract_paid": sum(c.paid_amount for c in contracts),
         "contract_remaining": sum(c.remaining_amount for c in contracts),
     }
-    return {"sources": sources, "contracts": contracts, "totals": totals}
+    totals.update(venture_awarded=sum(p.amount_awarded for p in projects),
+                  venture_paid=sum(p.paid_amount for p in projects))
+    return {"sources": sources, "contracts": contracts, "projects": projects, "buyers": sorted(by_buyer.values(), key=BuyerRow.order),
+            "totals": totals}
+
+
+class BuyerRow:
+    """The contracts of one buyer (民政局, 妇联, 文明办 … or another department by name)."""
+
+    def __init__(self, name):
+        self.name, self.count = name, 0
+        self.amount = self.funded_amount = self.paid_amount = self.remaining_amount = 0
+        self.is_civil_affairs = False
+
+    def add(self, contract):
+        self.count += 1
+        self.amount += contract.amount
+        self.funded_amount += contract.funded_amount
+        self.paid_amount += contract.paid_amount
+        self.remaining_amount += contract.remaining_amount
+        self.is_civil_affairs = contract.buyer == Buyer.CIVIL_AFFAIRS
+
+    def order(self):
+        return (not self.is_civil_affairs, -self.amount, self.name)
 
 
 def source_columns():
@@ -56,9 +97,27 @@ def source_columns():
 def contract_columns():
     return [
         Column(_("contract number"), "code", 18), Column(_("project name"), "name", 34),
+        Column(_("buyer"), "buyer_display", 16),
         Column(_("contractor"), "contractor.name", 28), Column(_("contract amount"), "amount", 16),
         Column(_("funded"), "funded_amount", 16), Column(_("paid"), "paid_amount", 16),
         Column(_("remaining to pay"), "remaining_amount", 16), Column(_("status"), "get_status_display", 10),
+    ]
+
+
+def project_columns():
+    return [
+        Column(_("venture call"), "application.call.title", 30), Column(_("project title"), "application.project_title", 34),
+        Column(_("applicant"), "application.applicant", 24), Column(_("funding source"), "source.name", 30),
+        Column(_("amount awarded"), "amount_awarded", 16), Column(_("paid"), "paid_amount", 16),
+        Column(_("remaining to pay"), "remaining_amount", 16), Column(_("status"), "get_status_display", 14),
+    ]
+
+
+def buyer_columns():
+    return [
+        Column(_("buyer"), "name", 20), Column(_("contracts"), "count", 10),
+        Column(_("contract amount"), "amount", 16), Column(_("funded"), "funded_amount", 16),
+        Column(_("paid"), "paid_amount", 16), Column(_("remaining to pay"), "remaining_amount", 16),
     ]
 
 
@@ -70,4 +129,6 @@ def budget_response(request, year, report):
     wb = Workbook(write_only=True)
     write_sheet(wb, _("By source")[:31], source_columns(), report["sources"])
     write_sheet(wb, _("By contract")[:31], contract_columns(), report["contracts"])
+    write_sheet(wb, _("By buyer")[:31], buyer_columns(), report["buyers"])
+    write_sheet(wb, _("Venture projects")[:31], project_columns(), report["projects"])
     return xlsx_response(wb, f"{title}-{timezone.localdate():%Y%m%d}.xlsx")

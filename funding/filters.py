@@ -6,8 +6,25 @@ from stations.choices import OrganisationKind
 from stations.filters import station_filter
 from stations.models import Organisation
 
-from .choices import ContractStatus, EvaluationStage, Grade, SourceType
-from .models import Contract, FundingSource, IndicatorSystem, PerformanceEvaluation
+from .choices import (
+    ApplicationStatus,
+    Buyer,
+    CallStatus,
+    ContractStatus,
+    EvaluationStage,
+    Grade,
+    ProjectStatus,
+    SourceType,
+)
+from .models import (
+    Contract,
+    FundingSource,
+    IndicatorSystem,
+    PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
+    VentureProject,
+)
 
 
 def year_filter(field_name="year"):
@@ -25,17 +42,18 @@ class FundingSourceFilterSet(SearchFilterSet):
 
 
 class ContractFilterSet(SearchFilterSet):
-    search_fields = ("code", "name", "contractor__name", "contractor__short_name")
+    search_fields = ("code", "name", "contractor__name", "contractor__short_name", "buyer_name")
     year = year_filter()
     contractor = ScopedModelChoiceFilter(
         queryset=Organisation.objects.filter(kind=OrganisationKind.PROVIDER), label=_("contractor")
     )
     station = station_filter("stations")
     status = django_filters.ChoiceFilter(choices=ContractStatus.choices, label=_("status"))
+    buyer = django_filters.ChoiceFilter(choices=Buyer.choices, label=_("buyer"))
 
     class Meta:
         model = Contract
-        fields = ["q", "year", "contractor", "station", "status"]
+        fields = ["q", "year", "contractor", "station", "status", "buyer"]
 
     def filter_queryset(self, queryset):
         # The station filter goes through the M2M table: keep one row per contract.
@@ -63,3 +81,33 @@ class IndicatorSystemFilterSet(SearchFilterSet):
     class Meta:
         model = IndicatorSystem
         fields = ["q", "is_active"]
+
+
+class VentureCallFilterSet(SearchFilterSet):
+    search_fields = ("title", "themes")
+    year = year_filter()
+    status = django_filters.ChoiceFilter(choices=CallStatus.choices, label=_("status"))
+
+    class Meta:
+        model = VentureCall
+        fields = ["q", "year", "status"]
+
+
+class VentureApplicationFilterSet(SearchFilterSet):
+    search_fields = ("project_title", "theme", "organisation__name", "partner__name")
+    call = ScopedModelChoiceFilter(queryset=VentureCall.objects.all(), label=_("venture call"))
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices, label=_("status"))
+
+    class Meta:
+        model = VentureApplication
+        fields = ["q", "call", "status"]
+
+
+class VentureProjectFilterSet(SearchFilterSet):
+    search_fields = ("application__project_title", "application__organisation__name", "application__partner__name")
+    year = year_filter("application__call__year")
+    status = django_filters.ChoiceFilter(choices=ProjectStatus.choices, label=_("status"))
+
+    class Meta:
+        model = VentureProject
+        fields = ["q", "year", "status"]

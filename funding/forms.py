@@ -12,7 +12,7 @@ from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
 
 from . import services
-from .choices import EvaluationStage
+from .choices import Buyer, EvaluationStage
 from .models import (
     Contract,
     ContractFunding,
@@ -23,6 +23,8 @@ from .models import (
     IndicatorSystem,
     PaymentInstalment,
     PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
 )
 
 
@@ -66,8 +68,8 @@ class FundingSourceForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelFor
 class ContractForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = Contract
-        fields = ["county", "year", "code", "name", "contractor", "stations", "amount", "start_on", "end_on",
-                  "signed_on", "status", "notes"]
+        fields = ["county", "year", "code", "name", "buyer", "buyer_name", "contractor", "stations", "amount",
+                  "start_on", "end_on", "signed_on", "status", "notes"]
         widgets = {"start_on": DateInput(), "end_on": DateInput(), "signed_on": DateInput(),
                    "stations": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -77,11 +79,15 @@ class ContractForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
         self.fields["contractor"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
         self.fields["stations"].queryset = Station.objects.visible_to(self.user).select_related("town")
         self.fields["stations"].widget.attrs.pop("class", None)
+        self.fields["buyer"].required = False  # 民政局 unless another department is chosen
         if not self.instance.pk:
             self.fields["year"].initial = timezone.localdate().year
             counties = self.fields["county"].queryset
             if len(counties) == 1:
                 self.fields["county"].initial = counties[0]
+
+    def clean_buyer(self):
+        return self.cleaned_data.get("buyer") or Buyer.CIVIL_AFFAIRS
 
     def clean(self):
         cleaned = super().clean()
@@ -256,3 +262,154 @@ class PerformanceEvaluationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.
             evaluation=self.instance if self.instance.pk else None, expected=self.loaded_state,
         )
 
+
+
+# --- 公益创投 -------------------------------------------------------------------------------
+
+def _css(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif not isinstance(widget, (forms.CheckboxInput, forms.RadioSelect, forms.CheckboxSelectMultiple)):
+            widget.attrs.setdefault("class", "form-control")
+
+
+class VentureCallForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """A 公益创投 call; it opens, closes and announces its results through actions on its page."""
+
+    class Meta:
+        model = VentureCall
+        fields = ["county", "title", "year", "source", "budget", "opens_on", "closes_on", "themes"]
+        widgets = {"opens_on": DateInput(), "closes_on": DateInput(), "themes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = scope_counties(self.user)
+        self.fields["source"].queryset = FundingSource.objects.visible_to(self.user).order_by("-year", "name")
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+            counties = self.fields["county"].queryset
+            if len(counties) == 1:
+                self.fields["county"].initial = counties[0]
+
+    def save(self, commit=True):
+        return services.venture_call_save(call=self.instance, user=self.user, expected=self.loaded_state)
+
+
+class VentureApplicationForm(OptimisticLockFormMixin, ScopedFormMixin, forms.ModelForm):
+    """An application to a call (the call comes from the URL): a service organisation or a
+    social organisation of the partner ledger applies."""
+
+    class Meta:
+        model = VentureApplication
+        fields = ["organisation", "partner", "project_title", "theme", "amount_requested", "submitted_on", "summary"]
+        widgets = {"submitted_on": DateInput(), "summary": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, call=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if call is not None:
+            self.instance.call = call
+        call = self.instance.call
+        self.fields["organisation"].queryset = Organisation.objects.filter(kind=OrganisationKind.PROVIDER)
+        from partners.choices import PartnerKind
+
+        self.fields["partner"].queryset = self.fields["partner"].queryset.filter(
+            kind=PartnerKind.SOCIAL_ORGANISATION, county=call.county_id, is_active=True)
+        if call.theme_list:
+            self.fields["theme"].widget = forms.Select(choices=[("", "---------")] + [(t, t) for t in call.theme_list],
+                                                       attrs={"class": "form-select"})
+        if not self.instance.pk:
+            self.fields["submitted_on"].initial = timezone.localdate()
+
+    def save(self, commit=True):
+        return services.venture_application_save(application=self.instance, expected=self.loaded_state)
+
+
+class VentureReviewForm(forms.Form):
+    """A reviewer's score: the signed-in user's own, or an outside expert's typed in by them."""
+
+    expert = forms.ModelChoiceField(label=_("expert"), queryset=None, required=False,
+                                    help_text=_("Leave empty to record your own review."))
+    score = forms.DecimalField(label=_("Score (0–100)"), min_value=0, max_value=100, decimal_places=2)
+    comment = forms.CharField(label=_("comment"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 2}))
+    reviewed_on = forms.DateField(label=_("reviewed on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, application=None, user=None, **kwargs):
+        from training.models import Expert
+
+        super().__init__(*args, **kwargs)
+        experts = Expert.objects.visible_to(user) if user is not None else Expert.objects.none()
+        if application is not None:
+            experts = experts.filter(county=application.call.county_id)
+        self.fields["expert"].queryset = experts
+        _css(self)
+
+
+class VentureAwardForm(forms.Form):
+    amount = forms.DecimalField(label=_("amount awarded"), min_value=0, max_digits=14, decimal_places=2)
+    awarded_on = forms.DateField(label=_("awarded on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, application=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None:
+            self.fields["amount"].initial = application.amount_requested
+        _css(self)
+
+
+class VentureMilestoneForm(forms.Form):
+    title = forms.CharField(label=pgettext_lazy("milestone", "Title"), max_length=120)
+    due_on = forms.DateField(label=_("due date"), widget=DateInput())
+
+    def __init__(self, *args, project=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+
+class VentureMilestoneDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("done on"), widget=DateInput(), initial=timezone.localdate)
+    evidence = forms.CharField(label=_("evidence"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, milestone=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+
+class VenturePaymentForm(forms.Form):
+    amount = forms.DecimalField(label=_("amount"), min_value=0, max_digits=14, decimal_places=2)
+    due_on = forms.DateField(label=_("due date"), widget=DateInput())
+
+    def __init__(self, *args, project=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+
+class VenturePayForm(forms.Form):
+    paid_on = forms.DateField(label=pgettext_lazy("funding", "paid on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, payment=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+
+class VentureReportForm(forms.Form):
+    final_report = forms.CharField(label=_("final report"), max_length=10000, required=False,
+                                   widget=forms.Textarea(attrs={"rows": 5}))
+    reported_on = forms.DateField(label=_("report date"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, project=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)
+
+
+class VentureEvaluateForm(forms.Form):
+    score = forms.DecimalField(label=_("evaluation score"), min_value=0, max_value=100, decimal_places=2)
+    conclusion = forms.CharField(label=_("evaluation conclusion"), max_length=5000, required=False,
+                                 widget=forms.Textarea(attrs={"rows": 3}))
+    evaluated_on = forms.DateField(label=_("evaluated on"), widget=DateInput(), initial=timezone.localdate)
+
+    def __init__(self, *args, project=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _css(self)

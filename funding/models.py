@@ -25,10 +25,14 @@ from stations.models import Organisation, Region, Station
 
 from .choices import (
     PASSING_GRADES,
+    ApplicationStatus,
+    Buyer,
+    CallStatus,
     ContractStatus,
     EvaluationStage,
     Grade,
     InstalmentStatus,
+    ProjectStatus,
     ShareRule,
     SourceType,
     TargetKind,
@@ -50,8 +54,12 @@ ZERO_YUAN = models.Value(Decimal("0.00"), output_field=models.DecimalField(max_d
 
 
 def _summed(queryset, group_field):
+    return _summed_field(queryset, group_field, "amount")
+
+
+def _summed_field(queryset, group_field, amount_field):
     return models.Subquery(
-        queryset.order_by().values(group_field).annotate(total=models.Sum("amount")).values("total")
+        queryset.order_by().values(group_field).annotate(total=models.Sum(amount_field)).values("total")
     )
 
 
@@ -61,9 +69,15 @@ class FundingSourceQuerySet(ScopedQuerySet):
         ``paid_amount`` (paid instalments drawn on it): one query, whatever the rows."""
         allocations = ContractFunding.objects.filter(source=models.OuterRef("pk"))
         paid = PaymentInstalment.objects.filter(funding__source=models.OuterRef("pk"), status=InstalmentStatus.PAID)
+        # 公益创投 awards are drawn from a source as contracts are (funding.services.source_taken)
+        awards = VentureProject.objects.filter(source=models.OuterRef("pk"))
+        award_paid = VenturePayment.objects.filter(project__source=models.OuterRef("pk"),
+                                                   status=InstalmentStatus.PAID)
         return self.annotate(
-            contracted_amount=Coalesce(_summed(allocations, "source"), ZERO_YUAN),
-            paid_amount=Coalesce(_summed(paid, "funding__source"), ZERO_YUAN),
+            contracted_amount=Coalesce(_summed(allocations, "source"), ZERO_YUAN)
+            + Coalesce(_summed_field(awards, "source", "amount_awarded"), ZERO_YUAN),
+            paid_amount=Coalesce(_summed(paid, "funding__source"), ZERO_YUAN)
+            + Coalesce(_summed(award_paid, "project__source"), ZERO_YUAN),
         )
 
 
@@ -181,6 +195,10 @@ class Contract(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     code = models.CharField(_("contract number"), max_length=40, unique=True)
     name = models.CharField(_("project name"), max_length=120)
+    buyer = models.CharField(_("buyer"), max_length=20, choices=Buyer.choices, default=Buyer.CIVIL_AFFAIRS,
+                             db_index=True)
+    buyer_name = models.CharField(_("buyer department"), max_length=60, blank=True,
+                                  help_text=_("The department's name when the buyer is another department."))
     contractor = models.ForeignKey(
         Organisation, verbose_name=_("contractor"), on_delete=models.PROTECT, related_name="contracts",
         limit_choices_to={"kind": OrganisationKind.PROVIDER},
@@ -209,6 +227,10 @@ class Contract(models.Model):
     def get_absolute_url(self):
         return reverse("funding:contract_detail", args=[self.pk])
 
+    @property
+    def buyer_display(self):
+        return self.buyer_name if self.buyer == Buyer.OTHER and self.buyer_name else self.get_buyer_display()
+
     def clean(self):
         errors = {}
         if self.start_on and self.end_on and self.end_on < self.start_on:
@@ -217,6 +239,10 @@ class Contract(models.Model):
             errors["contractor"] = _("The contractor must be a social work organisation.")
         if self.county_id and self.county.level != RegionLevel.COUNTY:
             errors["county"] = _("Choose a county.")
+        if self.buyer == Buyer.OTHER and not self.buyer_name.strip():
+            errors["buyer_name"] = _("Name the department that buys the service.")
+        elif self.buyer != Buyer.OTHER:
+            self.buyer_name = ""
         if self.year and self.start_on and self.end_on and self.year not in {self.start_on.year, self.end_on.year}:
             errors["year"] = _("The contract's period must fall in (or touch) its year.")
         if errors:
@@ -502,3 +528,279 @@ class IndicatorScore(models.Model):
         if self.indicator_id and self.score is not None and self.score > self.indicator.max_score:
             raise ValidationError({"score": _("The score cannot be higher than the indicator's maximum of "
                                               "%(max)s.") % {"max": self.indicator.max_score}})
+
+
+# --- 公益创投 (venture philanthropy) ------------------------------------------------------------
+
+class VentureCall(models.Model):
+    """A 公益创投 call (公益创投大赛): a year's budget drawn from one funding source (Yinchuan:
+    2,000,000 yuan a year), open for applications between two dates, on some themes."""
+
+    reach = Reach(counties=("county",))  # the county's (and the city's) users
+
+    county = models.ForeignKey(Region, verbose_name=_("county"), on_delete=models.PROTECT, related_name="+",
+                               limit_choices_to={"level": RegionLevel.COUNTY})
+    source = models.ForeignKey(FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT,
+                               related_name="venture_calls")
+    title = models.CharField(pgettext_lazy("venture call", "Title"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    budget = money_field(_("total budget"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    themes = models.TextField(_("themes"), max_length=2000, blank=True, help_text=_("One theme per line."))
+    status = models.CharField(_("status"), max_length=10, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["-year", "-opens_on", "-pk"]
+        verbose_name = _("venture call")
+        verbose_name_plural = _("venture calls")
+        constraints = [non_negative("budget", "venture_call_budget_non_negative")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("funding:venturecall_detail", args=[self.pk])
+
+    @property
+    def theme_list(self):
+        return [line.strip() for line in self.themes.splitlines() if line.strip()]
+
+    def clean(self):
+        errors = {}
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("The closing date cannot be before the opening date.")
+        if self.county_id and self.county.level != RegionLevel.COUNTY:
+            errors["county"] = _("Choose a county.")
+        if self.source_id and self.year and self.source.year != self.year:
+            errors["source"] = _("Choose a funding source of %(year)s, the call's year.") % {"year": self.year}
+        if self.source_id and self.county_id:
+            county = self.county
+            if self.source.region_id not in {county.pk, county.parent_id, getattr(county.parent, "parent_id", None)}:
+                errors["source"] = _("This source does not fund %(county)s.") % {"county": county}
+        if self.source_id and self.budget is not None and self.budget > self.source.available_amount:
+            errors["budget"] = _("The budget cannot be more than the source's %(available)s yuan.") % {
+                "available": self.source.available_amount}
+        if errors:
+            raise ValidationError(errors)
+
+
+class VentureApplication(models.Model):
+    """An organisation's application to a call: a service organisation (社工机构) or a social
+    organisation of the partner ledger (社会组织)."""
+
+    reach = Reach(via="call")  # as its call
+
+    call = models.ForeignKey(VentureCall, verbose_name=_("venture call"), on_delete=models.PROTECT,
+                             related_name="applications")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("service organisation"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="venture_applications", limit_choices_to={"kind": OrganisationKind.PROVIDER})
+    partner = models.ForeignKey("partners.Partner", verbose_name=_("social organisation"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="venture_applications")
+    project_title = models.CharField(_("project title"), max_length=120)
+    theme = models.CharField(_("theme"), max_length=60)
+    amount_requested = money_field(_("amount requested"))
+    summary = models.TextField(_("summary"), max_length=5000, blank=True)
+    submitted_on = models.DateField(_("submitted on"))
+    status = models.CharField(_("status"), max_length=10, choices=ApplicationStatus.choices,
+                              default=ApplicationStatus.SUBMITTED)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["call", "-submitted_on", "pk"]
+        verbose_name = _("venture application")
+        verbose_name_plural = _("venture applications")
+        constraints = [
+            non_negative("amount_requested", "venture_application_amount_non_negative"),
+            models.CheckConstraint(
+                condition=models.Q(organisation__isnull=True, partner__isnull=False)
+                | models.Q(organisation__isnull=False, partner__isnull=True),
+                name="venture_application_one_applicant"),
+        ]
+
+    def __str__(self):
+        return self.project_title
+
+    def get_absolute_url(self):
+        return reverse("funding:ventureapplication_detail", args=[self.pk])
+
+    @property
+    def applicant(self):
+        return self.organisation or self.partner
+
+    def clean(self):
+        errors = {}
+        if bool(self.organisation_id) == bool(self.partner_id):
+            errors["organisation"] = _("Name the applicant: a service organisation or a social organisation of "
+                                       "the partner ledger (one of them).")
+        if self.organisation_id and self.organisation.kind != OrganisationKind.PROVIDER:
+            errors["organisation"] = _("The applicant must be a social work organisation.")
+        if self.partner_id:
+            from partners.choices import PartnerKind
+
+            if self.partner.kind != PartnerKind.SOCIAL_ORGANISATION:
+                errors["partner"] = _("Choose a social organisation of the partner ledger.")
+            elif self.call_id and self.partner.county_id != self.call.county_id:
+                errors["partner"] = _("Choose a partner of the call's county.")
+        if self.amount_requested is not None and self.amount_requested <= 0:
+            errors["amount_requested"] = _("Enter an amount greater than zero.")
+        elif self.call_id and self.amount_requested is not None and self.amount_requested > self.call.budget:
+            errors["amount_requested"] = _("The amount cannot be more than the call's budget of %(budget)s yuan.") % {
+                "budget": self.call.budget}
+        if self.call_id and self.theme and self.call.theme_list and self.theme not in self.call.theme_list:
+            errors["theme"] = _("Choose one of the call's themes: %(themes)s.") % {
+                "themes": "、".join(self.call.theme_list)}
+        if errors:
+            raise ValidationError(errors)
+
+
+class VentureReview(models.Model):
+    """A reviewer's score (0–100) and comment of an application: a bureau or center user, or an
+    outside expert of the county's directory; one review per reviewer and application."""
+
+    reach = Reach(via="application__call")  # as its call
+
+    application = models.ForeignKey(VentureApplication, verbose_name=_("venture application"),
+                                    on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    expert = models.ForeignKey("training.Expert", verbose_name=_("expert"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="venture_reviews")
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2,
+                                validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))])
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    reviewed_on = models.DateField(_("reviewed on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["application", "reviewed_on", "pk"]
+        verbose_name = _("venture review")
+        verbose_name_plural = _("venture reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], condition=models.Q(reviewer__isnull=False),
+                                    name="venture_review_once_per_user"),
+            models.UniqueConstraint(fields=["application", "expert"], condition=models.Q(expert__isnull=False),
+                                    name="venture_review_once_per_expert"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=100), name="venture_review_score_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer_name}: {self.score}"
+
+    @property
+    def reviewer_name(self):
+        if self.expert_id:
+            return str(self.expert.name)
+        if self.reviewer_id:
+            staff = getattr(self.reviewer, "staff", None)
+            return staff.name if staff is not None else self.reviewer.get_username()
+        return "—"
+
+
+class VentureProject(models.Model):
+    """A funded 公益创投 project: the award (out of the call's funding source, under the same
+    rules as a contract's split), milestones, payments, the final report and the evaluation."""
+
+    reach = Reach(via="application__call")  # as its call
+
+    application = models.OneToOneField(VentureApplication, verbose_name=_("venture application"),
+                                       on_delete=models.PROTECT, related_name="project")
+    source = models.ForeignKey(FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT,
+                               related_name="venture_projects")
+    amount_awarded = money_field(_("amount awarded"))
+    awarded_on = models.DateField(_("awarded on"))
+    status = models.CharField(_("status"), max_length=10, choices=ProjectStatus.choices,
+                              default=ProjectStatus.RUNNING)
+    final_report = models.TextField(_("final report"), max_length=10000, blank=True)
+    reported_on = models.DateField(_("report date"), null=True, blank=True)
+    evaluation_score = models.DecimalField(_("evaluation score"), max_digits=5, decimal_places=2, null=True,
+                                           blank=True, validators=[MinValueValidator(Decimal("0")),
+                                                                   MaxValueValidator(Decimal("100"))])
+    evaluation_conclusion = models.TextField(_("evaluation conclusion"), max_length=5000, blank=True)
+    evaluated_on = models.DateField(_("evaluated on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["-awarded_on", "-pk"]
+        verbose_name = _("venture project")
+        verbose_name_plural = _("venture projects")
+        constraints = [non_negative("amount_awarded", "venture_project_amount_non_negative")]
+
+    def __str__(self):
+        return self.application.project_title
+
+    def get_absolute_url(self):
+        return reverse("funding:ventureproject_detail", args=[self.pk])
+
+
+class VentureMilestone(models.Model):
+    """A milestone of a funded project: due date, the date it was done and its evidence."""
+
+    reach = Reach(via="project__application__call")  # as its call
+
+    project = models.ForeignKey(VentureProject, verbose_name=_("venture project"), on_delete=models.CASCADE,
+                                related_name="milestones")
+    title = models.CharField(pgettext_lazy("milestone", "Title"), max_length=120)
+    due_on = models.DateField(_("due date"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), max_length=2000, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["project", "due_on", "pk"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()
+
+
+class VenturePayment(models.Model):
+    """A payment of a funded project (as a contract's ``PaymentInstalment``): planned, then paid."""
+
+    reach = Reach(via="project__application__call")  # as its call
+
+    project = models.ForeignKey(VentureProject, verbose_name=_("venture project"), on_delete=models.CASCADE,
+                                related_name="payments")
+    amount = money_field(_("amount"))
+    due_on = models.DateField(_("due date"))
+    status = models.CharField(_("status"), max_length=10, choices=InstalmentStatus.choices,
+                              default=InstalmentStatus.PLANNED)
+    paid_on = models.DateField(pgettext_lazy("funding", "paid on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    history = AuditHistory()
+
+    class Meta:
+        ordering = ["project", "due_on", "pk"]
+        verbose_name = _("venture payment")
+        verbose_name_plural = _("venture payments")
+        constraints = [
+            non_negative("amount", "venture_payment_non_negative"),
+            models.CheckConstraint(condition=~models.Q(status=InstalmentStatus.PAID) | models.Q(paid_on__isnull=False),
+                                   name="venture_payment_paid_has_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount}"
+
+    def get_absolute_url(self):
+        return self.project.get_absolute_url()

@@ -26,3 +26,11 @@ grant(COUNTY_READERS | STATIONS, "funding.contract")
 grant(COUNTY_READERS | STATIONS, "funding.contracttarget")
 grant(COUNTY_READERS | STATIONS, "funding.contractfunding")
 grant(COUNTY_READERS | STATIONS, "funding.paymentinstalment")
+
+# 公益创投: the bureau runs calls and funds projects; bureau and center users review (and the
+# center follows the projects); the city viewer reads them.
+for model in ["venturecall", "ventureapplication", "ventureproject", "venturemilestone", "venturepayment"]:
+    grant(BUREAU, f"funding.{model}", WRITE)
+    grant({Role.CENTER_SUPERVISOR, Role.CITY_VIEWER}, f"funding.{model}")
+grant(BUREAU | {Role.CENTER_SUPERVISOR}, "funding.venturereview", ["view", "add"])
+grant({Role.CITY_VIEWER}, "funding.venturereview")

@@ -17,7 +17,14 @@ from django.utils.translation import gettext as _
 
 from portal.locking import check_not_changed_since, locked_save
 
-from .choices import PASSING_GRADES, InstalmentStatus
+from .choices import (
+    CALL_TRANSITIONS,
+    PASSING_GRADES,
+    ApplicationStatus,
+    CallStatus,
+    InstalmentStatus,
+    ProjectStatus,
+)
 from .models import (
     CENT,
     Contract,
@@ -30,6 +37,12 @@ from .models import (
     IndicatorSystem,
     PaymentInstalment,
     PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
+    VentureMilestone,
+    VenturePayment,
+    VentureProject,
+    VentureReview,
     grade_for,
 )
 
@@ -44,11 +57,27 @@ def _yuan(value):
     return f"{Decimal(value).quantize(CENT):,}"
 
 
-def source_contracted(source, exclude_funding=None):
+def source_contracted(source, exclude_funding=None, exclude_project=None):
+    """What ``source`` already gives: contracts' splits and 公益创投 awards (less the row being changed)."""
     allocations = ContractFunding.objects.filter(source=source)
     if exclude_funding is not None:
         allocations = allocations.exclude(pk=exclude_funding.pk)
-    return _sum(allocations)
+    awards = VentureProject.objects.filter(source=source)
+    if exclude_project is not None:
+        awards = awards.exclude(pk=exclude_project.pk)
+    return _sum(allocations) + _sum(awards, "amount_awarded")
+
+
+def check_source_left(source, amount, *, exclude_funding=None, exclude_project=None, field="amount"):
+    """The one rule of drawing on a funding source, for a contract's split and a 公益创投 award
+    alike: never more than what it has left for purchased services. Call with the source row
+    locked (``select_for_update``) inside the writing transaction."""
+    left = source.available_amount - source_contracted(source, exclude_funding=exclude_funding,
+                                                       exclude_project=exclude_project)
+    if amount > left:
+        raise ValidationError({field: _(
+            "%(source)s has only %(left)s yuan left for purchased services; %(amount)s yuan is more than that.")
+            % {"source": source.name, "left": _yuan(left), "amount": _yuan(amount)}})
 
 
 @transaction.atomic
@@ -119,11 +148,7 @@ def contract_allocate(*, contract: Contract, source: FundingSource, amount):
     if source.region_id not in {county.pk, county.parent_id, getattr(county.parent, "parent_id", None)}:
         raise ValidationError({"source": _("This source does not fund %(county)s.") % {"county": county}})
     funding = ContractFunding.objects.filter(contract=contract, source=source).first()
-    left = source.available_amount - source_contracted(source, exclude_funding=funding)
-    if amount > left:
-        raise ValidationError({"amount": _(
-            "%(source)s has only %(left)s yuan left for purchased services; %(amount)s yuan is more than that.")
-            % {"source": source.name, "left": _yuan(left), "amount": _yuan(amount)}})
+    check_source_left(source, amount, exclude_funding=funding)
     others = _sum(contract.fundings.exclude(pk=getattr(funding, "pk", None)))
     if others + amount > contract.amount:
         raise ValidationError({"amount": _(
@@ -362,3 +387,255 @@ def contract_achievement(contract, *, user):
         percent = int(achieved * 100 / target.value) if target.value else 100
         rows.append((target, achieved, percent))
     return rows
+
+
+# --- 公益创投 (venture philanthropy) ------------------------------------------------------------
+
+def _transition_error(obj, action):
+    return ValidationError(_("This cannot be done while the status is %(status)s.") % {
+        "status": obj.get_status_display()})
+
+
+@transaction.atomic
+def venture_call_save(*, call: VentureCall, user=None, expected=None):
+    """Create or change a call (its status changes through ``venture_call_transition``). Its
+    budget cannot fall below what it has awarded."""
+    check_not_changed_since(model=VentureCall, pk=call.pk, expected=expected)
+    if user is not None and call.county_id:
+        from portal.scoping import scope_for
+
+        scope = scope_for(user)
+        if not scope.is_global and call.county_id not in scope.county_ids:
+            raise ValidationError({"county": _("You can only keep the records of your own county.")})
+    call.full_clean()
+    if call.pk:
+        VentureCall.objects.select_for_update().filter(pk=call.pk).first()
+        awarded = _sum(VentureProject.objects.filter(application__call=call), "amount_awarded")
+        if call.budget < awarded:
+            raise ValidationError({"budget": _("The call has awarded %(awarded)s yuan; its budget cannot be less.")
+                                   % {"awarded": _yuan(awarded)}})
+        if VentureProject.objects.filter(application__call=call).exclude(source=call.source).exists():
+            raise ValidationError({"source": _("Projects are already funded from the call's source; it cannot "
+                                               "change.")})
+    call.save()
+    return call
+
+
+@transaction.atomic
+def venture_call_transition(*, call: VentureCall, action):
+    """open (draft → open), close (open → closed, review begins), announce (closed → awarded:
+    the results are final, no more awards)."""
+    call = VentureCall.objects.select_for_update().get(pk=call.pk)
+    source, target = CALL_TRANSITIONS[action]
+    if call.status != source:
+        raise _transition_error(call, action)
+    if action == "close" and not call.applications.exists():
+        raise ValidationError(_("The call has no application yet."))
+    if action == "announce" and not VentureProject.objects.filter(application__call=call).exists():
+        raise ValidationError(_("Fund at least one application before announcing the results."))
+    call.status = target
+    call.save()
+    if action == "announce":
+        call.applications.filter(status=ApplicationStatus.SUBMITTED).update(status=ApplicationStatus.REJECTED)
+    return call
+
+
+@transaction.atomic
+def venture_application_save(*, application: VentureApplication, expected=None):
+    """Enter (or correct) an application. New ones only while the call is open; a decided one
+    (funded or not) is fixed."""
+    check_not_changed_since(model=VentureApplication, pk=application.pk, expected=expected)
+    call = VentureCall.objects.select_for_update().get(pk=application.call_id)
+    if application.pk:
+        current = VentureApplication.objects.select_for_update().get(pk=application.pk)
+        if current.status != ApplicationStatus.SUBMITTED:
+            raise ValidationError(_("This application is decided and can no longer be changed."))
+        if current.call_id != application.call_id:
+            raise ValidationError({"call": _("An application cannot move to another call.")})
+        if call.status not in (CallStatus.OPEN, CallStatus.CLOSED):
+            raise _transition_error(call, "edit")
+    elif call.status != CallStatus.OPEN:
+        raise ValidationError({"call": _("The call is not open for applications (it is %(status)s).")
+                               % {"status": call.get_status_display()}})
+    application.status = ApplicationStatus.SUBMITTED
+    application.full_clean()
+    application.save()
+    return application
+
+
+def _reviewer_error(field, message):
+    return ValidationError({field: message})
+
+
+@transaction.atomic
+def venture_review_record(*, application: VentureApplication, score, comment="", reviewed_on,
+                          reviewer=None, expert=None, recorded_by=None):
+    """A reviewer's score (0–100) of an application of a closed call: a bureau or center user
+    (``reviewer``) or an outside expert of the call's county (``expert``), once each."""
+    application = VentureApplication.objects.select_for_update().select_related("call").get(pk=application.pk)
+    if application.call.status != CallStatus.CLOSED:
+        raise ValidationError(_("Applications are reviewed once the call is closed (it is %(status)s).")
+                              % {"status": application.call.get_status_display()})
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This application is decided and can no longer be reviewed."))
+    if (reviewer is None) == (expert is None):
+        raise _reviewer_error("expert", _("Name the reviewer: yourself or an outside expert (one of them)."))
+    if expert is not None and expert.county_id != application.call.county_id:
+        raise _reviewer_error("expert", _("Choose an expert of the call's county."))
+    reviews = VentureReview.objects.filter(application=application)
+    if (reviewer is not None and reviews.filter(reviewer=reviewer).exists()) or (
+            expert is not None and reviews.filter(expert=expert).exists()):
+        raise _reviewer_error("expert" if expert is not None else "score",
+                              _("This reviewer has already scored this application."))
+    review = VentureReview(application=application, reviewer=reviewer, expert=expert, score=score,
+                           comment=comment, reviewed_on=reviewed_on, recorded_by=recorded_by)
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def venture_award(*, application: VentureApplication, amount, awarded_on):
+    """Fund an application of a closed call: a project of ``amount`` (at most what was
+    requested), within the call's budget, drawn from the call's funding source under the rule
+    every contract split follows (``check_source_left``). Refused, writing nothing, otherwise."""
+    amount = Decimal(amount)
+    application = VentureApplication.objects.select_for_update().select_related("call").get(pk=application.pk)
+    call = VentureCall.objects.select_for_update().get(pk=application.call_id)
+    source = FundingSource.objects.select_for_update().get(pk=call.source_id)
+    if call.status != CallStatus.CLOSED:
+        raise ValidationError(_("Awards are made once the call is closed and before the results are announced "
+                                "(it is %(status)s).") % {"status": call.get_status_display()})
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This application is already decided."))
+    if amount <= 0:
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    if amount > application.amount_requested:
+        raise ValidationError({"amount": _("The award cannot be more than the %(requested)s yuan requested.")
+                               % {"requested": _yuan(application.amount_requested)}})
+    awarded = _sum(VentureProject.objects.filter(application__call=call), "amount_awarded")
+    if awarded + amount > call.budget:
+        raise ValidationError({"amount": _(
+            "The call's awards would come to %(total)s yuan, more than its budget of %(budget)s yuan.")
+            % {"total": _yuan(awarded + amount), "budget": _yuan(call.budget)}})
+    check_source_left(source, amount)
+    project = VentureProject(application=application, source=source, amount_awarded=amount, awarded_on=awarded_on)
+    project.full_clean()
+    project.save()
+    application.status = ApplicationStatus.FUNDED
+    application.save()
+    return project
+
+
+@transaction.atomic
+def venture_application_reject(*, application: VentureApplication):
+    application = VentureApplication.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ValidationError(_("This application is already decided."))
+    application.status = ApplicationStatus.REJECTED
+    application.save()
+    return application
+
+
+def _running(project):
+    project = VentureProject.objects.select_for_update().get(pk=project.pk)
+    if project.status != ProjectStatus.RUNNING:
+        raise ValidationError(_("The project has submitted its final report; it can no longer change."))
+    return project
+
+
+@transaction.atomic
+def venture_milestone_add(*, project: VentureProject, title, due_on):
+    project = _running(project)
+    milestone = VentureMilestone(project=project, title=title, due_on=due_on)
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def venture_milestone_done(*, milestone: VentureMilestone, done_on, evidence):
+    """Record a milestone done, with its evidence (what shows it: a report, photos, a list)."""
+    milestone = VentureMilestone.objects.select_for_update().get(pk=milestone.pk)
+    project = _running(milestone.project)
+    if milestone.done_on is not None:
+        raise ValidationError(_("This milestone was already recorded done on %(date)s.") % {"date": milestone.done_on})
+    if not (evidence or "").strip():
+        raise ValidationError({"evidence": _("Say what shows it was done.")})
+    if done_on < project.awarded_on:
+        raise ValidationError({"done_on": _("The date cannot be before the award.")})
+    milestone.done_on, milestone.evidence = done_on, evidence
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+@transaction.atomic
+def venture_payment_add(*, project: VentureProject, amount, due_on):
+    """Plan a payment; the payments never add up to more than the award."""
+    project = _running(project)
+    amount = Decimal(amount)
+    planned = _sum(project.payments.all())
+    if amount <= 0:
+        raise ValidationError({"amount": _("Enter an amount greater than zero.")})
+    if planned + amount > project.amount_awarded:
+        raise ValidationError({"amount": _(
+            "The payments would come to %(total)s yuan, more than the %(awarded)s yuan awarded.")
+            % {"total": _yuan(planned + amount), "awarded": _yuan(project.amount_awarded)}})
+    payment = VenturePayment(project=project, amount=amount, due_on=due_on)
+    payment.full_clean()
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def venture_payment_pay(*, payment: VenturePayment, paid_on):
+    payment = VenturePayment.objects.select_for_update().select_related("project").get(pk=payment.pk)
+    if payment.status == InstalmentStatus.PAID:
+        raise ValidationError(_("This instalment was already paid on %(date)s.") % {"date": payment.paid_on})
+    if paid_on is None:
+        raise ValidationError({"paid_on": _("Enter the payment date.")})
+    if paid_on < payment.project.awarded_on:
+        raise ValidationError({"paid_on": _("The date cannot be before the award.")})
+    payment.status, payment.paid_on = InstalmentStatus.PAID, paid_on
+    payment.save()
+    return payment
+
+
+@transaction.atomic
+def venture_project_report(*, project: VentureProject, final_report, reported_on):
+    """Submit the final report (text and date): the project stops changing and waits for its evaluation."""
+    project = _running(project)
+    errors = {}
+    if not (final_report or "").strip():
+        errors["final_report"] = _("Write the final report.")
+    if reported_on is not None and reported_on < project.awarded_on:
+        errors["reported_on"] = _("The date cannot be before the award.")
+    if errors:
+        raise ValidationError(errors)
+    project.final_report, project.reported_on, project.status = final_report, reported_on, ProjectStatus.REPORTED
+    project.full_clean()
+    project.save()
+    return project
+
+
+@transaction.atomic
+def venture_project_evaluate(*, project: VentureProject, score, conclusion, evaluated_on):
+    """Evaluate a reported project (score 0–100 and conclusion): this closes it."""
+    project = VentureProject.objects.select_for_update().get(pk=project.pk)
+    if project.status != ProjectStatus.REPORTED:
+        raise ValidationError(_("A project is evaluated after its final report is submitted."))
+    errors = {}
+    if score is None or not (0 <= Decimal(score) <= 100):
+        errors["score"] = _("Enter a score from 0 to 100.")
+    if not (conclusion or "").strip():
+        errors["conclusion"] = _("Write the conclusion.")
+    if evaluated_on is not None and project.reported_on and evaluated_on < project.reported_on:
+        errors["evaluated_on"] = _("The evaluation cannot be dated before the final report.")
+    if errors:
+        raise ValidationError(errors)
+    project.evaluation_score, project.evaluation_conclusion = Decimal(score), conclusion
+    project.evaluated_on, project.status = evaluated_on, ProjectStatus.CLOSED
+    project.full_clean()
+    project.save()
+    return project

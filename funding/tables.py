@@ -50,6 +50,7 @@ class ContractTable(Table):
         Col(_("Contract"), "name", link=DETAIL, classes="wrap", note=lambda c: f"{c.code} · {c.year}",
             export_header=_("project name"), width=34),
         Col(_("year"), "year", page=False, width=8),
+        Col(_("Buyer"), "buyer_display", phone=False, export_header=_("buyer"), width=16),
         Col(_("Contractor"), "contractor", export="contractor.name", export_header=_("contractor"), width=28),
         Col(_("stations covered"), _station_names, page=False, width=40),
         Col(_("Stations"), "station_count", end=True, title=lambda c: "".join(f"{s.short_name} " for s in c.stations.all()),
@@ -112,4 +113,49 @@ class PerformanceEvaluationTable(Table):
         Col(_("Score"), _score, end=True, classes="money", export=False),
         Col(_("Grade"), "get_grade_display", html=_grade_badge, export_header=_("grade"), width=10),
         Col(pgettext_lazy("funding", "findings"), "findings", page=False, width=50),
+    ]
+
+
+def _applicant(application):
+    return str(application.applicant)
+
+
+class VentureCallTable(Table):
+    empty_text = _("No venture calls yet.")
+    columns = [
+        Col(pgettext_lazy("venture call", "Title"), "title", link=DETAIL, classes="wrap", export_header=_("title"),
+            width=30),
+        Col(_("Year"), "year", export_header=_("year"), width=8),
+        _money(_("Budget"), "budget", _("total budget")),
+        Col(_("Applications"), "application_count", end=True, phone=False, export_header=_("applications"), width=10),
+        _money(_("Awarded"), "awarded_amount", _("awarded")),
+        Col(_("Closes on"), "closes_on", phone=False, export_header=_("closes on"), width=12),
+        Col(_("Status"), "get_status_display", export_header=_("status"), width=12),
+    ]
+
+
+class VentureApplicationTable(Table):
+    empty_text = _("No applications match.")
+    columns = [
+        Col(_("Project title"), "project_title", link=DETAIL, classes="wrap", export_header=_("project title"),
+            width=30),
+        Col(_("Applicant"), _applicant, export_header=_("applicant"), width=24),
+        Col(_("Theme"), "theme", phone=False, export_header=_("theme"), width=14),
+        _money(_("Requested"), "amount_requested", _("amount requested")),
+        Col(_("Average score"), "average_score", end=True, export_header=_("average score"), width=10),
+        Col(_("Reviews"), "review_count", end=True, phone=False, export_header=_("reviews"), width=8),
+        Col(_("Status"), "get_status_display", export_header=_("status"), width=12),
+    ]
+
+
+class VentureProjectTable(Table):
+    empty_text = _("No funded projects match.")
+    columns = [
+        Col(_("Project title"), "application.project_title", link=DETAIL, classes="wrap",
+            export_header=_("project title"), width=30),
+        Col(_("Applicant"), lambda p: str(p.application.applicant), export_header=_("applicant"), width=24),
+        _money(_("Awarded"), "amount_awarded", _("amount awarded")),
+        Col(_("Milestones done"), lambda p: f"{p.milestones_done}/{p.milestone_count}", end=True, phone=False,
+            export_header=_("milestones done"), width=10),
+        Col(_("Status"), "get_status_display", export_header=_("status"), width=16),
     ]

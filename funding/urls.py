@@ -1,5 +1,7 @@
 from django.urls import path
 
+from portal.views import action_switch
+
 from . import views
 
 app_name = "funding"
@@ -25,6 +27,31 @@ urlpatterns = [
     path("evaluations/", views.PerformanceEvaluationListView.as_view(), name="evaluation_list"),
     path("evaluations/<int:pk>/", views.PerformanceEvaluationDetailView.as_view(), name="evaluation_detail"),
     path("evaluations/<int:pk>/edit/", views.PerformanceEvaluationEditView.as_view(), name="evaluation_edit"),
+    # 公益创投
+    path("venture-calls/", views.VentureCallListView.as_view(), name="venturecall_list"),
+    path("venture-calls/<int:pk>/", views.VentureCallDetailView.as_view(), name="venturecall_detail"),
+    path("venture-calls/add/", views.VentureCallEditView.as_view(), name="venturecall_add"),
+    path("venture-calls/<int:pk>/edit/", views.VentureCallEditView.as_view(), name="venturecall_edit"),
+    path("venture-calls/<int:pk>/<str:what>/", action_switch(
+        open=views.VentureCallOpenView, close=views.VentureCallCloseView, announce=views.VentureCallAnnounceView),
+        name="venturecall_action"),
+    path("venture-calls/<int:call_pk>/applications/add/", views.VentureApplicationEditView.as_view(),
+         name="ventureapplication_add"),
+    path("venture-applications/", views.VentureApplicationListView.as_view(), name="ventureapplication_list"),
+    path("venture-applications/<int:pk>/", views.VentureApplicationDetailView.as_view(),
+         name="ventureapplication_detail"),
+    path("venture-applications/<int:pk>/edit/", views.VentureApplicationEditView.as_view(),
+         name="ventureapplication_edit"),
+    path("venture-applications/<int:pk>/<str:what>/", action_switch(
+        review=views.VentureReviewView, award=views.VentureAwardView, reject=views.VentureRejectView),
+        name="ventureapplication_action"),
+    path("venture-projects/", views.VentureProjectListView.as_view(), name="ventureproject_list"),
+    path("venture-projects/<int:pk>/", views.VentureProjectDetailView.as_view(), name="ventureproject_detail"),
+    path("venture-projects/<int:pk>/<str:what>/", action_switch(
+        milestone=views.VentureMilestoneAddView, payment=views.VenturePaymentAddView, report=views.VentureReportView,
+        evaluate=views.VentureEvaluateView), name="ventureproject_action"),
+    path("venture-milestones/<int:pk>/done/", views.VentureMilestoneDoneView.as_view(), name="venturemilestone_done"),
+    path("venture-payments/<int:pk>/pay/", views.VenturePayView.as_view(), name="venturepayment_pay"),
     path("indicator-systems/", views.IndicatorSystemListView.as_view(), name="indicatorsystem_list"),
     path("indicator-systems/<int:pk>/", views.IndicatorSystemDetailView.as_view(), name="indicatorsystem_detail"),
     path("indicator-systems/add/", views.IndicatorSystemEditView.as_view(), name="indicatorsystem_add"),

@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,12 +18,15 @@ from portal.views import (
 )
 
 from . import exports, services
-from .choices import InstalmentStatus
+from .choices import CALL_TRANSITIONS, ApplicationStatus, CallStatus, InstalmentStatus, ProjectStatus
 from .filters import (
     ContractFilterSet,
     FundingSourceFilterSet,
     IndicatorSystemFilterSet,
     PerformanceEvaluationFilterSet,
+    VentureApplicationFilterSet,
+    VentureCallFilterSet,
+    VentureProjectFilterSet,
 )
 from .forms import (
     ContractForm,
@@ -35,8 +39,19 @@ from .forms import (
     InstalmentPayForm,
     PaymentInstalmentForm,
     PerformanceEvaluationForm,
+    VentureApplicationForm,
+    VentureAwardForm,
+    VentureCallForm,
+    VentureEvaluateForm,
+    VentureMilestoneDoneForm,
+    VentureMilestoneForm,
+    VenturePayForm,
+    VenturePaymentForm,
+    VentureReportForm,
+    VentureReviewForm,
 )
 from .models import (
+    ZERO_YUAN,
     Contract,
     ContractFunding,
     ContractTarget,
@@ -46,8 +61,22 @@ from .models import (
     IndicatorSystem,
     PaymentInstalment,
     PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
+    VentureMilestone,
+    VenturePayment,
+    VentureProject,
+    VentureReview,
 )
-from .tables import ContractTable, FundingSourceTable, IndicatorSystemTable, PerformanceEvaluationTable
+from .tables import (
+    ContractTable,
+    FundingSourceTable,
+    IndicatorSystemTable,
+    PerformanceEvaluationTable,
+    VentureApplicationTable,
+    VentureCallTable,
+    VentureProjectTable,
+)
 
 # --- Funding sources ------------------------------------------------------------------------
 
@@ -355,3 +384,261 @@ class PerformanceEvaluationEditView(ObjectEditView):
 
     def get_success_url(self):
         return self.object.get_absolute_url()
+
+
+# --- 公益创投 (venture philanthropy) ------------------------------------------------------------
+
+def _venture_calls():
+    return VentureCall.objects.select_related("county", "source").annotate(
+        application_count=Count("applications", distinct=True),
+        awarded_amount=Coalesce(Sum("applications__project__amount_awarded"), ZERO_YUAN),
+    )
+
+
+def _venture_applications():
+    return VentureApplication.objects.select_related("call", "organisation", "partner").annotate(
+        review_count=Count("reviews", distinct=True), average_score=Avg("reviews__score"))
+
+
+class VentureCallListView(ObjectListView):
+    queryset = _venture_calls().order_by("-year", "-opens_on", "-pk")
+    filterset_class = VentureCallFilterSet
+    template_name = "funding/venturecall_list.html"
+    table_class = VentureCallTable
+
+
+class VentureCallDetailView(ObjectDetailView):
+    queryset = _venture_calls()
+    template_name = "funding/venturecall_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        call, user = self.object, self.request.user
+        source = FundingSource.objects.with_execution().get(pk=call.source_id)
+        context.update(
+            applications=_venture_applications().filter(call=call).order_by("-average_score", "pk"),
+            source=source, source_left=source.available_amount - source.contracted_amount,
+            budget_left=call.budget - call.awarded_amount,
+            can_apply=user.has_perm("funding.add_ventureapplication") and call.status == CallStatus.OPEN,
+            actions=[(name, label) for name, label in VENTURE_CALL_ACTIONS
+                     if CALL_TRANSITIONS[name][0] == call.status] if context["can_change"] else [],
+        )
+        return context
+
+
+class VentureCallEditView(ObjectEditView):
+    queryset = VentureCall.objects.all()
+    form_class = VentureCallForm
+
+
+class VentureCallActionView(ObjectActionView):
+    queryset = VentureCall.objects.all()
+    name = None
+
+    def perform(self, call, request, form_data):
+        return services.venture_call_transition(call=call, action=self.name)
+
+
+class VentureCallOpenView(VentureCallActionView):
+    name, title, success_message = "open", _("Open for applications"), _("The call is open for applications.")
+
+
+class VentureCallCloseView(VentureCallActionView):
+    name, title, success_message = "close", _("Close for review"), _("The call is closed; review can begin.")
+
+
+class VentureCallAnnounceView(VentureCallActionView):
+    name, title, success_message = "announce", _("Announce the results"), _("The results are announced.")
+
+
+VENTURE_CALL_ACTIONS = [("open", VentureCallOpenView.title), ("close", VentureCallCloseView.title),
+                        ("announce", VentureCallAnnounceView.title)]
+
+
+class VentureApplicationListView(ObjectListView):
+    queryset = _venture_applications().order_by("call", "-submitted_on", "pk")
+    filterset_class = VentureApplicationFilterSet
+    template_name = "funding/ventureapplication_list.html"
+    table_class = VentureApplicationTable
+
+
+class VentureApplicationDetailView(ObjectDetailView):
+    queryset = _venture_applications()
+    template_name = "funding/ventureapplication_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        application, user = self.object, self.request.user
+        submitted = application.status == ApplicationStatus.SUBMITTED
+        closed = application.call.status == CallStatus.CLOSED
+        context.update(
+            reviews=application.reviews.select_related("reviewer__staff", "expert"),
+            project=VentureProject.objects.filter(application=application).first(),
+            can_review=submitted and closed and user.has_perm("funding.add_venturereview"),
+            can_decide=submitted and closed and user.has_perm("funding.add_ventureproject"),
+            can_edit=submitted and context["can_change"] and application.call.status in (CallStatus.OPEN,
+                                                                                         CallStatus.CLOSED),
+        )
+        return context
+
+
+class VentureApplicationEditView(ObjectEditView):
+    queryset = VentureApplication.objects.select_related("call")
+    form_class = VentureApplicationForm
+
+    def get_call(self):
+        if not hasattr(self, "_call"):
+            if self.kwargs.get("pk"):
+                self._call = self.get_object().call
+            else:
+                self._call = visible_or_404(VentureCall.objects, self.request.user, pk=self.kwargs["call_pk"])
+        return self._call
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["call"] = self.get_call()
+        return kwargs
+
+
+class VentureReviewView(ObjectActionView):
+    """A reviewer's score: the signed-in bureau or center user's own, or an outside expert's."""
+
+    queryset = VentureApplication.objects.select_related("call")
+    action = "add"
+    title = _("Review")
+    form_class = VentureReviewForm
+    form_object_kwarg = "application"
+    success_message = _("The review is recorded.")
+
+    def get_model(self):
+        return VentureReview
+
+    def perform(self, application, request, form_data):
+        expert = form_data.get("expert")
+        return services.venture_review_record(
+            application=application, score=form_data["score"], comment=form_data.get("comment", ""),
+            reviewed_on=form_data["reviewed_on"], reviewer=None if expert else request.user, expert=expert,
+            recorded_by=request.user)
+
+
+class VentureAwardView(ObjectActionView):
+    """Fund the application: a project out of the call's funding source (the contract rules)."""
+
+    queryset = VentureApplication.objects.select_related("call")
+    action = "add"
+    title = _("Fund")
+    form_class = VentureAwardForm
+    form_object_kwarg = "application"
+    success_message = _("The application is funded.")
+
+    def get_model(self):
+        return VentureProject
+
+    def perform(self, application, request, form_data):
+        return services.venture_award(application=application, amount=form_data["amount"],
+                                      awarded_on=form_data["awarded_on"])
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class VentureRejectView(ObjectActionView):
+    queryset = VentureApplication.objects.select_related("call")
+    title = _("Not funded")
+    success_message = _("The application is marked not funded.")
+
+    def perform(self, application, request, form_data):
+        return services.venture_application_reject(application=application)
+
+
+class VentureProjectListView(ObjectListView):
+    queryset = VentureProject.objects.select_related(
+        "application__organisation", "application__partner", "application__call").annotate(
+        milestone_count=Count("milestones", distinct=True),
+        milestones_done=Count("milestones", filter=Q(milestones__done_on__isnull=False), distinct=True),
+    ).order_by("-awarded_on", "-pk")
+    filterset_class = VentureProjectFilterSet
+    template_name = "funding/ventureproject_list.html"
+    table_class = VentureProjectTable
+
+
+class VentureProjectDetailView(ObjectDetailView):
+    queryset = VentureProject.objects.select_related(
+        "application__organisation", "application__partner", "application__call", "source")
+    template_name = "funding/ventureproject_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project = self.object
+        payments = list(project.payments.all())
+        context.update(
+            milestones=project.milestones.all(), payments=payments,
+            paid=sum((p.amount for p in payments if p.status == InstalmentStatus.PAID), services.ZERO),
+            running=project.status == ProjectStatus.RUNNING,
+            reported=project.status == ProjectStatus.REPORTED,
+            planned=InstalmentStatus.PLANNED,
+        )
+        return context
+
+
+class VentureProjectActionView(ObjectActionView):
+    queryset = VentureProject.objects.all()
+    form_object_kwarg = "project"
+
+
+class VentureMilestoneAddView(VentureProjectActionView):
+    title, form_class, success_message = _("Add milestone"), VentureMilestoneForm, _("The milestone is added.")
+
+    def perform(self, project, request, form_data):
+        return services.venture_milestone_add(project=project, title=form_data["title"], due_on=form_data["due_on"])
+
+
+class VenturePaymentAddView(VentureProjectActionView):
+    title, form_class, success_message = _("Plan a payment"), VenturePaymentForm, _("The payment is planned.")
+
+    def perform(self, project, request, form_data):
+        return services.venture_payment_add(project=project, amount=form_data["amount"], due_on=form_data["due_on"])
+
+
+class VentureReportView(VentureProjectActionView):
+    title, form_class = _("Submit the final report"), VentureReportForm
+    success_message = _("The final report is submitted.")
+
+    def perform(self, project, request, form_data):
+        return services.venture_project_report(project=project, final_report=form_data.get("final_report", ""),
+                                               reported_on=form_data["reported_on"])
+
+
+class VentureEvaluateView(VentureProjectActionView):
+    title, form_class = _("Evaluate and close"), VentureEvaluateForm
+    success_message = _("The project is evaluated and closed.")
+
+    def perform(self, project, request, form_data):
+        return services.venture_project_evaluate(project=project, score=form_data["score"],
+                                                 conclusion=form_data.get("conclusion", ""),
+                                                 evaluated_on=form_data["evaluated_on"])
+
+
+class VentureMilestoneDoneView(ObjectActionView):
+    queryset = VentureMilestone.objects.select_related("project")
+    title, form_class, form_object_kwarg = _("Record done"), VentureMilestoneDoneForm, "milestone"
+    success_message = _("The milestone is recorded done.")
+
+    def perform(self, milestone, request, form_data):
+        return services.venture_milestone_done(milestone=milestone, done_on=form_data["done_on"],
+                                               evidence=form_data.get("evidence", ""))
+
+    def get_object_url(self):
+        return self.object.project.get_absolute_url()
+
+
+class VenturePayView(ObjectActionView):
+    queryset = VenturePayment.objects.select_related("project")
+    title, form_class, form_object_kwarg = _("Pay"), VenturePayForm, "payment"
+    success_message = _("The payment is recorded.")
+
+    def perform(self, payment, request, form_data):
+        return services.venture_payment_pay(payment=payment, paid_on=form_data["paid_on"])
+
+    def get_object_url(self):
+        return self.object.project.get_absolute_url()

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from partners.choices import HelpKind
+
 
 class VisitKind(models.TextChoices):
     HOME_VISIT = "home_visit", _("Home visit")  # 入户探访
@@ -10,10 +12,9 @@ class VisitKind(models.TextChoices):
     ACCOMPANIMENT = "accompaniment", _("Accompaniment")  # 陪同办事
 
 
-class ResourceKind(models.TextChoices):
-    CASH = "cash", _("Cash")  # 现金
-    GOODS = "goods", _("Goods")  # 物资
-    SERVICE = "service", _("Services")  # 服务
+# The kinds of help (现金, 物资, 服务, 医疗, 教育 …): one vocabulary for resource links, a visit's
+# needs and what 五社联动 partners offer (partners.choices, the layer below).
+ResourceKind = HelpKind
 
 
 class SourceKind(models.TextChoices):

@@ -664,6 +664,7 @@ def seed(context):
     if "service_points" in context:
         _seed_network(context)
         _seed_baisi_volunteers(context)
+    _seed_partner_work(context)
 
 
 # A dozen college volunteers of 小河站 (大学生志愿者), with service from 2024 on only: the 2023
@@ -728,6 +729,55 @@ def _seed_baisi_volunteers(context):
         if first is not None:
             VolunteerService.objects.create(volunteer=volunteer, station=station, served_on=first.held_on,
                                             hours=Decimal("3.0"), activity=first, description="爱心小屋物资整理")
+
+
+# 五社联动 (issue 20): recent visits that found needs, and what partners brought since. The
+# resource links written here are dated from 2024 on (the 2023 figures stay as the seed's).
+NEED_PLAN = [  # station, how many recent visits, kinds needed, met by (partner, description, value) or None
+    ("白寺站", 3, [ResourceKind.GOODS], ("白寺镇爱心小屋", "爱心小屋积分兑换生活用品", Decimal("120.00"))),
+    ("白寺站", 2, [ResourceKind.MEDICAL, ResourceKind.GOODS], None),
+    ("小河站", 2, [ResourceKind.CASH], ("浚县慈善总会", "临时救助金", Decimal("800.00"))),
+    ("小河站", 2, [ResourceKind.EDUCATION, ResourceKind.VOLUNTEER], None),
+    ("卫贤站", 2, [ResourceKind.PSYCHOLOGICAL], None),
+    ("浚州站", 1, [ResourceKind.LEGAL], None),
+]
+PARTNER_LINK_MARK = "（五社联动）"
+
+
+def _seed_partner_work(context):
+    """Name partners on links whose free-text source is a partner of the ledger (amounts and
+    dates unchanged), give some recent visits their kinds of help needed, and meet some of
+    them with a link naming a partner. Idempotent."""
+    partners = context.get("partners")
+    if not partners or "stations" not in context:
+        return
+    county = context["county"]
+    for name, partner in partners.items():
+        ResourceLink.objects.filter(station__county=county, source_name=name, partner__isnull=True).update(
+            partner=partner)
+    if ResourceLink.objects.filter(description__endswith=PARTNER_LINK_MARK).exists():
+        return
+    today = timezone.localdate()
+    since = max(datetime.date(YEAR + 1, 1, 1), today - datetime.timedelta(days=120))
+    by_short = {s.short_name: s for s in context["stations"].values()}
+    used = set()
+    for short, count, kinds, met in NEED_PLAN:
+        station = by_short.get(short)
+        if station is None:
+            continue
+        visits = list(Visit.objects.filter(station=station, visited_on__gte=since, need_kinds=[])
+                      .exclude(pk__in=used).exclude(client__status="closed").order_by("-visited_on", "-pk")[:count])
+        for visit in visits:
+            used.add(visit.pk)
+            Visit.objects.filter(pk=visit.pk).update(need_kinds=[str(k) for k in kinds])
+            if met is None:
+                continue
+            partner = partners[met[0]]
+            day = min(visit.visited_on + datetime.timedelta(days=3), today)
+            ResourceLink.objects.create(
+                station=station, linked_on=day, kind=kinds[0], description=met[1] + PARTNER_LINK_MARK,
+                value=met[2], source_kind=SourceKind.OTHER if partner.kind == "community" else SourceKind.CHARITY_FUND,
+                source_name=partner.name, partner=partner, client_id=visit.client_id, visit=visit)
 
 
 def _seed_records(context):

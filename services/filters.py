@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import RiskLevel
+from partners.models import Partner
 from portal.filters import ListedChoiceFilter, SearchFilterSet, YearFilter
 from stations.choices import RegionLevel
 from stations.filters import (
@@ -148,10 +149,11 @@ class ResourceLinkFilterSet(DateRangeMixin, SearchFilterSet):
     station = station_filter()
     kind = django_filters.ChoiceFilter(choices=ResourceKind.choices, label=_("kind"))
     source_kind = django_filters.ChoiceFilter(choices=SourceKind.choices, label=_("source kind"))
+    partner = ListedChoiceFilter(queryset=Partner.objects.all(), label=_("partner"), label_field="name")
 
     class Meta:
         model = ResourceLink
-        fields = ["q", "station", "kind", "source_kind", "since", "until"]
+        fields = ["q", "station", "kind", "source_kind", "partner", "since", "until"]
 
 
 class CaseFilterSet(PartOfPeopleServed, DateRangeMixin, SearchFilterSet):

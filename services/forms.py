@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
+from partners.choices import HelpKind
 from portal.forms import DateInput, OptimisticLockFormMixin, ScopedFormMixin, add_validation_error
 from portal.locking import record_state
 from portal.scoping import scope_for
@@ -167,6 +168,19 @@ class ServiceModelForm(ServiceFormMixin, forms.ModelForm):
         return data
 
 
+class NeedKindsField(forms.MultipleChoiceField):
+    """A visit's kinds of help needed (``Visit.need_kinds``), as checkboxes."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        for name in ("encoder", "decoder", "max_length"):
+            kwargs.pop(name, None)
+        kwargs["choices"] = HelpKind.choices
+        kwargs["required"] = False
+        super().__init__(**kwargs)
+
+
 class VisitResourceForm(forms.ModelForm):
     """One resource linked on the visit form (the visit's station, client and date)."""
 
@@ -174,6 +188,7 @@ class VisitResourceForm(forms.ModelForm):
         model = ResourceLink
         fields = ["kind", "description", "value", "source_kind", "source_name"]
         widgets = {"value": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
+        # a row names its giver by source (the partner is chosen on the resource-link form)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -196,15 +211,16 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
 
     class Meta:
         model = Visit
-        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
+        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "need_kinds", "risk_level", "follow_up_on",
                   "tags"]
         widgets = {
             "visited_on": DateInput(), "follow_up_on": DateInput(), "workers": forms.CheckboxSelectMultiple(),
             "findings": forms.Textarea(attrs={"rows": 2}), "needs": forms.Textarea(attrs={"rows": 2}),
         }
+        field_classes = {"need_kinds": NeedKindsField}
 
-    field_order = ["clients", "visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
-                   "tags"]
+    field_order = ["clients", "visited_on", "kind", "service_point", "workers", "findings", "needs", "need_kinds",
+                   "risk_level", "follow_up_on", "tags"]
 
     TOKEN_FIELD = "form_token"
     TOKEN_SALT = "services.forms.visit-form-token"
@@ -251,6 +267,7 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
                 clients=data["clients"], user=self.user, form_token=data.get(self.TOKEN_FIELD, ""),
                 visited_on=data["visited_on"], kind=data["kind"],
                 workers=data.get("workers") or [], findings=data.get("findings", ""), needs=data.get("needs", ""),
+                need_kinds=data.get("need_kinds") or [],
                 risk_level=data.get("risk_level", ""), follow_up_on=data.get("follow_up_on"),
                 tags=data.get("tags") or [], resources=self.resource_rows(),
                 service_point=data.get("service_point"),
@@ -265,9 +282,10 @@ class VisitOutingForm(ServiceFormMixin, forms.ModelForm):
 class VisitForm(OptimisticLockFormMixin, ServiceModelForm):
     class Meta:
         model = Visit
-        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "risk_level", "follow_up_on",
+        fields = ["visited_on", "kind", "service_point", "workers", "findings", "needs", "need_kinds", "risk_level", "follow_up_on",
                   "tags"]
         widgets = VisitOutingForm.Meta.widgets
+        field_classes = VisitOutingForm.Meta.field_classes
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,8 +328,8 @@ class ResourceLinkForm(OptimisticLockFormMixin, ServiceModelForm):
 
     class Meta:
         model = ResourceLink
-        fields = ["station", "linked_on", "kind", "description", "value", "source_kind", "source_name", "client",
-                  "visit", "case", "activity"]
+        fields = ["station", "linked_on", "kind", "description", "value", "partner", "source_kind", "source_name",
+                  "client", "visit", "case", "activity"]
         widgets = {"linked_on": DateInput(), "value": forms.NumberInput(attrs={"step": "0.01", "min": "0"})}
 
     RECENT_DAYS = 92  # the visit dropdown offers the last three months' visits (and the linked one)
@@ -327,6 +345,12 @@ class ResourceLinkForm(OptimisticLockFormMixin, ServiceModelForm):
         self.fields["visit"].queryset = (visits.filter(visited_on__gte=recent) | visits.filter(pk=keep or 0)
                                          ).order_by("-visited_on", "-id")
         self.fields["visit"].label_from_instance = lambda visit: f"{visit.visited_on:%Y-%m-%d} {visit.client.name}"
+        keep_partner = self.instance.partner_id or self.initial.get("partner") or 0
+        partners = self.fields["partner"].queryset
+        self.fields["partner"].queryset = (partners.filter(is_active=True) | partners.filter(pk=keep_partner)
+                                           ).order_by("kind", "name")
+        # a link names its partner; the free-text source is for a giver outside the ledger
+        self.fields["source_kind"].required = self.fields["source_name"].required = False
 
     def write(self):
         data = self.form_data()

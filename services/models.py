@@ -18,6 +18,8 @@ from django.utils.translation import pgettext_lazy
 
 from clients.choices import Category, Gender, RiskLevel
 from clients.models import Client
+from partners.choices import HelpKind
+from partners.models import Partner
 from portal.history import AuditHistory
 from portal.scoping import ScopedQuerySet
 from stations.models import Organisation, ServicePoint, Staff, Station, check_service_point
@@ -107,6 +109,14 @@ class VisitQuerySet(ScopedQuerySet):
         return queryset
 
 
+def validate_need_kinds(value):
+    """A visit's ``need_kinds``: a list of kinds of help, each once."""
+    if not isinstance(value, list) or any(not isinstance(v, str) or v not in HelpKind.values for v in value):
+        raise ValidationError(_("Choose kinds of help from the list."))
+    if len(set(value)) != len(value):
+        raise ValidationError(_("A kind of help is chosen twice."))
+
+
 class Visit(models.Model):
     """A visit (探访 / 走访慰问) to exactly one registered client."""
     month_field = "visited_on"  # its month, once approved (locked), refuses edits (ensure_month_open)
@@ -124,6 +134,10 @@ class Visit(models.Model):
     # capped at input (forms and the API take max_length from here): a visit note, not a book
     findings = models.TextField(_("what was found"), max_length=5000, blank=True)
     needs = models.TextField(_("needs"), max_length=5000, blank=True)
+    # the kinds of help the visit found needed (a list of HelpKind values): the open-needs page
+    # lists those no resource link of that kind has met since
+    need_kinds = models.JSONField(_("kinds of help needed"), default=list, blank=True,
+                                  validators=[validate_need_kinds])
     risk_level = models.CharField(_("risk update"), max_length=8, choices=RiskLevel.choices, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
     tags = models.ManyToManyField(CampaignTag, verbose_name=_("campaign tags"), related_name="visits", blank=True)
@@ -152,6 +166,11 @@ class Visit(models.Model):
 
     def get_absolute_url(self):
         return reverse("services:visit_detail", args=[self.pk])
+
+    @property
+    def need_kinds_display(self):
+        labels = dict(HelpKind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in self.need_kinds or [])
 
     def workers_listed(self):
         return self.worker_list if hasattr(self, "worker_list") else list(self.workers.all())
@@ -638,12 +657,15 @@ class ResourceLink(models.Model):
     station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.PROTECT,
                                 related_name="resource_links")
     linked_on = models.DateField(_("date"), default=timezone.localdate)
-    kind = models.CharField(_("kind"), max_length=8, choices=ResourceKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=ResourceKind.choices)
     description = models.CharField(_("description"), max_length=200)
     value = models.DecimalField(_("value (yuan)"), max_digits=12, decimal_places=2,
                                 validators=[MinValueValidator(0)])
     source_kind = models.CharField(_("source kind"), max_length=14, choices=SourceKind.choices)
     source_name = models.CharField(_("source"), max_length=100)
+    # the 五社联动 partner who gave it (source_kind and source_name are kept as the record's text)
+    partner = models.ForeignKey(Partner, verbose_name=_("partner"), null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="resource_links")
     client = models.ForeignKey(Client, verbose_name=_("client"), null=True, blank=True, on_delete=models.PROTECT,
                                related_name="resource_links")
     visit = models.ForeignKey(Visit, verbose_name=_("visit"), null=True, blank=True, on_delete=models.SET_NULL,

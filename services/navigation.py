@@ -19,6 +19,7 @@ register(
     MenuItem("services", _("Community activities"), "services:activity_list", "services.view_activity",
              "calendar-event", 40),
     MenuItem("services", _("Resource links"), "services:resourcelink_list", "services.view_resourcelink", "gift", 50),
+    MenuItem("services", _("Open needs"), "services:open_needs", "services.view_visit", "link-45deg", 55),
     MenuItem("services", _("Referrals"), "services:referral_list", "services.view_referral", "signpost-split", 60),
     MenuItem("services", _("Volunteers"), "services:volunteer_list", "services.view_volunteer", "person-hearts", 70),
     MenuItem("services", _("Volunteer service"), "services:volunteerservice_list", "services.view_volunteerservice",

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from clients.services import client_follow_up_set, client_monitoring_update
+from partners.choices import PartnerKind
 from portal.locking import check_not_changed_since, locked_save
 from portal.validators import all_errors
 from stations.choices import Role
@@ -32,6 +33,7 @@ from .choices import (
     MonthlyReportAction,
     MonthlyReportStatus,
     ReferralStatus,
+    SourceKind,
 )
 from .models import (
     Activity,
@@ -166,12 +168,14 @@ def _refresh_monitoring(client, risk_from=None):
 
 @transaction.atomic
 def visit_record(*, client, visited_on, kind, user=None, workers=(), findings="", needs="", risk_level="",
-                 follow_up_on=None, tags=(), outing="", station=None, service_point=None):
+                 follow_up_on=None, tags=(), outing="", station=None, service_point=None,
+                 need_kinds=()):
     """Record one visit to one client, at the client's own station, and move the client's
     monitoring status (last visit, next visit due, risk)."""
     station = station or client.station
     visit = Visit(station=station, client=client, visited_on=visited_on, kind=kind, findings=findings, needs=needs,
                   risk_level=risk_level or "", follow_up_on=follow_up_on, outing=outing, service_point=service_point,
+                  need_kinds=list(need_kinds or []),
                   created_by=user if user is not None and user.is_authenticated else None)
     workers = list(workers)
     if not workers:  # the signed-in worker by default, else (a script, an import) the responsible worker
@@ -374,12 +378,38 @@ def _validate_resource_link(link):
                *(lambda field=field: same_station(field) for field in ("client", "visit", "case", "activity")))
 
 
+PARTNER_SOURCE_KINDS = {PartnerKind.CHARITY_RESOURCE: SourceKind.CHARITY_FUND,
+                        PartnerKind.VOLUNTEER_ORGANISATION: SourceKind.VOLUNTEERS}
+
+
+def _source_from_partner(link, *, new):
+    """A link naming a partner takes its source from it (the text kept for history); the
+    partner must be of the station's county, and active when newly named."""
+    partner = link.partner
+    if partner is None:
+        if not link.source_name:
+            raise ValidationError({"partner": _("Choose the partner who gave it, or name the source.")})
+        return
+    if partner.county_id != link.station.county_id:
+        raise ValidationError({"partner": _("Choose a partner of the station's county.")})
+    if new and not partner.is_active:
+        raise ValidationError({"partner": _("This partner is inactive.")})
+    if new or not link.source_name:
+        link.source_name = partner.name
+    if new or not link.source_kind:
+        link.source_kind = PARTNER_SOURCE_KINDS.get(partner.kind, SourceKind.OTHER)
+
+
 @transaction.atomic
-def resource_link_record(*, station, linked_on, kind, description, value, source_kind, source_name,
-                         client=None, visit=None, case=None, activity=None):
+def resource_link_record(*, station, linked_on, kind, description, value, source_kind="", source_name="",
+                         client=None, visit=None, case=None, activity=None, partner=None):
+    """Link a resource. Its giver is a 五社联动 partner of the station's county (``partner``:
+    its kind and name fill ``source_kind``/``source_name`` when they are not given) or, for
+    a giver outside the ledger, a source kind and name."""
     link = ResourceLink(station=station, linked_on=linked_on, kind=kind, description=description, value=value,
-                        source_kind=source_kind, source_name=source_name, client=client, visit=visit, case=case,
-                        activity=activity)
+                        source_kind=source_kind or "", source_name=source_name or "", client=client, visit=visit,
+                        case=case, activity=activity, partner=partner)
+    _source_from_partner(link, new=True)
     if visit is not None and client is None:
         link.client = visit.client
     all_errors(lambda: _validate_resource_link(link),
@@ -393,9 +423,10 @@ def resource_link_record(*, station, linked_on, kind, description, value, source
 def resource_link_update(*, link, expected=None, **fields):
     check_not_changed_since(model=ResourceLink, pk=link.pk, expected=expected)
     link = ResourceLink.objects.select_for_update().get(pk=link.pk)
-    old_date, old_station = link.linked_on, link.station_id
+    old_date, old_station, old_partner = link.linked_on, link.station_id, link.partner_id
     for name, value in fields.items():
         setattr(link, name, value)
+    _source_from_partner(link, new=link.partner_id != old_partner)
     all_errors(lambda: _validate_resource_link(link),
                lambda: ensure_month_open(station_id=old_station, days=[old_date], field="linked_on"),
                lambda: ensure_month_open(station_id=link.station_id, days=[link.linked_on], field="linked_on"),

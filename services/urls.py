@@ -29,6 +29,7 @@ urlpatterns = [
     *crud("follow-ups", "followup", views.FollowUpListView, views.FollowUpDetailView, views.FollowUpEditView),
     path("start/", views.LandingView.as_view(), name="landing"),
     path("client-search/", views.ClientSearchView.as_view(), name="client_search"),
+    path("open-needs/", views.OpenNeedsView.as_view(), name="open_needs"),
     *crud("resource-links", "resourcelink", views.ResourceLinkListView, views.ResourceLinkDetailView,
           views.ResourceLinkEditView),
     *crud("cases", "case", views.CaseListView, views.CaseDetailView, views.CaseEditView),

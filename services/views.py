@@ -21,12 +21,13 @@ from portal.views import (
     ObjectDetailView,
     ObjectEditView,
     ObjectListView,
+    ObjectPermissionMixin,
 )
 from portal.xlsx import Column
 from stations.models import Station
 
 from . import hooks, services
-from .choices import CaseStage, MonthlyReportStatus, VisitKind
+from .choices import CaseStage, MonthlyReportStatus, ResourceKind, VisitKind
 from .filters import (
     ActivityFilterSet,
     CaseFilterSet,
@@ -184,6 +185,7 @@ class VisitDetailView(ServiceDetailView):
     rows = VisitTable.shown()[:-2] + [
         Column(_("what was found"), "findings"), Column(_("needs"), "needs"),
         Column(_("service point"), "service_point"),
+        Column(_("kinds of help needed"), "need_kinds_display"),
         Column(_("risk update"), "get_risk_level_display"), Column(_("follow-up date"), "follow_up_on"),
         Column(_("campaign tags"), lambda v: names(v.tags.all())),
     ]
@@ -309,9 +311,9 @@ class ResourceLinkListView(ServiceListView):
 
 
 class ResourceLinkDetailView(ServiceDetailView):
-    queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
+    queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity", "partner")
     rows = ResourceLinkTable.shown() + [
-        Column(_("source kind"), "get_source_kind_display"), Column(_("visit"), "visit"),
+        Column(_("partner"), "partner"), Column(_("source kind"), "get_source_kind_display"), Column(_("visit"), "visit"),
         Column(_("case"), "case"), Column(_("activity"), "activity"),
     ]
     edit_url_name = "services:resourcelink_edit"
@@ -323,9 +325,13 @@ class ResourceLinkEditView(ServiceEditView):
 
     def get_initial(self):
         initial = super().get_initial()
-        for name in ("client", "visit", "case", "activity"):
+        for name in ("client", "visit", "case", "activity", "partner"):
             if self.request.GET.get(name, "").isdigit():
                 initial[name] = int(self.request.GET[name])
+        if self.request.GET.get("kind") in ResourceKind.values:
+            initial["kind"] = self.request.GET["kind"]
+        if self.request.GET.get("station", "").isdigit():
+            initial["station"] = int(self.request.GET["station"])
         return initial
 
 
@@ -1057,3 +1063,29 @@ class VolunteerServiceEditView(ServiceEditView):
             if found:
                 initial["served_on"] = found
         return initial
+
+
+# ---------------------------------------------------------------------------- open needs
+
+
+class OpenNeedsView(ObjectPermissionMixin, TemplateView):
+    """待对接需求: visits' kinds of help needed, not yet met by a resource link of that kind for
+    that client after the visit, each with the county's partners who offer it; one click opens
+    the resource-link form with the client, visit, kind and partner filled in."""
+
+    queryset = Visit.objects.all()
+    template_name = "services/open_needs.html"
+
+    def get_context_data(self, **kwargs):
+        from partners.choices import HelpKind
+
+        from .needs import DEFAULT_DAYS, open_needs
+
+        context = super().get_context_data(**kwargs)
+        rows = open_needs(self.request.user)
+        labels = dict(HelpKind.choices)
+        for row in rows:
+            row.items = [(kind, labels.get(kind, kind), row.suggestions.get(kind, [])) for kind in row.kinds]
+        context.update(rows=rows, days=DEFAULT_DAYS,
+                       can_link=self.request.user.has_perm("services.add_resourcelink"))
+        return context

@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from partners.models import Partner
 from portal.api.saving import InstanceSavedSerializer
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import Organisation, Region, Station
+from training.models import Expert
 
 from .. import services
 from ..choices import TargetKind
@@ -19,6 +21,12 @@ from ..models import (
     IndicatorSystem,
     PaymentInstalment,
     PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
+    VentureMilestone,
+    VenturePayment,
+    VentureProject,
+    VentureReview,
 )
 
 
@@ -90,7 +98,8 @@ class ContractSerializer(VersionedModelSerializer):
 
     class Meta:
         model = Contract
-        fields = ["id", "county", "year", "code", "name", "contractor", "contractor_name", "stations", "amount",
+        fields = ["id", "county", "year", "code", "name", "buyer", "buyer_name", "contractor", "contractor_name",
+                  "stations", "amount",
                   "start_on", "end_on", "signed_on", "status", "notes", "funded_amount", "paid_amount", "fundings",
                   "targets", "instalments", "version"]
 
@@ -260,3 +269,131 @@ class IndicatorSerializer(InstanceSavedSerializer):
 
     def save_instance(self, instance, expected, many):
         return services.indicator_save(indicator=instance, expected=expected)
+
+
+# --- 公益创投 -------------------------------------------------------------------------------
+
+class VentureCallSerializer(InstanceSavedSerializer):
+    """A 公益创投 call. ``status`` moves through ``open/``, ``close/`` and ``announce/``."""
+
+    county = serializers.PrimaryKeyRelatedField(queryset=Region.objects.filter(level="county"))
+    source = ScopedPrimaryKeyRelatedField(queryset=FundingSource.objects.all())
+    application_count = serializers.IntegerField(read_only=True)
+    awarded_amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = VentureCall
+        fields = ["id", "county", "title", "year", "source", "budget", "opens_on", "closes_on", "themes", "status",
+                  "application_count", "awarded_amount", "version"]
+        read_only_fields = ["status"]
+
+    def validate_county(self, county):
+        user = _request_user(self)
+        if user is not None and not scope_counties(user).filter(pk=county.pk).exists():
+            raise serializers.ValidationError(_("This county is outside your scope."))
+        return county
+
+    def save_instance(self, instance, expected, many):
+        return services.venture_call_save(call=instance, user=_request_user(self), expected=expected)
+
+
+class VentureReviewSerializer(ModelSerializer):
+    reviewer_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = VentureReview
+        fields = ["id", "reviewer", "expert", "reviewer_name", "score", "comment", "reviewed_on"]
+        read_only_fields = ["reviewer"]
+
+
+class VentureApplicationSerializer(InstanceSavedSerializer):
+    """An application to a call: ``organisation`` (a service organisation) or ``partner`` (a
+    social organisation of the partner ledger), one of them."""
+
+    call = ScopedPrimaryKeyRelatedField(queryset=VentureCall.objects.all())
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind="provider"),
+                                                      required=False, allow_null=True)
+    partner = ScopedPrimaryKeyRelatedField(queryset=Partner.objects.all(), required=False, allow_null=True)
+    applicant_name = serializers.SerializerMethodField()
+    review_count = serializers.IntegerField(read_only=True)
+    average_score = serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True)
+    reviews = VentureReviewSerializer(many=True, read_only=True)
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = VentureApplication
+        fields = ["id", "call", "organisation", "partner", "applicant_name", "project_title", "theme",
+                  "amount_requested", "summary", "submitted_on", "status", "review_count", "average_score",
+                  "reviews", "project", "version"]
+        read_only_fields = ["status"]
+        create_only_fields = ["call"]
+        extra_kwargs = {"submitted_on": {"required": True}}
+
+    def get_applicant_name(self, application) -> str:
+        return str(application.applicant or "")
+
+    def save_instance(self, instance, expected, many):
+        return services.venture_application_save(application=instance, expected=expected)
+
+
+class VentureReviewInputSerializer(serializers.Serializer):
+    """A review: your own (no ``expert``) or an outside expert's of the call's county."""
+
+    expert = ScopedPrimaryKeyRelatedField(queryset=Expert.objects.all(), required=False, allow_null=True)
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    reviewed_on = serializers.DateField()
+
+
+class VentureAwardInputSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    awarded_on = serializers.DateField()
+
+
+class VentureMilestoneSerializer(ModelSerializer):
+    class Meta:
+        model = VentureMilestone
+        fields = ["id", "title", "due_on", "done_on", "evidence"]
+        read_only_fields = ["done_on", "evidence"]
+
+
+class VenturePaymentSerializer(ModelSerializer):
+    class Meta:
+        model = VenturePayment
+        fields = ["id", "amount", "due_on", "status", "paid_on"]
+        read_only_fields = ["status", "paid_on"]
+
+
+class VentureProjectSerializer(ModelSerializer):
+    project_title = serializers.CharField(source="application.project_title", read_only=True)
+    milestones = VentureMilestoneSerializer(many=True, read_only=True)
+    payments = VenturePaymentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = VentureProject
+        fields = ["id", "application", "project_title", "source", "amount_awarded", "awarded_on", "status",
+                  "final_report", "reported_on", "evaluation_score", "evaluation_conclusion", "evaluated_on",
+                  "milestones", "payments"]
+        read_only_fields = fields
+
+
+class MilestoneDoneInputSerializer(serializers.Serializer):
+    milestone = serializers.IntegerField(help_text="The milestone's id (one of this project's).")
+    done_on = serializers.DateField()
+    evidence = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
+
+
+class VenturePayInputSerializer(serializers.Serializer):
+    payment = serializers.IntegerField(help_text="The payment's id (one of this project's).")
+    paid_on = serializers.DateField()
+
+
+class VentureReportInputSerializer(serializers.Serializer):
+    final_report = serializers.CharField(max_length=10000, allow_blank=True)
+    reported_on = serializers.DateField()
+
+
+class VentureEvaluateInputSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100)
+    conclusion = serializers.CharField(max_length=5000, allow_blank=True)
+    evaluated_on = serializers.DateField()

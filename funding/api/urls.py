@@ -6,6 +6,9 @@ from .views import (
     IndicatorViewSet,
     PaymentInstalmentViewSet,
     PerformanceEvaluationViewSet,
+    VentureApplicationViewSet,
+    VentureCallViewSet,
+    VentureProjectViewSet,
 )
 
 routes = [
@@ -16,4 +19,7 @@ routes = [
     ("indicator-systems", IndicatorSystemViewSet, "indicatorsystem"),
     ("indicator-categories", IndicatorCategoryViewSet, "indicatorcategory"),
     ("indicators", IndicatorViewSet, "indicator"),
+    ("venture-calls", VentureCallViewSet, "venturecall"),
+    ("venture-applications", VentureApplicationViewSet, "ventureapplication"),
+    ("venture-projects", VentureProjectViewSet, "ventureproject"),
 ]

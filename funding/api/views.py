@@ -1,4 +1,5 @@
-from django.db.models import Prefetch
+from django.db.models import Avg, Count, Prefetch, Sum
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
@@ -7,8 +8,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
+from portal.api.actions import record_permission, run_action
 from portal.api.serializers import history_version
-from portal.api.viewsets import ScopedModelViewSet
+from portal.api.viewsets import ScopedModelViewSet, ScopedReadOnlyViewSet
 
 from .. import services
 from ..choices import InstalmentStatus
@@ -17,8 +19,12 @@ from ..filters import (
     FundingSourceFilterSet,
     IndicatorSystemFilterSet,
     PerformanceEvaluationFilterSet,
+    VentureApplicationFilterSet,
+    VentureCallFilterSet,
+    VentureProjectFilterSet,
 )
 from ..models import (
+    ZERO_YUAN,
     Contract,
     FundingSource,
     Indicator,
@@ -27,6 +33,12 @@ from ..models import (
     IndicatorSystem,
     PaymentInstalment,
     PerformanceEvaluation,
+    VentureApplication,
+    VentureCall,
+    VentureMilestone,
+    VenturePayment,
+    VentureProject,
+    VentureReview,
 )
 from .serializers import (
     AchievementSerializer,
@@ -38,11 +50,22 @@ from .serializers import (
     IndicatorCategorySerializer,
     IndicatorSerializer,
     IndicatorSystemSerializer,
+    MilestoneDoneInputSerializer,
     PaymentInstalmentEditSerializer,
     PaymentInstalmentSerializer,
     PaySerializer,
     PerformanceEvaluationSerializer,
     TargetSetSerializer,
+    VentureApplicationSerializer,
+    VentureAwardInputSerializer,
+    VentureCallSerializer,
+    VentureEvaluateInputSerializer,
+    VentureMilestoneSerializer,
+    VenturePayInputSerializer,
+    VenturePaymentSerializer,
+    VentureProjectSerializer,
+    VentureReportInputSerializer,
+    VentureReviewInputSerializer,
 )
 
 
@@ -187,3 +210,160 @@ class IndicatorViewSet(ScopedModelViewSet):
 
     def get_queryset(self):
         return super().get_queryset().annotate(history_version=history_version(Indicator))
+
+
+# --- 公益创投 -------------------------------------------------------------------------------
+
+class VentureCallViewSet(ScopedModelViewSet):
+    """公益创投 calls of the caller's counties; ``open/``, ``close/`` and ``announce/`` move the status
+    (draft → open → closed → awarded) as the call's page does."""
+
+    queryset = VentureCall.objects.select_related("source").annotate(
+        application_count=Count("applications", distinct=True),
+        awarded_amount=Coalesce(Sum("applications__project__amount_awarded"), ZERO_YUAN),
+    ).order_by("-year", "-opens_on", "-pk")
+    serializer_class = VentureCallSerializer
+    filterset_class = VentureCallFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(VentureCall))
+
+    def _transition(self, request, name):
+        call = self.get_object()
+        return run_action(self, request, lambda data: self.get_queryset().get(
+            pk=services.venture_call_transition(call=call, action=name).pk), output=VentureCallSerializer)
+
+    @extend_schema(request=None, responses={200: VentureCallSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def open(self, request, pk=None):
+        return self._transition(request, "open")
+
+    @extend_schema(request=None, responses={200: VentureCallSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def close(self, request, pk=None):
+        return self._transition(request, "close")
+
+    @extend_schema(request=None, responses={200: VentureCallSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def announce(self, request, pk=None):
+        return self._transition(request, "announce")
+
+
+class VentureApplicationViewSet(ScopedModelViewSet):
+    """Applications to 公益创投 calls with their reviews and average score; ``reviews/`` records
+    a review, ``award/`` funds one (a venture project), ``reject/`` marks it not funded."""
+
+    queryset = VentureApplication.objects.select_related("project", "organisation", "partner").prefetch_related(
+        Prefetch("reviews", queryset=VentureReview.objects.select_related("reviewer__staff", "expert"))
+    ).annotate(review_count=Count("reviews", distinct=True), average_score=Avg("reviews__score")).order_by(
+        "call", "-submitted_on", "pk")
+    serializer_class = VentureApplicationSerializer
+    filterset_class = VentureApplicationFilterSet
+
+    def get_queryset(self):
+        return super().get_queryset().annotate(history_version=history_version(VentureApplication))
+
+    def _answer(self, application):
+        return self.get_queryset().get(pk=application.pk)
+
+    @extend_schema(request=VentureReviewInputSerializer, responses={201: VentureApplicationSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VentureReviewInputSerializer,
+            permission_classes=[record_permission("add", VentureReview)])
+    def reviews(self, request, pk=None):
+        application = self.get_object()
+
+        def review(data):
+            expert = data.get("expert")
+            services.venture_review_record(
+                application=application, score=data["score"], comment=data.get("comment", ""),
+                reviewed_on=data["reviewed_on"], reviewer=None if expert else request.user, expert=expert,
+                recorded_by=request.user)
+            return self._answer(application)
+
+        return run_action(self, request, review, input=VentureReviewInputSerializer,
+                          output=VentureApplicationSerializer, created=True)
+
+    @extend_schema(request=VentureAwardInputSerializer, responses={201: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VentureAwardInputSerializer,
+            permission_classes=[record_permission("add", VentureProject)])
+    def award(self, request, pk=None):
+        application = self.get_object()
+        return run_action(self, request, lambda data: services.venture_award(
+            application=application, amount=data["amount"], awarded_on=data["awarded_on"]),
+            input=VentureAwardInputSerializer, output=VentureProjectSerializer, created=True)
+
+    @extend_schema(request=None, responses={200: VentureApplicationSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[record_permission("change")])
+    def reject(self, request, pk=None):
+        application = self.get_object()
+        return run_action(self, request, lambda data: self._answer(
+            services.venture_application_reject(application=application)), output=VentureApplicationSerializer)
+
+
+class VentureProjectViewSet(ScopedReadOnlyViewSet):
+    """Funded 公益创投 projects: milestones, payments, the final report and the evaluation are
+    written through their actions, as on the project's page."""
+
+    queryset = VentureProject.objects.select_related("application").prefetch_related(
+        "milestones", "payments").order_by("-awarded_on", "-pk")
+    serializer_class = VentureProjectSerializer
+    filterset_class = VentureProjectFilterSet
+
+    def _answer(self, project):
+        return self.get_queryset().get(pk=project.pk)
+
+    def _run(self, request, perform, input):
+        project = self.get_object()
+        return run_action(self, request, lambda data: self._answer(perform(project, data) or project),
+                          input=input, output=VentureProjectSerializer)
+
+    @extend_schema(request=VentureMilestoneSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VentureMilestoneSerializer,
+            permission_classes=[record_permission("change")])
+    def milestones(self, request, pk=None):
+        return self._run(request, lambda project, data: services.venture_milestone_add(
+            project=project, title=data["title"], due_on=data["due_on"]) and None, VentureMilestoneSerializer)
+
+    @extend_schema(request=MilestoneDoneInputSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], url_path="milestone-done", serializer_class=MilestoneDoneInputSerializer,
+            permission_classes=[record_permission("change")])
+    def milestone_done(self, request, pk=None):
+        def done(project, data):
+            milestone = get_object_or_404(VentureMilestone, project=project, pk=data["milestone"])
+            services.venture_milestone_done(milestone=milestone, done_on=data["done_on"],
+                                            evidence=data.get("evidence", ""))
+
+        return self._run(request, done, MilestoneDoneInputSerializer)
+
+    @extend_schema(request=VenturePaymentSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VenturePaymentSerializer,
+            permission_classes=[record_permission("change")])
+    def payments(self, request, pk=None):
+        return self._run(request, lambda project, data: services.venture_payment_add(
+            project=project, amount=data["amount"], due_on=data["due_on"]) and None, VenturePaymentSerializer)
+
+    @extend_schema(request=VenturePayInputSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VenturePayInputSerializer,
+            permission_classes=[record_permission("change")])
+    def pay(self, request, pk=None):
+        def pay(project, data):
+            payment = get_object_or_404(VenturePayment, project=project, pk=data["payment"])
+            services.venture_payment_pay(payment=payment, paid_on=data["paid_on"])
+
+        return self._run(request, pay, VenturePayInputSerializer)
+
+    @extend_schema(request=VentureReportInputSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VentureReportInputSerializer,
+            permission_classes=[record_permission("change")])
+    def report(self, request, pk=None):
+        return self._run(request, lambda project, data: services.venture_project_report(
+            project=project, final_report=data["final_report"], reported_on=data["reported_on"]),
+            VentureReportInputSerializer)
+
+    @extend_schema(request=VentureEvaluateInputSerializer, responses={200: VentureProjectSerializer})
+    @action(detail=True, methods=["post"], serializer_class=VentureEvaluateInputSerializer,
+            permission_classes=[record_permission("change")])
+    def evaluate(self, request, pk=None):
+        return self._run(request, lambda project, data: services.venture_project_evaluate(
+            project=project, score=data["score"], conclusion=data["conclusion"],
+            evaluated_on=data["evaluated_on"]), VentureEvaluateInputSerializer)

@@ -2,6 +2,8 @@ from rest_framework import serializers
 
 from clients.models import Client
 from clients.privacy import phone_for
+from partners.choices import HelpKind
+from partners.models import Partner
 from portal.api.saving import InstanceSavedSerializer
 from portal.api.serializers import ModelSerializer, ScopedPrimaryKeyRelatedField, VersionedModelSerializer
 from stations.models import ServicePoint, Staff, Station
@@ -37,12 +39,16 @@ class VisitSerializer(VersionedModelSerializer):
     station = serializers.PrimaryKeyRelatedField(read_only=True)
     workers = scoped(Staff, many=True, required=False)
     tags = serializers.PrimaryKeyRelatedField(queryset=CampaignTag.objects.all(), many=True, required=False)
+    need_kinds = serializers.ListField(
+        child=serializers.ChoiceField(choices=HelpKind.choices), required=False, max_length=len(HelpKind.choices),
+        help_text="The kinds of help the visit found needed (the open-needs page matches them with resource links).")
     service_point = scoped(ServicePoint, required=False, allow_null=True)
 
     class Meta:
         model = Visit
         fields = ["id", "station", "client", "client_name", "visited_on", "kind", "service_point", "workers", "findings",
-                  "needs", "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
+                  "needs",
+                  "need_kinds", "risk_level", "follow_up_on", "tags", "outing", "version", "created_at", "updated_at"]
         read_only_fields = ["outing", "created_at", "updated_at"]
         # the date and kind of a visit are stated, not guessed (the web form shows today's date to confirm)
         extra_kwargs = {"visited_on": {"required": True}, "kind": {"required": True}}
@@ -82,7 +88,11 @@ class FollowUpSerializer(VersionedModelSerializer):
 
 
 class ResourceLinkSerializer(VersionedModelSerializer):
+    """``partner``: the 五社联动 partner who gave it (of the station's county); its kind and
+    name fill ``source_kind``/``source_name``. Without a partner, name the source."""
+
     station = scoped(Station)
+    partner = scoped(Partner, required=False, allow_null=True)
     client = scoped(Client, required=False, allow_null=True)
     visit = scoped(Visit, required=False, allow_null=True)
     case = scoped(Case, required=False, allow_null=True)
@@ -90,9 +100,10 @@ class ResourceLinkSerializer(VersionedModelSerializer):
 
     class Meta:
         model = ResourceLink
-        fields = ["id", "station", "linked_on", "kind", "description", "value", "source_kind", "source_name",
-                  "client", "visit", "case", "activity", "version"]
-        extra_kwargs = {"linked_on": {"required": True}}
+        fields = ["id", "station", "linked_on", "kind", "description", "value", "partner", "source_kind",
+                  "source_name", "client", "visit", "case", "activity", "version"]
+        extra_kwargs = {"linked_on": {"required": True}, "source_kind": {"required": False},
+                        "source_name": {"required": False}}
 
     def create(self, validated_data):
         validated_data.pop("history_version", None)

@@ -67,6 +67,20 @@ TWINS = {
     "funding:contracttarget_add": ("contract-targets", "post"),
     "funding:paymentinstalment_add": ("contract-instalments", "post"),
     "funding:paymentinstalment_pay": ("contract-pay", "post"),
+    # partners and 公益创投 (issue 20)
+    "partners:partner_deactivate": ("partner-deactivate", "post"),
+    "funding:venturecall_action:open": ("venturecall-open", "post"),
+    "funding:venturecall_action:close": ("venturecall-close", "post"),
+    "funding:venturecall_action:announce": ("venturecall-announce", "post"),
+    "funding:ventureapplication_action:review": ("ventureapplication-reviews", "post"),
+    "funding:ventureapplication_action:award": ("ventureapplication-award", "post"),
+    "funding:ventureapplication_action:reject": ("ventureapplication-reject", "post"),
+    "funding:ventureproject_action:milestone": ("ventureproject-milestones", "post"),
+    "funding:ventureproject_action:payment": ("ventureproject-payments", "post"),
+    "funding:ventureproject_action:report": ("ventureproject-report", "post"),
+    "funding:ventureproject_action:evaluate": ("ventureproject-evaluate", "post"),
+    "funding:venturemilestone_done": ("ventureproject-milestone-done", "post"),
+    "funding:venturepayment_pay": ("ventureproject-pay", "post"),
 }
 
 # web operations with no API twin, and why

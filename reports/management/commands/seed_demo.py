@@ -4,6 +4,7 @@ from django.db import transaction
 from clients import demo as clients_demo
 from funding import demo as funding_demo
 from journal import demo as journal_demo
+from partners import demo as partners_demo
 from services import demo as services_demo
 from stations import demo as stations_demo
 from training import demo as training_demo
@@ -11,7 +12,7 @@ from training import demo as training_demo
 from ... import demo as reports_demo
 
 # Each app keeps its part in <app>/demo.py; they run in layer order.
-PARTS = [("stations", stations_demo), ("clients", clients_demo), ("services", services_demo),
+PARTS = [("stations", stations_demo), ("clients", clients_demo), ("partners", partners_demo), ("services", services_demo),
          ("training", training_demo), ("funding", funding_demo), ("reports", reports_demo),
          ("journal", journal_demo)]
 
