@@ -1,6 +1,7 @@
 """The tables of the services lists (``portal.tables``): page, ``?export=xlsx`` and, for visits,
 the background visit-detail export (reports.exports.jobs) read their columns from here."""
 
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
@@ -236,4 +237,42 @@ class VolunteerServiceTable(ServiceTable):
         Col(_("station"), "station.short_name"), Col(pgettext_lazy("volunteer", "hours"), "hours", end=True, width=8),
         Col(_("served at"), _linked, phone=False, width=30),
         Col(_("description"), "description", page=False, width=40),
+    ]
+
+
+def _needs_and_partners(row, user):
+    """A need's kinds, each with the partners who offer that kind: a button that opens the
+    resource-link form filled in for a user who may link, the partner's name otherwise."""
+    can_link = user.has_perm("services.add_resourcelink")
+    visit, items = row.visit, []
+    for kind, label, partners in row.items:
+        offers = []
+        for partner in partners:
+            if can_link:
+                url = (f"{reverse('services:resourcelink_add')}?client={visit.client_id}&visit={visit.pk}"
+                       f"&kind={kind}&partner={partner.pk}&station={visit.station_id}")
+                offers.append(format_html('<a class="btn btn-outline-primary btn-sm py-0 ms-1" href="{}">{}</a>', url,
+                                          gettext("Link from %(name)s") % {"name": partner.name}))
+            else:
+                offers.append(format_html('<span class="ms-1">{}</span>', partner.name))
+        if not offers:
+            offers.append(format_html('<span class="small text-body-secondary ms-1">{}</span>',
+                                      gettext("No partner offers this yet.")))
+        items.append(format_html('<li class="mb-1"><span class="badge text-bg-warning">{}</span>{}</li>', label,
+                                 mark_safe("".join(offers))))  # each piece escaped by format_html above
+    return format_html('<ul class="list-unstyled mb-0">{}</ul>', mark_safe("".join(items)))
+
+
+def _needed_kinds(row, user=None):
+    return "、".join(label for _kind, label, _partners in row.items)
+
+
+class OpenNeedTable(ServiceTable):
+    """待对接需求: one row a visit whose needs no resource link has met yet (``services.needs``)."""
+
+    empty_text = _("No open needs.")
+    columns = [
+        Col(_("visit date"), "visit.visited_on", link=lambda row: row.visit.get_absolute_url()),
+        Col(_("client"), "visit.client.name"), Col(_("station"), "visit.station.short_name"),
+        Col(_("kinds of help needed"), _needed_kinds, html=_needs_and_partners, user=True),
     ]

@@ -106,6 +106,7 @@ from .tables import (
     FollowUpTable,
     GroupTable,
     MonthlyReportTable,
+    OpenNeedTable,
     ReferralTable,
     ResourceLinkTable,
     VisitTable,
@@ -1086,6 +1087,6 @@ class OpenNeedsView(ObjectPermissionMixin, TemplateView):
         labels = dict(HelpKind.choices)
         for row in rows:
             row.items = [(kind, labels.get(kind, kind), row.suggestions.get(kind, [])) for kind in row.kinds]
-        context.update(rows=rows, days=DEFAULT_DAYS,
+        context.update(rows=rows, table=OpenNeedTable(rows, user=self.request.user), days=DEFAULT_DAYS,
                        can_link=self.request.user.has_perm("services.add_resourcelink"))
         return context
