@@ -181,6 +181,33 @@ class CaseTransferSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class CasePlanGoalSerializer(ModelSerializer):
+    class Meta:
+        model = CaseGoal
+        fields = ["id", "description", "target", "review_on", "met_on"]
+
+
+class CasePlanTaskSerializer(ModelSerializer):
+    class Meta:
+        model = CaseTask
+        fields = ["id", "goal", "description", "owner", "due_on", "done_on"]
+
+
+class CasePlanSerializer(ModelSerializer):
+    """A case's plan as one record (SPEC §4 ``case-plans``): its status and review date, its
+    goals and its tasks. Read only: the plan is written through ``case-goals``, ``case-tasks``
+    and the case's ``submit-plan`` / ``decide-plan`` actions, the same services as the pages."""
+
+    case = serializers.IntegerField(source="pk", read_only=True)
+    goals = CasePlanGoalSerializer(source="plan_goals", many=True, read_only=True)
+    tasks = CasePlanTaskSerializer(source="plan_tasks", many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = ["case", "station", "title", "stage", "manager", "plan_status", "plan_review_on", "goals", "tasks"]
+        read_only_fields = fields
+
+
 class CaseGoalSerializer(VersionedModelSerializer):
     case = scoped(Case)
 

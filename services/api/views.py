@@ -53,6 +53,7 @@ from .serializers import (
     CaseDecisionSerializer,
     CaseGoalSerializer,
     CaseNoteSerializer,
+    CasePlanSerializer,
     CasePlanSubmitSerializer,
     CaseSerializer,
     CaseTaskSerializer,
@@ -227,6 +228,15 @@ class CaseViewSet(ScopedModelViewSet):
             case = services.case_transfer(case=case, user=request.user, **serializer.validated_data)
         case = self.get_queryset().get(pk=case.pk)
         return Response(CaseSerializer(case, context=self.get_serializer_context()).data)
+
+
+class CasePlanViewSet(ScopedReadOnlyViewSet):
+    """Case plans (SPEC §4 ``case-plans``): each case in scope with its plan's status, goals
+    and tasks, filtered like the cases list. Three queries a page whatever the plans hold."""
+
+    queryset = Case.objects.prefetch_related("plan_goals", "plan_tasks")
+    serializer_class = CasePlanSerializer
+    filterset_class = CaseFilterSet
 
 
 class CaseGoalViewSet(ScopedModelViewSet):

@@ -200,3 +200,32 @@ def test_goal_and_task_lists_keep_their_query_count(web, api, case, xiaohe, coun
     three = measure()
     fill(27)
     assert measure() == three
+
+
+def test_case_plans_answer_each_case_with_its_goals_and_tasks_scoped(api, case, person, station_baisi, baisi, xiaohe,
+                                                                      city, count_queries):
+    """SPEC §4 ``case-plans``: a case's plan (status, goals, tasks) as one record, scoped like the
+    cases, read only (written through case-goals, case-tasks and the case's plan actions)."""
+    theirs = services.case_open(station=station_baisi, title="白寺个案", manager=Staff.objects.get(user=baisi),
+                                clients=[person(station_baisi, "刘建华")], intake_on=DAY)
+    goal(theirs)
+    made = goal(case)
+    task = services.case_task_add(case=case, description="入户", owner=Staff.objects.get(user=xiaohe), due_on=DAY,
+                                  goal=made)
+    plans = api(xiaohe).get("/api/v1/case-plans/").json()["results"]
+    mine = next(plan for plan in plans if plan["case"] == case.pk)
+    assert [g["id"] for g in mine["goals"]] == [made.pk] and [t["id"] for t in mine["tasks"]] == [task.pk]
+    assert mine["tasks"][0]["goal"] == made.pk and mine["plan_status"] == case.plan_status
+    assert theirs.pk not in [plan["case"] for plan in plans]
+    assert api(xiaohe).get(f"/api/v1/case-plans/{theirs.pk}/").status_code == 404
+    assert api(city).get("/api/v1/case-plans/").status_code == 403  # person-level: not the city viewer
+    assert api(xiaohe).post("/api/v1/case-plans/", {"case": case.pk}, format="json").status_code == 405
+
+    def queries():
+        return count_queries(lambda: api(xiaohe).get("/api/v1/case-plans/"))
+
+    before = queries()
+    for i in range(10):
+        services.case_task_add(case=case, description=f"任务{i}", owner=Staff.objects.get(user=xiaohe), due_on=DAY,
+                               goal=goal(case, description=f"目标{i}"))
+    assert queries() == before
