@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_crawl_reads_filter_options_and_existing_pages(bureau, xiaohe, city, monkeypatch):
-    monkeypatch.setattr(Bench, "CRAWL_MAX_PAGES", 150)
+    monkeypatch.setattr(Bench, "CRAWL_MAX_PAGES", 300)
     bench = Bench("county", Deadline(600))
     bench.bureau, bench.worker, bench.city = bureau, xiaohe, city
     bench.crawl()
