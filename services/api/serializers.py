@@ -198,13 +198,14 @@ class CasePlanSerializer(ModelSerializer):
     goals and its tasks. Read only: the plan is written through ``case-goals``, ``case-tasks``
     and the case's ``submit-plan`` / ``decide-plan`` actions, the same services as the pages."""
 
-    case = serializers.IntegerField(source="pk", read_only=True)
+    case = serializers.IntegerField(source="pk", read_only=True)  # the plan's id is its case's
     goals = CasePlanGoalSerializer(source="plan_goals", many=True, read_only=True)
     tasks = CasePlanTaskSerializer(source="plan_tasks", many=True, read_only=True)
 
     class Meta:
         model = Case
-        fields = ["case", "station", "title", "stage", "manager", "plan_status", "plan_review_on", "goals", "tasks"]
+        fields = ["id", "case", "station", "title", "stage", "manager", "plan_status", "plan_review_on", "goals",
+                  "tasks"]
         read_only_fields = fields
 
 
