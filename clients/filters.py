@@ -184,11 +184,11 @@ class ClientFilterSet(SearchFilterSet):
         since, until, category = data.get("visited_since"), data.get("visited_until"), data.get("visited_category")
         point, without = data.get("visited_service_point"), bool(data.get("visited_without_point"))
         if since or until or category or point is not None or without:
-            kept = None
+            kept, stations = None, self._stations(data)
             if since and until and category and point is None and not without:
-                kept = visited_clients(station_ids=self._stations(data), since=since, until=until, category=category)
+                kept = visited_clients(station_ids=stations, since=since, until=until, category=category)
             if kept is None:
-                kept = visited_in_period(since, until, category, self._stations(data), point=point,
+                kept = visited_in_period(since, until, category, stations, point=point,
                                          without_point=without)
             queryset = queryset.filter(pk__in=kept)
         return queryset
@@ -198,11 +198,7 @@ class ClientFilterSet(SearchFilterSet):
         every station), so that "visited in the period" is looked for among them only."""
         if data.get("station") is not None:
             return [data["station"].pk]
-        if self.request is None:
-            return None
-        from portal.scoping import scope_for
-
-        return scope_for(self.request.user).station_ids
+        return _scope_station_ids(self.request)
 
     def search(self, queryset, name, value):
         # Found people in name order. Ordered by id (the list's default), PostgreSQL walks the

@@ -84,6 +84,13 @@ class Partner(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def phone_for(self, user):
+        """The phone in full for those who keep the ledger, masked (138****1234) for the rest: the
+        one rule of the detail page and the API."""
+        from clients.privacy import mask_phone
+
+        return self.phone if user.has_perm("partners.change_partner") else mask_phone(self.phone or "")
+
 
 class PartnerOffering(models.Model):
     """What a partner offers (a kind of help, what exactly, an optional value in yuan)."""

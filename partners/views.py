@@ -47,14 +47,12 @@ class PartnerDetailView(TotalsYearMixin, ObjectDetailView):
         return obj
 
     def get_context_data(self, **kwargs):
-        from clients.privacy import mask_phone
-
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context.update(
             year=self.totals_year(),
             offerings=self.object.offerings.all(),
-            phone=self.object.phone if user.has_perm("partners.change_partner") else mask_phone(self.object.phone),
+            phone=self.object.phone_for(user),
             can_add_offering=user.has_perm("partners.add_partneroffering") and self.object.is_active,
         )
         return context

@@ -40,12 +40,10 @@ class PartnerSerializer(InstanceSavedSerializer):
         return county
 
     def to_representation(self, instance):
-        from clients.privacy import mask_phone
-
         data = super().to_representation(instance)
         request = self.context.get("request")
-        if request is not None and not request.user.has_perm("partners.change_partner"):
-            data["phone"] = mask_phone(data.get("phone") or "")
+        if request is not None:
+            data["phone"] = instance.phone_for(request.user)
         return data
 
     def save_instance(self, instance, expected, many):
