@@ -374,6 +374,8 @@ class Bench:
         self.notes["crawl_pages_per_user"] = per_user
         self.notes["crawl_options_sampled"] = sampled
         self.notes["crawl_slowest_ten"] = ranked[:10]
+        over = [row for row in ranked if row["ms"] > 5 * reference]
+        self.notes["crawl_over_target"] = {"count": len(over), "first_hundred": over[:100]}
         self.notes["crawl_errors"] = errors[:50]
         self.notes["crawl_reference_ms"] = reference
         passed = worst is not None and worst <= 5 * reference and worst <= 1000 and not errors

@@ -185,7 +185,7 @@ class ClientFilterSet(SearchFilterSet):
         point, without = data.get("visited_service_point"), bool(data.get("visited_without_point"))
         if since or until or category or point is not None or without:
             kept, stations = None, self._stations(data)
-            if since and until and category and point is None and not without:
+            if category and point is None and not without:
                 kept = visited_clients(station_ids=stations, since=since, until=until, category=category)
             if kept is None:
                 kept = visited_in_period(since, until, category, stations, point=point,
