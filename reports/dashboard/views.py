@@ -190,11 +190,18 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             city = None  # the narrower choice decides (the form checked they agree)
         period = figures.month_period(datetime.date(year, month, 1)) if month else figures.year_period(year)
         station_ids, county_ids = figures.scope_station_ids(user, station, county, city)
-        totals = figures.compute(station_ids=station_ids, start=period.start, end=period.end, county_ids=county_ids)
         shown = [s for s in stations if (station is None or s.pk == station.pk)
                  and (county is None or s.county_id == county.pk)
                  and (city is None or s.county.parent_id == city.pk)]
         shown_ids = [s.pk for s in shown]
+        per_station = None
+        if station is None and len(shown) > 1 and (station_ids is None or set(station_ids) == set(shown_ids)):
+            # the figures and their breakdown by station read once
+            totals, per_station = figures.compute_with_stations(station_ids=shown_ids, start=period.start,
+                                                                end=period.end, county_ids=county_ids)
+        else:
+            totals = figures.compute(station_ids=station_ids, start=period.start, end=period.end,
+                                     county_ids=county_ids)
         base = {"since": period.start.isoformat(), "until": period.end.isoformat(),
                 "station": station.pk if station else None, "county": county.pk if county and not station else None,
                 "city": city.pk if city else None}
@@ -229,15 +236,17 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                            for code, label in Category.choices],
             "labels": {"visits": str(_("Visits")), "people_served": str(_("People served"))},
         }
-        per_station = None
         province_wide = cities is not None and city is None and county is None and station is None
-        if station is None and len(shown) > 1:
+        by_county = not province_wide and several_counties and station is None and county is None
+        if station is None and len(shown) > 1 and per_station is None:
             per_station = figures.by_station(station_ids=shown_ids, start=period.start, end=period.end)
-            if not province_wide:  # a province's thousands of stations are read city by city
-                context["station_rows"] = self._station_rows(shown, per_station, base)
+        if per_station is not None and not province_wide and not by_county:
+            # A city's (a province's) stations are read county by county (city by city): its
+            # region table drills into each county's dashboard, which lists that county's stations.
+            context["station_rows"] = self._station_rows(shown, per_station, base)
         if province_wide:
             context["cities"] = self._regions("city", list(cities), scope.county_ids, shown, per_station, period, month)
-        elif several_counties and station is None and county is None:
+        elif by_county:
             in_city = sorted(county_ids) if city is not None else sorted(scope.county_ids)
             context["counties"] = self._regions("county", list(Region.objects.filter(pk__in=in_city).order_by("code")),
                                                 in_city, shown, per_station, period, month)

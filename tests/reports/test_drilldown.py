@@ -228,6 +228,9 @@ def test_the_city_viewer_sees_counties_with_their_bureaus_figures(records, web, 
             assert str(columns[code]["figures"][key]) in {"0", "0.00"}, (code, key)
     page = response.content.decode()
     assert 'id="county-chart"' in page and response.context["chart_data"]["counties"]["names"]
+    # The city's stations are read county by county: its dashboard lists counties, not stations
+    # (a city's 100 stations took 800 links to render), and each county's dashboard its stations.
+    assert "station_rows" not in response.context
     # Drilling into Xun County: the bureau's own dashboard figures, and no link to a person list.
     drilled = client.get(html.unescape(columns["410621"]["url"]))
     assert drilled.status_code == 200

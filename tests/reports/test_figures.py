@@ -377,6 +377,20 @@ def test_per_station_figures_add_up_to_the_county_where_spec_says(records, burea
             county["visited_clients_by_category"][code]
 
 
+@pytest.mark.parametrize("period", [YEAR_2023, figures.month_period(datetime.date(2023, 5, 1)),
+                                    figures.Period(datetime.date(2023, 2, 3), datetime.date(2023, 9, 9))])
+def test_the_totals_read_with_the_stations_are_computes(records, bureau, period):
+    """A dashboard listing its stations reads each figure once (``compute_with_stations``): its
+    totals are exactly ``compute``'s, for a month, a year and any range, trainings included."""
+    ids, counties = figures.scope_station_ids(bureau)
+    totals, rows = figures.compute_with_stations(station_ids=ids, start=period.start, end=period.end,
+                                                 county_ids=counties)
+    assert totals == figures.compute(station_ids=ids, start=period.start, end=period.end, county_ids=counties)
+    assert rows == figures.by_station(station_ids=ids, start=period.start, end=period.end)
+    alone, _rows = figures.compute_with_stations(station_ids=ids, start=period.start, end=period.end)
+    assert alone == figures.compute(station_ids=ids, start=period.start, end=period.end)
+
+
 def test_trainings_are_the_countys_or_those_the_stations_staff_attended(records, bureau, xiaohe, station_baisi):
     assert figures.for_user(bureau, start=YEAR_2023.start, end=YEAR_2023.end)["trainings"] == 2
     own = figures.for_user(xiaohe, start=YEAR_2023.start, end=YEAR_2023.end)
