@@ -137,3 +137,29 @@ def test_contract_targets_achieved(db, web, bureau, station_xiaohe):
     (item,) = response.context["contracts"]
     (row,) = item["rows"]
     assert (row["target"], row["achieved"], row["percent"]) == ("4", "2", 50)
+
+
+def test_the_caseload_counts_each_workers_open_cases(db, web, bureau, station_xiaohe, station_baisi):
+    """The heaviest caseloads first, closed cases not counted, a worker of no open case at 0
+    (each worker's count is a subquery on the manager index since the city-scale crawl)."""
+    from services.choices import CaseStage
+    from stations.models import Staff
+
+    from .test_figures import worker_of
+
+    for _ in range(3):
+        make_case(station_baisi, D(2023, 5, 1))
+    make_case(station_xiaohe, D(2023, 5, 1))
+    closed = make_case(station_xiaohe, D(2023, 5, 1))
+    closed.stage = CaseStage.CLOSED
+    closed.save()
+    response = web(bureau).get("/", {"year": 2023})
+    counts = {row["staff"].pk: row["open_cases"] for row in response.context["caseload"]}
+    assert counts[worker_of(station_baisi).pk] == 3 and counts[worker_of(station_xiaohe).pk] == 1
+    assert response.context["caseload"][0]["staff"] == worker_of(station_baisi)
+    idle = Staff.objects.workers().active(timezone.localdate()).filter(station__county=station_xiaohe.county) \
+        .exclude(pk__in=[worker_of(station_baisi).pk, worker_of(station_xiaohe).pk])
+    assert all(counts.get(staff.pk, 0) == 0 for staff in idle)
+    shown = len(response.context["caseload"])
+    assert shown + response.context["caseload_more"] == Staff.objects.workers().active(timezone.localdate()) \
+        .filter(station__county=station_xiaohe.county).count()
