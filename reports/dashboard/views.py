@@ -15,7 +15,7 @@ from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.loader import render_to_string
@@ -261,7 +261,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 }
         if station is not None and scope.people:
             context["point_rows"] = self._point_rows(station, base, period)
-        context.update(self._management(user, shown_ids, station, period, today))
+        context.update(self._management(user, shown, station, period, today))
         context["contracts"] = self._contracts(user, station, year)
         return context
 
@@ -412,9 +412,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return {"kind": kind, "columns": columns, "rows": rows}
 
     # --- management figures ---------------------------------------------------------------
-    def _management(self, user, shown_ids, station, period, today):
+    def _management(self, user, shown, station, period, today):
         station_id = station.pk if station else None
-        names = dict(Station.objects.filter(pk__in=shown_ids).values_list("pk", "short_name"))
+        shown_ids = [s.pk for s in shown]
+        names = {s.pk: s.short_name for s in shown}
         overdue_clients = dict(
             Client.objects.visible_to(user).filter(station__in=shown_ids, status=ClientStatus.ACTIVE,
                                                    next_visit_due__lt=today)
@@ -443,9 +444,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         caseload = list(workers[:CASELOAD_ROWS])
         caseload_more = active.count() - len(caseload) if len(caseload) == CASELOAD_ROWS else 0
         cases = Case.objects.visible_to(user).filter(station__in=shown_ids)
-        opened = cases.filter(intake_on__gte=period.start, intake_on__lte=period.end)
-        opened_count = opened.count()
-        closed_of_opened = opened.filter(stage=CaseStage.CLOSED).count()
+        opened = Q(intake_on__gte=period.start, intake_on__lte=period.end)
+        counted = cases.aggregate(opened=Count("pk", filter=opened),
+                                  closed=Count("pk", filter=opened & Q(stage=CaseStage.CLOSED)))
+        opened_count, closed_of_opened = counted["opened"], counted["closed"]
         closed = list(cases.filter(stage=CaseStage.CLOSED, closed_on__gte=period.start, closed_on__lte=period.end)
                       .values_list("intake_on", "closed_on"))
         average_days = (sum((c - i).days for i, c in closed) / len(closed)) if closed else None
