@@ -441,7 +441,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                       .values("manager").annotate(n=Count("pk")).values("n"))
         workers = (active.annotate(open_cases=Coalesce(Subquery(open_cases), 0))
                    .select_related("station").order_by("-open_cases", "station__town__code", "name"))
-        caseload = list(workers[:CASELOAD_ROWS])
+        # the caseload names workers: shown only to roles that read person-level records
+        caseload = list(workers[:CASELOAD_ROWS]) if scope_for(user).people else []
         caseload_more = active.count() - len(caseload) if len(caseload) == CASELOAD_ROWS else 0
         cases = Case.objects.visible_to(user).filter(station__in=shown_ids)
         opened = Q(intake_on__gte=period.start, intake_on__lte=period.end)
