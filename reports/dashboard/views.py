@@ -261,7 +261,8 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 }
         if station is not None and scope.people:
             context["point_rows"] = self._point_rows(station, base, period)
-        context.update(self._management(user, shown, station, period, today))
+        context.update(self._management(user, shown, station, period, today,
+                                        regions=context.get("cities") or context.get("counties")))
         context["contracts"] = self._contracts(user, station, year)
         return context
 
@@ -380,7 +381,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             Region.objects.filter(pk__in=sorted(county_ids)).values_list("pk", "parent"))
         trainings = figures.trainings_by_county(county_ids, period.start, period.end)
         totals = {region.pk: defaultdict(int) for region in regions}
+        members = defaultdict(list)
         for station in stations:
+            members[county_region.get(station.county_id)].append(station.pk)
             data = per_station.get(station.pk) if per_station else None
             total = totals.get(county_region.get(station.county_id))
             if data is None or total is None:
@@ -397,7 +400,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             data = totals[region.pk]
             data["resources_linked_amount"] = f"{Decimal(data['resources_linked_amount']).quantize(Decimal('0.01'))}"
             data.setdefault("trainings", 0)
-            columns.append({"region": region, kind: region, "figures": data,
+            columns.append({"region": region, kind: region, "figures": data, "station_ids": members[region.pk],
                             "url": link("home", year=period.start.year, month=month, **{kind: region.pk})})
         rows = []
         for key, label in [
@@ -412,7 +415,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         return {"kind": kind, "columns": columns, "rows": rows}
 
     # --- management figures ---------------------------------------------------------------
-    def _management(self, user, shown, station, period, today):
+    def _management(self, user, shown, station, period, today, regions=None):
         station_id = station.pk if station else None
         shown_ids = [s.pk for s in shown]
         names = {s.pk: s.short_name for s in shown}
@@ -455,11 +458,22 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         report_month = self._report_month(period, today)
         reports = {r.station_id: r for r in MonthlyReport.objects.visible_to(user).filter(
             station__in=shown_ids, month=report_month)}
-        report_rows = [{"station": names[pk], "report": reports.get(pk),
+        report_rows = [] if regions is not None else [{"station": names[pk], "report": reports.get(pk),
                         "url": reports[pk].get_absolute_url() if pk in reports
                         else link_for(user, "services:monthlyreport_list", station=pk, year=report_month.year)}
                        for pk in shown_ids]
         submitted = [r for r in reports.values() if r.status != MonthlyReportStatus.DRAFT]
+        region_reports = None
+        if regions is not None:
+            # A city's (a province's) reports by county (city), each drilling into its dashboard,
+            # which lists the county's stations: not a row for each of a city's 100 stations.
+            region_reports = []
+            for column in regions["columns"]:
+                done = [reports[pk] for pk in column["station_ids"]
+                        if pk in reports and reports[pk].status != MonthlyReportStatus.DRAFT]
+                region_reports.append({"region": column["region"], "url": column["url"], "submitted": len(done),
+                                       "stations": len(column["station_ids"]),
+                                       "on_time": sum(1 for r in done if r.on_time)})
         return {
             "overdue": overdue,
             "overdue_totals": {
@@ -482,6 +496,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             },
             "report_month": report_month,
             "report_rows": report_rows,
+            "region_reports": region_reports,
             "reporting": {
                 "submitted": len(submitted), "stations": len(shown_ids),
                 "on_time": sum(1 for r in submitted if r.on_time),

@@ -215,7 +215,8 @@ def test_years_run_from_the_scopes_first_record(db, web, bureau, station_xiaohe)
         assert future.context["form"].errors["month"]
 
 
-def test_the_city_viewer_sees_counties_with_their_bureaus_figures(records, web, city, bureau):
+def test_the_city_viewer_sees_counties_with_their_bureaus_figures(records, web, city, bureau, station_xiaohe):
+    MonthlyReport.objects.create(station=station_xiaohe, month=D(2023, 12, 1), status="submitted")
     client = web(city)
     response = client.get("/", {"year": 2023})
     columns = {column["county"].code: column for column in response.context["counties"]["columns"]}
@@ -231,6 +232,13 @@ def test_the_city_viewer_sees_counties_with_their_bureaus_figures(records, web, 
     # The city's stations are read county by county: its dashboard lists counties, not stations
     # (a city's 100 stations took 800 links to render), and each county's dashboard its stations.
     assert "station_rows" not in response.context
+    # and its monthly reports by county, each drilling into the county's own report table
+    assert response.context["report_rows"] == []
+    reports = {row["region"].code: row for row in response.context["region_reports"]}
+    assert set(reports) == set(columns)
+    assert reports["410621"]["stations"] == columns["410621"]["figures"]["stations"] == 11
+    assert reports["410621"]["url"] == columns["410621"]["url"]
+    assert reports["410621"]["submitted"] == 1 and reports["410602"]["submitted"] == 0
     # Drilling into Xun County: the bureau's own dashboard figures, and no link to a person list.
     drilled = client.get(html.unescape(columns["410621"]["url"]))
     assert drilled.status_code == 200
