@@ -37,9 +37,9 @@ Definitions (SPEC §3), with the choices this engine makes explicit:
   attendance + case service notes, all dated in the period.
 - ``volunteers`` / ``volunteer_hours``: distinct volunteers with service recorded in the period
   (``services.VolunteerService``, at the scope's stations) and the sum of those records' hours
-  (one decimal, as ``training_hours``). Counted raw like the supervisions (a small table, indexed
-  by station and date), not kept in the rollup; distinct volunteers add up across stations (a
-  volunteer serves at their own station) but not across months.
+  (one decimal, as ``training_hours``). Kept in the rollup like the supervisions and station
+  evaluations; distinct volunteers add up across stations (a volunteer serves at their own
+  station) but not across months.
 
 A station's figures break down by its village and community service points (村/社区社工室,
 ``by_service_point``): visits, activities and groups name at most one point of their station,
@@ -91,7 +91,12 @@ KEYS = [
 # Station-level keys kept in the rollup table (besides the per-category counts).
 COUNT_KEYS = ["visits", "casework", "groupwork", "community_activities", "people_served"]
 AMOUNT_KEY = "resources_linked_amount"
-ROLLUP_FIELDS = [*COUNT_KEYS, AMOUNT_KEY, *[f"visited_{code}" for code in CATEGORY_CODES]]
+# Kept in the rollup too (station items): counts, and hours with one decimal.
+ITEM_COUNT_KEYS = ["supervisions", "station_evaluations", "volunteers"]
+HOUR_KEYS = ["supervision_hours", "volunteer_hours"]
+ROLLUP_FIELDS = [*COUNT_KEYS, AMOUNT_KEY, *[f"visited_{code}" for code in CATEGORY_CODES], *ITEM_COUNT_KEYS,
+                 *HOUR_KEYS]
+HOUR = Decimal("0.0")
 CENTS = Decimal("0.01")
 
 
@@ -323,8 +328,7 @@ def station_level_raw(station_ids, start, end):
 
     Only stations with at least one record appear. Constant number of queries whatever the
     number of stations (one grouped query per record type)."""
-    rows = defaultdict(lambda: {**{key: 0 for key in COUNT_KEYS}, AMOUNT_KEY: Decimal("0.00"),
-                                **{f"visited_{code}": 0 for code in CATEGORY_CODES}})
+    rows = defaultdict(_empty_row)
     visits = visits_in(station_ids, start, end)
     for station_id, row in _grouped(visits, "station", n=Count("id")).items():
         rows[station_id]["visits"] += row["n"]
@@ -351,7 +355,27 @@ def station_level_raw(station_ids, start, end):
     notes = case_notes_in(station_ids, start, end)
     for station_id, row in _grouped(notes, "case__station", n=Count("id")).items():
         rows[station_id]["people_served"] += row["n"]
+    supervisions = _in(Supervision.objects.filter(supervised_on__gte=start, supervised_on__lte=end), "station",
+                       station_ids)
+    for station_id, row in _grouped(supervisions, "station", n=Count("id"), hours=Sum("hours")).items():
+        rows[station_id]["supervisions"] = row["n"]
+        rows[station_id]["supervision_hours"] = (row["hours"] or HOUR).quantize(HOUR)
+    evaluations = _in(StationEvaluation.objects.filter(evaluated_on__gte=start, evaluated_on__lte=end), "station",
+                      station_ids)
+    for station_id, row in _grouped(evaluations, "station", n=Count("id")).items():
+        rows[station_id]["station_evaluations"] = row["n"]
+    volunteering = volunteer_services_in(station_ids, start, end)
+    for station_id, row in _grouped(volunteering, "station", n=Count("volunteer", distinct=True),
+                                    hours=Sum("hours")).items():
+        rows[station_id]["volunteers"] = row["n"]
+        rows[station_id]["volunteer_hours"] = (row["hours"] or HOUR).quantize(HOUR)
     return dict(rows)
+
+
+def _empty_row():
+    return {**{key: 0 for key in COUNT_KEYS}, AMOUNT_KEY: Decimal("0.00"),
+            **{f"visited_{code}": 0 for code in CATEGORY_CODES}, **{key: 0 for key in ITEM_COUNT_KEYS},
+            **{key: HOUR for key in HOUR_KEYS}}
 
 
 def _visited_distinct_raw(station_ids, start, end):
@@ -416,9 +440,7 @@ def visited_clients(*, station_ids, since, until, category):
 
 
 def _sum_rows(rows):
-    total = {key: 0 for key in COUNT_KEYS}
-    total[AMOUNT_KEY] = Decimal("0.00")
-    total.update({f"visited_{code}": 0 for code in CATEGORY_CODES})
+    total = _empty_row()
     for row in rows:
         for key in total:
             total[key] += row[key]
@@ -482,6 +504,9 @@ def _data_dates():
         GroupSession.objects.aggregate(a=models.Min("held_on"), b=models.Max("held_on")),
         Activity.objects.aggregate(a=models.Min("held_on"), b=models.Max("held_on")),
         CaseNote.objects.aggregate(a=models.Min("noted_on"), b=models.Max("noted_on")),
+        Supervision.objects.aggregate(a=models.Min("supervised_on"), b=models.Max("supervised_on")),
+        StationEvaluation.objects.aggregate(a=models.Min("evaluated_on"), b=models.Max("evaluated_on")),
+        VolunteerService.objects.aggregate(a=models.Min("served_on"), b=models.Max("served_on")),
     ]
     firsts = [b["a"] for b in bounds if b["a"]]
     lasts = [b["b"] for b in bounds if b["b"]]
@@ -496,21 +521,12 @@ def first_record_date(station_ids):
     once (``mark_dirty``), so the first cell that holds a figure or waits to be recounted is the
     month of the first such record (its first day stands for it: the choices are months).
     Eight MIN()s over a city's raw tables cost 60 ms of every dashboard counted afresh (make
-    bench, crawl_worst_page); the cells are one index range. Supervisions, evaluations and
-    volunteer service are not in the rollup: smaller tables, read directly."""
+    bench, crawl_worst_page); the cells are one index range."""
     held = Q(dirty=True)
     for field in ROLLUP_FIELDS:
         held |= Q(**{f"{field}__gt": 0})
     cells = _in(StationPeriodFigures.objects.filter(kind=PeriodKind.MONTH), "station", station_ids).filter(held)
-    firsts = [cells.order_by("period_start").values_list("period_start", flat=True).first()]
-    firsts += [
-        _in(model.objects.all(), field, station_ids).aggregate(a=models.Min(date))["a"]
-        for model, field, date in [(Supervision, "station", "supervised_on"),
-                                   (StationEvaluation, "station", "evaluated_on"),
-                                   (VolunteerService, "station", "served_on")]
-    ]
-    firsts = [day for day in firsts if day]
-    return min(firsts) if firsts else None
+    return cells.order_by("period_start").values_list("period_start", flat=True).first()
 
 
 def all_cell_periods():
@@ -578,7 +594,7 @@ def reconcile():
         for station_id in sorted(set(stored) | set(raw)):
             cell = stored.get(station_id)
             for field in ROLLUP_FIELDS:
-                have = getattr(cell, field) if cell else (Decimal("0.00") if field == AMOUNT_KEY else 0)
+                have = getattr(cell, field) if cell else _empty_row()[field]
                 want = raw.get(station_id, empty)[field]
                 if have != want:
                     differences.append((station_id, kind, period_start, field, have, want))
@@ -642,9 +658,10 @@ def _rollup_rows(station_ids, kind, starts, group_by):
         rows = {None: queryset.aggregate(**sums)}
     else:
         rows = {row.pop(group_by): row for row in queryset.values(group_by).annotate(**sums).order_by()}
+    empty = _empty_row()
     for row in rows.values():
         for field in ROLLUP_FIELDS:
-            row[field] = row[field] or (Decimal("0.00") if field == AMOUNT_KEY else 0)
+            row[field] = row[field] or empty[field]
         row[AMOUNT_KEY] = Decimal(row[AMOUNT_KEY]).quantize(CENTS)
     return rows
 
@@ -669,23 +686,11 @@ def trainings_by_county(county_ids, start, end):
 
 
 def _station_items(station_ids, period):
-    """stations, social_workers, supervisions, supervision_hours, station_evaluations, volunteers,
-    volunteer_hours."""
+    """stations and social_workers: counted at the end of the period, not kept in the rollup."""
     day = period.as_of()
-    supervisions = _in(Supervision.objects.filter(supervised_on__gte=period.start, supervised_on__lte=period.end),
-                       "station", station_ids).aggregate(n=Count("id"), hours=Sum("hours"))
-    volunteering = volunteer_services_in(station_ids, period.start, period.end).aggregate(
-        n=Count("volunteer", distinct=True), hours=Sum("hours"))
     return {
-        "volunteers": volunteering["n"],
-        "volunteer_hours": volunteering["hours"] or Decimal("0.0"),
         "stations": _in(Station.objects.open_on(day), "pk", station_ids).count(),
         "social_workers": _in(Staff.objects.active(on=day).workers(), "station", station_ids).count(),
-        "supervisions": supervisions["n"],
-        "supervision_hours": supervisions["hours"] or Decimal("0.0"),
-        "station_evaluations": _in(
-            StationEvaluation.objects.filter(evaluated_on__gte=period.start, evaluated_on__lte=period.end),
-            "station", station_ids).count(),
     }
 
 
@@ -702,9 +707,9 @@ def _assemble(items, trainings, station_level, visited):
         "social_workers": items["social_workers"],
         "trainings": count,
         "training_hours": _number(hours),
-        "supervisions": items["supervisions"],
-        "supervision_hours": _number(items["supervision_hours"]),
-        "station_evaluations": items["station_evaluations"],
+        "supervisions": station_level["supervisions"],
+        "supervision_hours": _number(station_level["supervision_hours"]),
+        "station_evaluations": station_level["station_evaluations"],
         "visits": station_level["visits"],
         "visited_clients_by_category": visited,
         "resources_linked_amount": f"{Decimal(station_level[AMOUNT_KEY]).quantize(CENTS)}",
@@ -712,8 +717,8 @@ def _assemble(items, trainings, station_level, visited):
         "groupwork": station_level["groupwork"],
         "community_activities": station_level["community_activities"],
         "people_served": station_level["people_served"],
-        "volunteers": items["volunteers"],
-        "volunteer_hours": _number(items["volunteer_hours"]),
+        "volunteers": station_level["volunteers"],
+        "volunteer_hours": _number(station_level["volunteer_hours"]),
     }
 
 
@@ -755,14 +760,6 @@ def by_station(*, station_ids, start, end):
     day = period.as_of()
     open_ids = set(_in(Station.objects.open_on(day), "pk", station_ids).values_list("pk", flat=True))
     workers = _grouped(_in(Staff.objects.active(on=day).workers(), "station", station_ids), "station", n=Count("id"))
-    supervisions = _grouped(
-        _in(Supervision.objects.filter(supervised_on__gte=start, supervised_on__lte=end), "station", station_ids),
-        "station", n=Count("id"), hours=Sum("hours"))
-    evaluations = _grouped(
-        _in(StationEvaluation.objects.filter(evaluated_on__gte=start, evaluated_on__lte=end), "station", station_ids),
-        "station", n=Count("id"))
-    volunteering = _grouped(volunteer_services_in(station_ids, start, end), "station",
-                            n=Count("volunteer", distinct=True), hours=Sum("hours"))
     attended = defaultdict(dict)
     for station_id, training_id, hours in (
         TrainingAttendance.objects.filter(staff__station__in=sorted(station_ids), training__held_on__gte=start,
@@ -774,15 +771,7 @@ def by_station(*, station_ids, start, end):
     result = {}
     for station_id in sorted(station_ids):
         level = station_level.get(station_id, empty)
-        items = {
-            "stations": int(station_id in open_ids),
-            "social_workers": workers.get(station_id, {}).get("n", 0),
-            "supervisions": supervisions.get(station_id, {}).get("n", 0),
-            "supervision_hours": supervisions.get(station_id, {}).get("hours") or Decimal("0.0"),
-            "station_evaluations": evaluations.get(station_id, {}).get("n", 0),
-            "volunteers": volunteering.get(station_id, {}).get("n", 0),
-            "volunteer_hours": volunteering.get(station_id, {}).get("hours") or Decimal("0.0"),
-        }
+        items = {"stations": int(station_id in open_ids), "social_workers": workers.get(station_id, {}).get("n", 0)}
         hours = attended.get(station_id, {})
         trainings = (len(hours), sum(hours.values(), Decimal("0.0")))
         visited = {code: level[f"visited_{code}"] for code in CATEGORY_CODES}
@@ -810,8 +799,8 @@ def compute_with_stations(*, station_ids, start, end, county_ids=None):
         amount += Decimal(row[AMOUNT_KEY])
         for code in CATEGORY_CODES:
             visited[code] += row["visited_clients_by_category"][code]
-    station_level = {**total, AMOUNT_KEY: amount}
-    items = {**total, **hours}
+    station_level = {**total, **hours, AMOUNT_KEY: amount}
+    items = total
     trainings = _trainings(frozenset(int(pk) for pk in station_ids), county_ids, start, end)
     return _assemble(items, trainings, station_level, visited), rows
 

@@ -1,10 +1,11 @@
 """Pre-aggregated figures (PERFORMANCE.md: dashboards read rollups, never raw counts per request).
 
 One row per (station, month) and per (station, year) holds the station-level keys of SPEC §3
-for that period. The additive keys (visits, amount, cases, groups, activities, people served)
-add up across stations and months; the distinct visited-by-category counts add up across
-stations (a visit is at its client's own station) but NOT across months, so the year cells are
-computed for the year itself, never summed from months.
+for that period. The additive keys (visits, amount, cases, groups, activities, people served,
+supervisions and their hours, station evaluations, volunteer hours) add up across stations and
+months; the distinct counts (visited clients by category, volunteers) add up across stations
+(a visit is at its client's own station, a volunteer serves at their own) but NOT across
+months, so the year cells are computed for the year itself, never summed from months.
 
 Cells are marked dirty by the receivers in ``reports.receivers`` whenever a record that feeds
 them is saved or deleted (late-entered and edited visits included) and recomputed, for just
@@ -47,6 +48,15 @@ class StationPeriodFigures(models.Model):
     visited_left_behind_elderly = models.PositiveIntegerField(default=0)
     visited_empty_nest_elderly = models.PositiveIntegerField(default=0)
     visited_other = models.PositiveIntegerField(default=0)
+    # Records of the station dated in the period (training's supervisions and evaluations,
+    # services' volunteer service): kept like the others so a dashboard reads one cell range
+    # instead of three raw aggregates (make bench, crawl_worst_page). ``volunteers`` is distinct
+    # in the period: it adds up across stations, not across months.
+    supervisions = models.PositiveIntegerField(_("supervisions"), default=0)
+    supervision_hours = models.DecimalField(_("supervision hours"), max_digits=10, decimal_places=1, default=0)
+    station_evaluations = models.PositiveIntegerField(_("station evaluations"), default=0)
+    volunteers = models.PositiveIntegerField(_("volunteers"), default=0)
+    volunteer_hours = models.DecimalField(_("volunteer hours"), max_digits=10, decimal_places=1, default=0)
     # A write to a record of this cell sets ``dirty`` and bumps ``version``; a refresh clears
     # ``dirty`` only if ``version`` is still the one it read (a concurrent write keeps it dirty).
     dirty = models.BooleanField(default=True, db_index=True)

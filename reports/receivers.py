@@ -3,7 +3,7 @@ record that feeds the figures marks the (station, month) and (station, year) cel
 before and after the change, so a visit moved to another month or station fixes both — dirty,
 in the same transaction as the write. ``reports.figures`` recomputes dirty cells on read.
 
-The reports app listens to the services and clients models; they never import reports.
+The reports app listens to the services, clients and training models; they never import reports.
 Bulk writes that bypass signals (``bulk_create``, ``QuerySet.update``) must be followed by
 ``manage.py refresh_figures`` (``seed_demo`` does it through ``reports/demo.py``).
 """
@@ -11,7 +11,17 @@ Bulk writes that bypass signals (``bulk_create``, ``QuerySet.update``) must be f
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 
 from clients.models import CategoryMembership
-from services.models import Activity, Case, CaseNote, Group, GroupSession, ResourceLink, Visit
+from services.models import (
+    Activity,
+    Case,
+    CaseNote,
+    Group,
+    GroupSession,
+    ResourceLink,
+    Visit,
+    VolunteerService,
+)
+from training.models import StationEvaluation, Supervision
 
 from .figures import mark_dirty
 
@@ -59,6 +69,18 @@ def _group_session(session):
     return {(station_id, session.held_on), (station_id, first)}
 
 
+def _supervision(supervision):
+    return {(supervision.station_id, supervision.supervised_on)}
+
+
+def _evaluation(evaluation):
+    return {(evaluation.station_id, evaluation.evaluated_on)}
+
+
+def _volunteer_service(service):
+    return {(service.station_id, service.served_on)}
+
+
 def _membership(membership):
     visits = Visit._base_manager.filter(client=membership.client_id, visited_on__gte=membership.start_on)
     if membership.end_on:
@@ -75,6 +97,9 @@ TRACKED = {
     Group: _group,
     GroupSession: _group_session,
     CategoryMembership: _membership,
+    Supervision: _supervision,
+    StationEvaluation: _evaluation,
+    VolunteerService: _volunteer_service,
 }
 
 

@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.management.base import CommandError
 from django.http import Http404
 from django.utils import translation
@@ -436,3 +438,34 @@ def test_monthly_series(records, station_xiaohe):
     assert sum(row["visits"] for row in series) == 5
     assert series[0]["visits"] == 2
     assert series[0]["resources_linked_amount"] == "1200.50"
+
+
+def test_supervisions_evaluations_and_volunteer_service_are_kept_in_the_cells(station_xiaohe, station_baisi):
+    """Since the city-scale crawl the rollup keeps them too (a dashboard read one cell range
+    instead of three raw aggregates): a write, an edit to another month and a delete move the
+    cells, reconcile finds nothing, and a year's figures read no raw supervision."""
+    may, june = figures.month_period(datetime.date(2023, 5, 1)), figures.month_period(datetime.date(2023, 6, 1))
+    ids = [station_xiaohe.pk, station_baisi.pk]
+
+    def of(period, **kwargs):
+        return figures.compute(station_ids=ids, start=period.start, end=period.end, **kwargs)
+
+    supervision = make_supervision(station_xiaohe, D(2023, 5, 5), "2.5")
+    make_evaluation(station_baisi, D(2023, 5, 9))
+    student = make_volunteer(station_xiaohe)
+    make_volunteer_service(student, D(2023, 5, 2), "3")
+    make_volunteer_service(student, D(2023, 6, 2), "1.5")
+    assert (of(may)["supervisions"], of(may)["supervision_hours"], of(may)["station_evaluations"]) == (1, 2.5, 1)
+    assert (of(may)["volunteers"], of(may)["volunteer_hours"]) == (1, 3)
+    assert (of(YEAR_2023)["volunteers"], of(YEAR_2023)["volunteer_hours"]) == (1, 4.5)  # distinct in the year
+    supervision.supervised_on = D(2023, 6, 30)
+    supervision.save()
+    assert of(may)["supervisions"] == 0 and of(june)["supervision_hours"] == 2.5
+    supervision.delete()
+    assert of(june)["supervisions"] == 0
+    assert figures.reconcile() == []
+    with CaptureQueriesContext(connection) as queries:
+        shown = of(YEAR_2023)
+    assert not any("training_supervision" in q["sql"] or "services_volunteerservice" in q["sql"]
+                   for q in queries.captured_queries)
+    assert shown == figures.compute(station_ids=ids, start=YEAR_2023.start, end=YEAR_2023.end, raw=True)
