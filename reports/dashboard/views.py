@@ -31,6 +31,7 @@ from clients.choices import Category, ClientStatus
 from clients.models import Client
 from funding.models import Contract
 from funding.services import contract_achievement
+from portal.filters import ListedModelChoiceField
 from portal.scoping import scope_for
 from services.choices import CaseStage, MonthlyReportStatus
 from services.models import Case, Dispatch, MonthlyReport
@@ -76,11 +77,12 @@ class DashboardFilterForm(forms.Form):
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
     month = forms.TypedChoiceField(label=_("Month"), choices=MONTHS, coerce=int, required=False, empty_value=None)
-    city = forms.ModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False,
+    # Listed once and validated against the same rows (the stations: those the view has read)
+    city = ListedModelChoiceField(label=_("City"), queryset=Region.objects.none(), required=False,
                                   empty_label=_("All cities in my scope"))
-    county = forms.ModelChoiceField(label=_("County"), queryset=Region.objects.none(), required=False,
+    county = ListedModelChoiceField(label=_("County"), queryset=Region.objects.none(), required=False,
                                     empty_label=_("All counties in my scope"))
-    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False,
+    station = ListedModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False,
                                      empty_label=_("All stations in my scope"))
 
     def __init__(self, *args, user, stations, first, counties=None, cities=None, several, **kwargs):
@@ -88,17 +90,17 @@ class DashboardFilterForm(forms.Form):
         self.today = timezone.localdate()
         self.first = min(first or self.today, self.today)
         self.fields["year"].choices = [(y, str(y)) for y in range(self.today.year, self.first.year - 1, -1)]
-        self.fields["station"].queryset = stations
+        self.fields["station"].offer(stations)
         if not several:
             del self.fields["station"]
         if counties is None:
             del self.fields["county"]
         else:
-            self.fields["county"].queryset = counties
+            self.fields["county"].offer(counties)
         if cities is None:
             del self.fields["city"]
         else:
-            self.fields["city"].queryset = cities
+            self.fields["city"].offer(cities)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"
 
