@@ -95,6 +95,7 @@ class ClientListView(ObjectListView):
     template_name = "clients/client_list.html"
     export_title = _("clients")
     table_class = ClientTable
+    rows_by_id = True  # the scope's and the filters' columns are in indexes (docs/scaling.md)
 
     def get_base_queryset(self):
         return in_list_order(super().get_base_queryset(), self.request)
@@ -256,6 +257,7 @@ class WorklistView(ObjectListView):
     template_name = "clients/worklist.html"
     export_title = _("visit worklist")
     table_class = WorklistTable
+    rows_by_id = True  # the worklist's columns are in client_monitoring_idx (docs/scaling.md)
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
