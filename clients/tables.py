@@ -1,7 +1,10 @@
 """The tables of the clients lists (``portal.tables``): each list's page and ``?export=xlsx``
 read their columns from here."""
 
+from operator import itemgetter
+
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
@@ -122,6 +125,54 @@ class WorklistTable(PrivateBirthDateTable):
             width=14),
         Col(_("Phone"), client_phone, user=True, wide=True, classes="text-nowrap", export_header=_("phone"),
             width=14),
+    ]
+
+
+def _overdue_link(query):
+    """The overdue count of a summary row, a link to those people (red when any)."""
+    def cell(row):
+        return format_html('<a href="?{}&amp;overdue=yes" class="{}">{}</a>', query(row),
+                           "text-danger fw-semibold" if row["overdue"] else "", formats.localize(row["overdue"]))
+    return cell
+
+
+def _station_query(row):
+    return f"station={row['station_id']}"
+
+
+def _worker_query(row):
+    return f"worker={row['worker_id']}"
+
+
+class WorklistStationTable(Table):
+    """The worklist's summary by station (rows of ``clients.views.worklist_summary``), written by
+    the core's renderer: the template's loop over a county's rows cost more than their count."""
+
+    classes = "table-sm"
+    exportable = False
+    empty_text = "—"
+    columns = [
+        Col(_("Station"), itemgetter("station__short_name"), link=lambda row: f"?{_station_query(row)}",
+            link_class=""),
+        Col(_("Overdue"), html=_overdue_link(_station_query), end=True),
+        Col(_("Due within 7 days"), itemgetter("due_soon"), link=lambda row: f"?{_station_query(row)}&overdue=soon",
+            link_class="", end=True),
+        Col(_("Registered"), itemgetter("total"), end=True),
+    ]
+
+
+class WorklistWorkerTable(Table):
+    """The worklist's summary by responsible worker (rows of ``clients.views.worklist_summary``)."""
+
+    classes = "table-sm"
+    exportable = False
+    empty_text = "—"
+    columns = [
+        Col(_("Worker"), itemgetter("worker__name"), link=lambda row: f"?{_worker_query(row)}", link_class=""),
+        Col(_("Station"), itemgetter("station__short_name")),
+        Col(_("Overdue"), html=_overdue_link(_worker_query), end=True),
+        Col(_("Due within 7 days"), itemgetter("due_soon"), link=lambda row: f"?{_worker_query(row)}&overdue=soon",
+            link_class="", end=True),
     ]
 
 

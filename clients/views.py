@@ -72,7 +72,9 @@ from .tables import (
     ScreeningCampaignTable,
     ScreeningStationTable,
     VisitIntervalTable,
+    WorklistStationTable,
     WorklistTable,
+    WorklistWorkerTable,
 )
 from .timeline import timeline_for
 
@@ -270,6 +272,8 @@ class WorklistView(ObjectListView):
         today = timezone.localdate()
         context["today"] = today
         context["by_station"], context["by_worker"] = worklist_summary(self.request.user, today)
+        context["by_station_table"] = WorklistStationTable(context["by_station"], user=self.request.user)
+        context["by_worker_table"] = WorklistWorkerTable(context["by_worker"], user=self.request.user)
         return context
 
 

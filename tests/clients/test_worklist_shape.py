@@ -50,6 +50,13 @@ def test_the_summaries_count_as_the_joined_counts_did(db, web, bureau, register,
     assert [dict(row) for row in page.context["by_station"]] == by_station
     assert [dict(row) for row in page.context["by_worker"]] == by_worker
     assert len(by_station) == 2 and by_worker
+    # written by the core's table renderer, each count a link to its people
+    html = page.content.decode()
+    for row in by_station:
+        assert f'<a href="?station={row["station_id"]}&amp;overdue=soon">{row["due_soon"]}</a>' in html
+    for row in by_worker:
+        assert f'<a href="?worker={row["worker_id"]}">{row["worker__name"]}</a>' in html
+        assert f'href="?worker={row["worker_id"]}&amp;overdue=yes"' in html
     # the counts read the client table alone, grouped by ids (no join, no text to sort)
     grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]
                and 'FROM "clients_client"' in q["sql"]]
