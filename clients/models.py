@@ -125,7 +125,7 @@ class Client(models.Model):
     # Dynamic monitoring (动态监测): current risk and visit rhythm, maintained by clients.services.
     risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices, default=RiskLevel.LOW)
     last_visit_on = models.DateField(_("last visit"), null=True, blank=True)
-    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True, db_index=True)
+    next_visit_due = models.DateField(_("next visit due"), null=True, blank=True)  # client_due_idx
     # The earliest open follow-up (a visit's promised date or a planned visit), kept by the
     # services app through clients.services.client_follow_up_set: the worklist shows it.
     follow_up_on = models.DateField(_("follow-up due"), null=True, blank=True, db_index=True)
@@ -151,6 +151,12 @@ class Client(models.Model):
             # ids of ?risk_level=high 15 -> 3 ms for a county at city scale (docs/scaling.md)
             models.Index(fields=["station", "status", "next_visit_due"],
                          include=["worker", "follow_up_on", "risk_level", "id"], name="client_monitoring_idx"),
+            # the worklist's order (most overdue first), carrying what its filters read: walking it
+            # to meet a scope's first 51 rows skips the other counties' rows inside the index (an
+            # index-only scan) instead of reading each from the table: the ids of a county's
+            # 困境儿童 worklist 20 -> 2.5 ms at city scale (docs/scaling.md)
+            models.Index(fields=["next_visit_due"], include=["station", "status", "follow_up_on", "risk_level",
+                                                             "worker", "id"], name="client_due_idx"),
             models.Index(fields=["station", "name"], name="client_station_name_idx"),
         ]
 
