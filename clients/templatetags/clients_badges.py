@@ -3,7 +3,6 @@ cost ~0.4 ms a row, most of a client list's rendering time. ``clients.tables`` w
 the lists' tables."""
 
 from django import template
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 register = template.Library()
@@ -26,7 +25,7 @@ def due_badge(client):
     due = client.next_visit_due
     if not due:
         return "—"
-    day = date_format(due, "Y-m-d")
+    day = due.isoformat()  # Y-m-d (dateformat's parser took a third of the badge's time)
     if state == "overdue":
         return format_html('<span class="badge text-bg-danger"><i class="bi bi-exclamation-circle"></i> {}</span>', day)
     if state == "soon":
