@@ -10,10 +10,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.core.management.base import CommandError
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from clients import idnumbers
