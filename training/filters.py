@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.filters import ScopedModelChoiceFilter, SearchFilterSet, YearFilter
 from stations.choices import RegionLevel
-from stations.filters import StaffChoiceFilter, region_filter, station_filter
+from stations.filters import StaffChoiceFilter, StationChoiceFilter, region_filter, station_filter
 from stations.models import Staff, Station
 
 from .choices import (
@@ -43,8 +43,9 @@ class TrainingFilterSet(SearchFilterSet):
     search_fields = ("topic", "location", "content", "expert_trainers__name", "trainers__name")
     since, until = _date_range("held_on")
     year = YearFilter(field_name="held_on", lookup_expr="year", label=_("year"))
-    station = ScopedModelChoiceFilter(queryset=Station.objects.all(), method="filter_station",
-                                      label=_("attendees' station"))
+    # the scope's stations as the scope query read them: no query of its own (a city's 100)
+    station = StationChoiceFilter(queryset=Station.objects.all(), method="filter_station",
+                                  label=_("attendees' station"), label_field="name")
     attendee = StaffChoiceFilter(field_name="attendance__staff", queryset=Staff.objects.workers(),
                                  label=_("attendee"))
     # The county a training belongs to: the ``trainings`` figure of a county (or city) of the scope.
