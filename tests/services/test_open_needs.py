@@ -83,3 +83,29 @@ def test_need_kinds_through_the_form_and_the_api(web, api, xiaohe, person, stati
     form = page.context["form"]
     assert "need_kinds" in form.fields and form["need_kinds"].value() == ["medical"]
     assert "医疗" in web(xiaohe).get(f"/services/visits/{created.data['id']}/").content.decode()
+
+
+def test_open_needs_come_a_page_at_a_time_and_say_when_capped(web, bureau, person, station_xiaohe, monkeypatch,
+                                                             count_queries):
+    """50 a page like every list (a county's 300 open needs written at once, make bench's crawl),
+    the count over all, and a note when only the newest ``MAX_ROWS`` are listed."""
+    from portal.views import ObjectListView
+    from services import needs
+
+    monkeypatch.setattr(ObjectListView, "paginate_by", 4)
+    for i in range(9):
+        visit(person(station_xiaohe, f"对象{i}"), 3 + i, ["cash"])
+    client = web(bureau)
+    first = client.get("/services/open-needs/")
+    assert first.context["paginator"].count == 9 and len(first.context["table"].rows) == 4
+    assert [r.visit.pk for r in first.context["table"].rows] == [r.visit.pk for r in first.context["rows"][:4]]
+    third = client.get("/services/open-needs/", {"page": 3})
+    assert len(third.context["table"].rows) == 1 and "对象8" in third.content.decode()
+    assert client.get("/services/open-needs/", {"page": 9}).status_code == 404
+    assert "open-needs-capped" not in first.content.decode()
+    assert count_queries(lambda: client.get("/services/open-needs/", {"page": 2})) == count_queries(
+        lambda: client.get("/services/open-needs/"))
+    monkeypatch.setattr(needs, "MAX_ROWS", 5)
+    monkeypatch.setattr(needs.open_needs, "__kwdefaults__", {"since": None, "station": None, "limit": 5})
+    capped = client.get("/services/open-needs/")
+    assert capped.context["paginator"].count == 5 and "open-needs-capped" in capped.content.decode()
