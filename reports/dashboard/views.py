@@ -441,13 +441,13 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             for pk in shown_ids if overdue_clients.get(pk) or overdue_dispatches.get(pk)
         ]
         # The heaviest caseloads first; a city's 1,000 workers are not all listed on the dashboard.
-        # Each worker's open cases as a subquery on the manager index, and the workers counted
-        # in a window: grouping every worker with every case, then counting them, took 11 + 4 ms of a city's dashboard
-        # (1,000 workers, 9,000 cases; make bench, crawl_worst_page).
+        # Each worker's open cases are a subquery on the manager index and the number of workers a
+        # window over the same rows: grouping every worker with every case, then counting the
+        # workers again, took 11 + 4 ms of a city's dashboard (1,000 workers, 9,000 cases; make
+        # bench, crawl_worst_page).
         active = Staff.objects.filter(station__in=shown_ids).workers().active(today)
         open_cases = (Case.objects.filter(manager=OuterRef("pk")).exclude(stage=CaseStage.CLOSED).order_by()
                       .values("manager").annotate(n=Count("pk")).values("n"))
-        # (and how many workers there are, a window over the same rows: no second query)
         workers = (active.annotate(open_cases=Coalesce(Subquery(open_cases), 0), workers=Window(Count("pk")))
                    .select_related("station").order_by("-open_cases", "station__town__code", "name"))
         # the caseload names workers: shown only to roles that read person-level records
