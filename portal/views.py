@@ -8,7 +8,7 @@ scoping, permissions, filtering, pagination and export happen here once.
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
@@ -140,6 +140,24 @@ class CappedCountPaginator(Paginator):
 # The query flag of a list opened from a figure (``/services/visits/?since=…&exact=1``): the list
 # shows its exact total, to be checked against the figure (SPEC §3).
 EXACT_PARAM = "exact"
+
+
+def page_of_rows(request, rows):
+    """One page of rows computed in Python (a list ordered or filtered by what no query
+    expresses: training hours behind first, needs not yet met), paged as ``ObjectListView`` pages
+    a queryset: ``paginate_by`` a page, 404 past the end, and the context
+    ``includes/pagination.html`` reads (``querystring`` keeps the filters, not the page or an
+    export). The count is exact: the rows are all in hand."""
+    paginator = Paginator(rows, ObjectListView.paginate_by)
+    try:
+        page = paginator.page(request.GET.get(ObjectListView.page_kwarg) or 1)
+    except InvalidPage:
+        raise Http404 from None
+    query = request.GET.copy()
+    query.pop(ObjectListView.page_kwarg, None)
+    query.pop("export", None)
+    return {"page_obj": page, "paginator": paginator, "is_paginated": page.has_other_pages(),
+            "querystring": query.urlencode()}
 
 
 class ObjectListView(ObjectPermissionMixin, generic.ListView):

@@ -3,7 +3,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, DateField, IntegerField, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -24,6 +23,7 @@ from portal.views import (
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
+    page_of_rows,
 )
 from portal.xlsx import Column
 from stations.models import Station
@@ -1097,16 +1097,12 @@ class OpenNeedsView(ObjectPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         rows = open_needs(self.request.user)
         # 50 a page like every list (a county's 300 rows written at once: 40-80 ms, make bench's crawl)
-        paginator = Paginator(rows, ObjectListView.paginate_by)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404 from None
+        paged = page_of_rows(self.request, rows)
+        shown = paged["page_obj"].object_list
         labels = dict(HelpKind.choices)
-        for row in page.object_list:
+        for row in shown:
             row.items = [(kind, labels.get(kind, kind), row.suggestions.get(kind, [])) for kind in row.kinds]
-        context.update(rows=rows, table=OpenNeedTable(page.object_list, user=self.request.user), days=DEFAULT_DAYS,
-                       page_obj=page, paginator=paginator, is_paginated=page.has_other_pages(), querystring="",
+        context.update(rows=rows, table=OpenNeedTable(shown, user=self.request.user), days=DEFAULT_DAYS, **paged,
                        capped=len(rows) >= MAX_ROWS, max_rows=MAX_ROWS,
                        can_link=self.request.user.has_perm("services.add_resourcelink"))
         return context

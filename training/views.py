@@ -1,6 +1,5 @@
 import datetime
 
-from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -18,6 +17,7 @@ from portal.views import (
     ObjectEditView,
     ObjectListView,
     ObjectPermissionMixin,
+    page_of_rows,
 )
 from portal.xlsx import list_workbook, xlsx_response
 from stations.models import Staff, Station
@@ -205,21 +205,12 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = self.get_rows()
-        query = self.request.GET.copy()
-        query.pop("export", None)
-        query.pop("page", None)
         # A page of 50 like every list (a city's 1,000 workers written at once took 170 ms; make
         # bench, crawl_worst_page); who is behind comes first, the count and the export cover all.
-        paginator = Paginator(rows, ObjectListView.paginate_by)
-        try:
-            page = paginator.page(self.request.GET.get("page") or 1)
-        except InvalidPage:
-            raise Http404 from None
-        context.update(rows=rows, table=ProgressTable(page.object_list, user=self.request.user),
-                       page_obj=page, paginator=paginator, is_paginated=page.has_other_pages(),
+        paged = page_of_rows(self.request, rows)
+        context.update(rows=rows, table=ProgressTable(paged["page_obj"].object_list, user=self.request.user),
                        stations=self.stations, station=self.station, behind_only=self.request.GET.get("behind") == "1",
-                       behind_count=sum(r.is_behind for r in rows), querystring=query.urlencode(),
-                       requirements=services.REQUIRED_HOURS)
+                       behind_count=sum(r.is_behind for r in rows), requirements=services.REQUIRED_HOURS, **paged)
         return context
 
 
