@@ -51,3 +51,18 @@ def test_a_reach_through_another_record_follows_its_reach():
     from funding.models import PaymentInstalment
 
     assert reach_of(PaymentInstalment) == Reach(via="contract")
+
+
+def test_a_reach_across_a_to_many_relation_is_an_exists_tried_after_the_county():
+    """A training reaches a county's users by its county, and a station's by its attendees: the
+    attendees' arm is an EXISTS tried last, so a county's rows are never looked up through their
+    attendance (as ``pk IN (SELECT …)`` PostgreSQL hashed a city's every attendance for each of
+    the training list's three queries: make bench, crawl_worst_page)."""
+    from portal.scoping import Scope, reach_filter
+    from training.models import Training
+
+    scope = Scope(frozenset({1, 2}), frozenset({7}))
+    sql = str(Training.objects.filter(reach_filter(Training, scope, None)).query)
+    where = sql.split(" WHERE ", 1)[1]
+    assert where.index('"county_id" IN (7)') < where.index("EXISTS(")
+    assert " IN (SELECT" not in where
