@@ -379,8 +379,8 @@ class Generator:
                        "id_number", "gender", "birth_date", "phone", "address", "village", "registered_on", "status",
                        "closed_on", "close_reason", "close_note", "risk_level", "last_visit_on", "next_visit_due",
                        "created_at", "updated_at"]
-        member_cols = ["id", "client_id", "category", "subtype", "disability_type", "disability_grade", "start_on",
-                       "end_on"]
+        member_cols = ["id", "client_id", "station_id", "category", "subtype", "disability_type", "disability_grade",
+                       "start_on", "end_on"]
         span = (self.today - self.start).days
         memberships = 0
         for index, station in enumerate(self.stations):
@@ -447,7 +447,8 @@ class Generator:
                     disability = (rng.choice(["physical", "visual", "hearing", "intellectual", "mental"]),
                                   rng.randint(1, 4)) if category == DI else ("", None)
                     w.add(_table(CategoryMembership), member_cols, (
-                        w.next_id(CategoryMembership), client_id, category, subtype, disability[0], disability[1],
+                        w.next_id(CategoryMembership), client_id, station.pk, category, subtype, disability[0],
+                        disability[1],
                         start_on, end_on))
                     memberships += 1
                     weight = max(weight, VISIT_WEIGHT.get(category, 1.0))
@@ -801,6 +802,8 @@ def database_check(scale, stdout, reconcile=True):
                                          "ON s.id = v.station_id WHERE s.id IS NULL"),
             ("visits at another station than their client's", "SELECT COUNT(*) FROM services_visit v JOIN "
              "clients_client c ON c.id = v.client_id WHERE c.station_id <> v.station_id"),
+            ("category memberships at another station than their client's", "SELECT COUNT(*) FROM "
+             "clients_categorymembership m JOIN clients_client c ON c.id = m.client_id WHERE c.station_id <> m.station_id"),
             ("clients without a station", "SELECT COUNT(*) FROM clients_client c LEFT JOIN stations_station s "
                                           "ON s.id = c.station_id WHERE s.id IS NULL"),
             ("case notes without a case", "SELECT COUNT(*) FROM services_casenote n LEFT JOIN services_case c "

@@ -26,14 +26,22 @@ def _years_ago(day, years):
         return day.replace(year=day.year - years, day=28)
 
 
-def held_today(category):
+def held_today(category, stations=None):
     """Clients holding ``category`` today: the ids of today's memberships in one uncorrelated
     subquery (``pk IN (...)``), read once. A correlated EXISTS per client let SQLite walk the
     (category, start_on) index for every client of the list, which is quadratic in a common
-    category: 低保 took 5.8-7.0 s on the county demo (docs/scaling.md, "Category lists")."""
+    category: 低保 took 5.8-7.0 s on the county demo (docs/scaling.md, "Category lists").
+
+    ``stations`` (the list's scope, ids; None: every station) narrows the memberships by their
+    copy of the client's station: one range of ``membership_station_idx`` per station, where
+    PostgreSQL hashed the city's 133,000 current 低保 memberships for a county's list (49 of its
+    68-107 ms: make bench, crawl_worst_page)."""
     today = timezone.localdate()
-    return Q(pk__in=CategoryMembership.objects.filter(category=category, start_on__lte=today).filter(
-        Q(end_on__isnull=True) | Q(end_on__gte=today)).values("client"))
+    held = CategoryMembership.objects.filter(category=category, start_on__lte=today).filter(
+        Q(end_on__isnull=True) | Q(end_on__gte=today))
+    if stations is not None:
+        held = held.filter(station__in=sorted(stations))
+    return Q(pk__in=held.values("client"))
 
 
 def visited_in_period(since=None, until=None, category=None, stations=None, point=None, without_point=False):
@@ -212,7 +220,7 @@ class ClientFilterSet(SearchFilterSet):
         return found.order_by("name", "pk") if value.strip() else found
 
     def filter_category(self, queryset, name, value):
-        return queryset.filter(held_today(value)) if value else queryset
+        return queryset.filter(held_today(value, _scope_station_ids(self.request))) if value else queryset
 
     def filter_age_band(self, queryset, name, value):
         today = timezone.localdate()

@@ -16,7 +16,7 @@ import re
 import time
 import zipfile
 import zlib
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
@@ -857,7 +857,7 @@ def _defaults(model, now):
 
 CLIENT_ROW = ["station_id", "name", "name_pinyin", "name_initials", "id_number", "gender", "birth_date",
               "phone", "address", "village", "worker_id"]
-MEMBERSHIP_ROW = ["client_id", "category", "subtype", "disability_type", "disability_grade"]
+MEMBERSHIP_ROW = ["client_id", "station_id", "category", "subtype", "disability_type", "disability_grade"]
 CLIENT_CHANGES = ["name", "name_pinyin", "name_initials", "phone", "address", "village", "station_id"]
 
 
@@ -896,31 +896,38 @@ def _write(verdicts, user, today):
     new_ids = _insert(Client, client_columns, client_rows)
     _write_history(Client, new_ids, "+", user, now)
 
-    def membership_row(client_id, parsed):
-        return (client_id, parsed["category"], parsed["subtype"], parsed["disability_type"],
+    def membership_row(client_id, station_id, parsed):
+        return (client_id, station_id, parsed["category"], parsed["subtype"], parsed["disability_type"],
                 parsed["disability_grade"], *membership_fixed)
 
-    membership_rows = [membership_row(pk, verdict.parsed) for pk, verdict in zip(new_ids, new_verdicts, strict=True)]
+    membership_rows = [membership_row(pk, verdict.parsed["station"].pk, verdict.parsed)
+                       for pk, verdict in zip(new_ids, new_verdicts, strict=True)]
     changed_clients, changed_memberships = [], []
+    moved = defaultdict(list)  # station id: the people moved to it (their memberships follow)
     for verdict in verdicts:
         if verdict.verdict != "updated":
             continue
         parsed, person = verdict.parsed, verdict.client
         changes = verdict.changes
+        station_id = parsed["station"].pk if "station" in changes else person.station_id
         if {"name", "phone", "address", "village", "station"} & set(changes):
             current = {key: verdict.values[key] if key in changes else getattr(person, key)
                        for key in ("name", "phone", "address", "village")}
             changed_clients.append((
                 person.pk, current["name"], *name_keys(current["name"]), current["phone"], current["address"],
-                current["village"], parsed["station"].pk if "station" in changes else person.station_id,
+                current["village"], station_id,
             ))
+            if station_id != person.station_id:
+                moved[station_id].append(person.pk)
         if "category" in changes:
-            membership_rows.append(membership_row(person.pk, parsed))
+            membership_rows.append(membership_row(person.pk, station_id, parsed))
         elif "subtype" in changes:
             changed_memberships.append((verdict.membership.pk, parsed["subtype"], parsed["disability_type"],
                                         parsed["disability_grade"]))
     _update(Client, CLIENT_CHANGES, changed_clients)
     _write_history(Client, [row[0] for row in changed_clients], "~", user, now)
+    for station_id, people in moved.items():  # as Client.save does for one person
+        CategoryMembership.objects.filter(client_id__in=people).update(station_id=station_id)
     new_membership_ids = _insert(CategoryMembership, membership_columns, membership_rows)
     _write_history(CategoryMembership, new_membership_ids, "+", user, now)
     _update(CategoryMembership, ["subtype", "disability_type", "disability_grade"], changed_memberships)
