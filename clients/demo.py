@@ -227,7 +227,8 @@ def _create(plan):
     ids = dict(Client.objects.filter(id_number__in=[p["id_number"] for p in new_people])
                .values_list("id_number", "pk"))
     memberships = [
-        CategoryMembership(client_id=ids[p["id_number"]], **m) for p in new_people for m in p["memberships"]
+        CategoryMembership(client_id=ids[p["id_number"]], station=p["station"], **m)
+        for p in new_people for m in p["memberships"]
     ]
     CategoryMembership.objects.bulk_create(memberships, batch_size=2000)
 

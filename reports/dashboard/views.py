@@ -449,10 +449,12 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         open_cases = (Case.objects.filter(manager=OuterRef("pk")).exclude(stage=CaseStage.CLOSED).order_by()
                       .values("manager").annotate(n=Count("pk")).values("n"))
         workers = (active.annotate(open_cases=Coalesce(Subquery(open_cases), 0), workers=Window(Count("pk")))
-                   .select_related("station").order_by("-open_cases", "station__town__code", "name"))
+                   .order_by("-open_cases", "station__town__code", "name")
+                   .values_list("pk", "name", "station__short_name", "open_cases", "workers"))
         # the caseload names workers: shown only to roles that read person-level records
         caseload = list(workers[:CASELOAD_ROWS]) if scope_for(user).people else []
-        caseload_more = caseload[0].workers - len(caseload) if caseload else 0
+        caseload_more = caseload[0][4] - len(caseload) if caseload else 0
+        case_list = opens(user, "services:case_list")
         cases = Case.objects.visible_to(user).filter(station__in=shown_ids)
         # the period's cases opened (and closed of them) and closed (and their days open): one query
         opened = Q(intake_on__gte=period.start, intake_on__lte=period.end)
@@ -490,8 +492,9 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 "visits_url": link_for(user, "clients:client_list", overdue="yes", station=station_id),
                 "dispatches_url": link_for(user, "services:dispatch_list", overdue="true", station=station_id),
             },
-            "caseload": [{"staff": s, "open_cases": s.open_cases,
-                          "url": link_for(user, "services:case_list", manager=s.pk, open="true")} for s in caseload],
+            "caseload": [{"pk": pk, "name": name, "station": station_name, "open_cases": open_count,
+                          "url": link("services:case_list", manager=pk, open="true") if case_list else None}
+                         for pk, name, station_name, open_count, _workers in caseload],
             "caseload_more": caseload_more,
             "caseload_more_url": link_for(user, "services:case_list", open="true", station=station_id),
             "closure": {

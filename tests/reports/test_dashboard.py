@@ -154,9 +154,10 @@ def test_the_caseload_counts_each_workers_open_cases(db, web, bureau, station_xi
     closed.stage = CaseStage.CLOSED
     closed.save()
     response = web(bureau).get("/", {"year": 2023})
-    counts = {row["staff"].pk: row["open_cases"] for row in response.context["caseload"]}
+    counts = {row["pk"]: row["open_cases"] for row in response.context["caseload"]}
     assert counts[worker_of(station_baisi).pk] == 3 and counts[worker_of(station_xiaohe).pk] == 1
-    assert response.context["caseload"][0]["staff"] == worker_of(station_baisi)
+    assert response.context["caseload"][0]["pk"] == worker_of(station_baisi).pk
+    assert response.context["caseload"][0]["station"] == station_baisi.short_name
     idle = Staff.objects.workers().active(timezone.localdate()).filter(station__county=station_xiaohe.county) \
         .exclude(pk__in=[worker_of(station_baisi).pk, worker_of(station_xiaohe).pk])
     assert all(counts.get(staff.pk, 0) == 0 for staff in idle)
