@@ -127,6 +127,16 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     REPORTS_READ_DATABASE = "replica"
+# No parallel query on the portal's own PostgreSQL connections (DATABASE_PARALLEL_WORKERS, the
+# max_parallel_workers_per_gather of each session; default 0): a page's queries are short, and
+# on a small server the two workers PostgreSQL launched for a county's list (the worklist, a
+# month of visits, open needs) cost 8 ms of start-up each time and took the cores the other
+# requests were using (make bench, crawl_worst_page: docs/scaling.md, "Parallel query"). A
+# reports replica (DATABASE_REPLICA_URL, the large exports) keeps the server's setting.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _workers = int(os.environ.get("DATABASE_PARALLEL_WORKERS", "0"))
+    _options["options"] = f"{_options.get('options', '')} -c max_parallel_workers_per_gather={_workers}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if os.environ.get("REDIS_URL"):

@@ -468,7 +468,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
         average_days = counted["open_for"].days / closed_count if closed_count else None
         report_month = self._report_month(period, today)
         reports = {r.station_id: r for r in MonthlyReport.objects.visible_to(user).filter(
-            station__in=shown_ids, month=report_month)}
+            station__in=shown_ids, month=report_month).only("station", "month", "status", "submitted_at", "on_time")}
         report_rows = [] if regions is not None else [{"station": names[pk], "report": reports.get(pk),
                         "url": reports[pk].get_absolute_url() if pk in reports
                         else link_for(user, "services:monthlyreport_list", station=pk, year=report_month.year)}
