@@ -773,7 +773,8 @@ def vacuum_rollup():
     24 ms for a county-year without the visibility map, 6 ms with it; VACUUM takes 1 s)."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:  # (a test's transaction: no VACUUM)
         with connection.cursor() as cursor:
-            for table in ("reports_visitedclient", "clients_client", "clients_categorymembership", "services_visit"):
+            for table in ("reports_visitedclient", "reports_evervisitedclient", "clients_client",
+                          "clients_categorymembership", "services_visit"):
                 cursor.execute(f"VACUUM ANALYZE {table}")
 
 

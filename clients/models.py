@@ -148,9 +148,12 @@ class Client(models.Model):
             # carries the worker, the follow-up date, the risk level and the id: the worklist's
             # summary counts and its rows' ids (by worker, risk, overdue) are read from the index
             # alone (an index-only scan, no visit to the table): the summaries 36 -> 4 ms, the
-            # ids of ?risk_level=high 15 -> 3 ms for a county at city scale (docs/scaling.md)
+            # ids of ?risk_level=high 15 -> 3 ms for a county at city scale (docs/scaling.md); the
+            # service point too: a county's ?no_service_point=true read its 20,000 rows from the
+            # table to find them (the page's ids 6-10 -> 3 ms)
             models.Index(fields=["station", "status", "next_visit_due"],
-                         include=["worker", "follow_up_on", "risk_level", "id"], name="client_monitoring_idx"),
+                         include=["worker", "follow_up_on", "risk_level", "service_point", "id"],
+                         name="client_monitoring_idx"),
             # the worklist's order (most overdue first), carrying what its filters read: walking it
             # to meet a scope's first 51 rows skips the other counties' rows inside the index (an
             # index-only scan) instead of reading each from the table: the ids of a county's

@@ -113,6 +113,32 @@ class VisitedClient(models.Model):
         return f"{self.station_id} {self.kind} {self.period_start:%Y-%m} {self.category} {self.client_id}"
 
 
+class EverVisitedClient(models.Model):
+    """One person behind any kept year's ``visited_<category>`` figure of ``station``: the year
+    rows of ``VisitedClient`` made distinct, rewritten with them (``figures.store_visited``).
+
+    The registry's "visited ever while holding the category" list (``?visited_category=`` with no
+    dates, ``clients.filters``) reads these rows instead of every year's: a county's 低保 of five
+    kept years is 40,000 year rows made distinct again for 14,000 people on every page and count
+    (make bench's crawl, docs/scaling.md)."""
+
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+", db_index=False)
+    category = models.CharField(max_length=24)
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("client visited in a kept year")
+        verbose_name_plural = _("clients visited in the kept years")
+        # the unique index serves the list (category, stations → clients); the others deleting a
+        # client (the cascade) and rewriting one station's rows
+        constraints = [models.UniqueConstraint(fields=["category", "station", "client"], name="evervisited_unique")]
+        indexes = [models.Index(fields=["client"], name="evervisited_client_idx"),
+                   models.Index(fields=["station"], name="evervisited_station_idx")]
+
+    def __str__(self):
+        return f"{self.station_id} {self.category} {self.client_id}"
+
+
 class ExportJob(models.Model):
     """A large export running in the background (大数据导出任务): progress, then a file to download."""
 

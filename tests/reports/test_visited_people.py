@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from clients.filters import visited_in_period
 from clients.models import CategoryMembership, Client
 from reports import figures
-from reports.models import StationPeriodFigures, VisitedClient
+from reports.models import EverVisitedClient, StationPeriodFigures, VisitedClient
 
 from .test_figures import EXTREME, LOW, OTHER, make_client, make_visit
 
@@ -90,8 +90,9 @@ def test_rebuild_writes_the_rows_and_reconcile_checks_them(db, station_xiaohe):
 
 def test_a_category_with_no_period_is_every_years_kept_people(db, web, bureau, station_xiaohe, station_baisi):
     """``?visited_category=`` alone ("visited ever while holding it") joined every visit of the
-    scope (110 ms for a county bureau at city scale, make bench's crawl): it reads the union of
-    the kept year rows, the same people as the join."""
+    scope (110 ms for a county bureau at city scale, make bench's crawl): it reads the people of
+    the kept years (``EverVisitedClient``: the year rows made distinct), the same people as the
+    join."""
     a = make_client(station_xiaohe, LOW)
     b = make_client(station_baisi, (LOW, D(2022, 6, 1), D(2022, 12, 31)))
     c = make_client(station_baisi, (LOW, D(2024, 1, 1), None))
@@ -105,10 +106,45 @@ def test_a_category_with_no_period_is_every_years_kept_people(db, web, bureau, s
     assert {a.pk, b.pk} <= shown and c.pk not in shown
     shown, sql = listed(page, url)
     assert {a.pk, b.pk} <= shown and c.pk not in shown
-    assert "reports_visitedclient" in sql and "services_visit" not in sql
-    # the years named (those of the rollup's cells): the unique index is read by ranges
-    assert '"period_start" IN (SELECT DISTINCT' in sql
+    # the kept people of every year, not each year's rows made distinct again
+    assert "reports_evervisitedclient" in sql and "reports_visitedclient" not in sql
+    assert "services_visit" not in sql
     joined = set(Client.objects.filter(pk__in=visited_in_period(category=LOW)).values_list("pk", flat=True))
     assert shown == joined
     make_visit(c, D(2024, 3, 1))  # a write shows at once
     assert c.pk in listed(page, url)[0]
+    assert _ever() == _years_distinct()
+
+
+def _ever():
+    return set(EverVisitedClient.objects.values_list("station", "category", "client"))
+
+
+def _years_distinct():
+    return set(VisitedClient.objects.filter(kind="year").values_list("station", "category", "client").distinct())
+
+
+def test_the_kept_years_people_follow_the_year_rows(db, station_xiaohe, station_baisi):
+    """``EverVisitedClient`` is the year rows made distinct, rewritten with them: a recount of a
+    year, a visit moved out of the last year that held it, ``rebuild``; ``reconcile`` finds a
+    difference."""
+    a = make_client(station_xiaohe, LOW, EXTREME)
+    b = make_client(station_baisi, LOW)
+    make_visit(a, D(2022, 3, 3))
+    make_visit(a, D(2023, 3, 3))  # the same person in two years: one row
+    visit = make_visit(b, D(2023, 4, 4))
+    figures.refresh_all_dirty()
+    assert _ever() == _years_distinct()
+    assert {(station_xiaohe.pk, LOW, a.pk), (station_xiaohe.pk, EXTREME, a.pk),
+            (station_baisi.pk, LOW, b.pk)} <= _ever()
+    assert EverVisitedClient.objects.filter(client=a, category=LOW).count() == 1
+    visit.delete()  # b's only visit: no longer anyone's
+    figures.refresh_all_dirty()
+    assert _ever() == _years_distinct() and not EverVisitedClient.objects.filter(client=b).exists()
+    assert figures.reconcile() == []
+    EverVisitedClient.objects.filter(client=a).delete()
+    assert {(station, field) for station, kind, _start, field, _have, _want in figures.reconcile()
+            if kind == "ever"} == {(station_xiaohe.pk, f"visited_{LOW} (people)"),
+                                   (station_xiaohe.pk, f"visited_{EXTREME} (people)")}
+    figures.rebuild()
+    assert _ever() == _years_distinct() and figures.reconcile() == []

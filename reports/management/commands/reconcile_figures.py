@@ -10,7 +10,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         differences = figures.reconcile()
         for station_id, kind, period_start, field, rollup, raw in differences:
-            self.stdout.write(f"station {station_id} {kind} {period_start:%Y-%m}: {field} rollup={rollup} raw={raw}")
+            period = f"{period_start:%Y-%m}" if period_start else "any kept year"
+            self.stdout.write(f"station {station_id} {kind} {period}: {field} rollup={rollup} raw={raw}")
         if differences:
             raise CommandError(f"{len(differences)} differences between the rollup and the raw records.")
         self.stdout.write(self.style.SUCCESS("The rollup matches the raw records: 0 differences."))
