@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clients', '0015_due_index_covering'),
+        ('clients', '0016_membership_station'),
         ('stations', '0008_historicalservicepoint_servicepoint'),
     ]
 
