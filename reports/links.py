@@ -4,7 +4,7 @@ records a figure counts, for the dashboard, the annual page and the monthly repo
 
 import datetime
 from functools import lru_cache
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.urls import get_script_prefix, resolve, reverse
 from django.utils import timezone
@@ -34,19 +34,39 @@ def _list_view(url_name, prefix):
 def opens(user, url_name):
     """Whether ``user`` can open the list ``url_name``: its view permission, and for a list of
     person-level records (visits, clients ...) a scope with people in it (the city viewer reads
-    figures only, SPEC §1: the dashboard does not link it to pages that answer 403)."""
-    model, _filters = _list_view(url_name, get_script_prefix())
-    if model is None:
-        return True
-    if getattr(model, "person_level", False) and not scope_for(user).people:
-        return False
-    return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    figures only, SPEC §1: the dashboard does not link it to pages that answer 403). Answered
+    once per user object (i.e. per request, as its scope is): a dashboard asks ~160 times."""
+    known = getattr(user, "_opens_cache", None)
+    if known is None:
+        known = {}
+        try:
+            user._opens_cache = known
+        except AttributeError:  # AnonymousUser
+            pass
+    if url_name not in known:
+        model, _filters = _list_view(url_name, get_script_prefix())
+        if model is None:
+            known[url_name] = True
+        elif getattr(model, "person_level", False) and not scope_for(user).people:
+            known[url_name] = False
+        else:
+            known[url_name] = user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+    return known[url_name]
+
+
+def _query_value(value):
+    # ids, dates and flags need no quoting (most of a dashboard's ~2,000 parameters); the rest
+    # are quoted as urlencode quotes them
+    if isinstance(value, (int, datetime.date)):
+        return str(value)
+    return quote_plus(str(value))
 
 
 def link(url_name, **params):
     """The URL of a list page with its filter parameters (empty ones left out). The city
     dashboard makes ~2,000 of them: the list pages' paths are reversed once."""
-    query = urlencode({key: value for key, value in params.items() if value not in (None, "")})
+    query = "&".join(f"{quote_plus(key)}={_query_value(value)}" for key, value in params.items()
+                     if value not in (None, ""))
     return _path(url_name, get_script_prefix()) + (f"?{query}" if query else "")
 
 
