@@ -304,6 +304,10 @@ class FollowUpEditView(ServiceEditView):
 
 class ResourceLinkListView(ServiceListView):
     queryset = ResourceLink.objects.select_related("station", "client", "visit", "case", "activity")
+    # A page's 50 ids are picked from resource_station_date_idx, then only those rows joined: the
+    # whole scope's links joined with every visit and sorted took 0.6-0.8 s for a county at city
+    # scale (bench crawl, docs/scaling.md).
+    rows_by_id = True
     filterset_class = ResourceLinkFilterSet
     table_class = ResourceLinkTable
     add_url_name = "services:resourcelink_add"

@@ -178,11 +178,13 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
     def get_rows(self):
         station = None
         station_id = self.request.GET.get("station")
-        self.stations = Station.objects.visible_to(self.request.user).select_related("town")
-        if station_id and station_id.isdigit():
-            station = get_object_or_404(self.stations, pk=station_id)
+        self.stations = list(Station.objects.visible_to(self.request.user).select_related("town"))
+        if station_id:
+            station = next((s for s in self.stations if str(s.pk) == station_id), None)
+            if station is None:
+                raise Http404
         self.station = station
-        rows = services.workers_progress(user=self.request.user, station=station)
+        rows = services.workers_progress(user=self.request.user, station=station, stations=self.stations)
         if self.request.GET.get("behind") == "1":
             rows = [r for r in rows if r.is_behind]
         def order(row):
