@@ -28,6 +28,9 @@ class Scope:
     # (id, name) of the stations in the order of their towns, when the scope query read them
     # (county and city users): the station dropdowns of list pages need no query of their own.
     station_names: tuple = ()
+    # The scope's counties and the cities and provinces above them, when the scope query read
+    # them (county and city users): ``Reach.above`` compares with these ids, not a subquery.
+    regions: frozenset | None = None
 
     @property
     def is_global(self):
