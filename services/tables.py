@@ -109,7 +109,7 @@ class ActivityTable(ServiceTable):
         Col(_("title"), "title", link=DETAIL, width=24), Col(_("date"), "held_on", width=12),
         Col(_("station"), "station.short_name"), Col(_("kind"), "get_kind_display"),
         Col(_("participants"), "participant_count"),
-        Col(_("campaign tags"), lambda a: names(a.tags.all()), width=16),
+        Col(_("campaign tags"), lambda a: names(a.tags_listed()), width=16),
         Col(_("location"), "location", page=False, width=20), Col(_("highlight"), "highlight", page=False, width=40),
     ]
 

@@ -92,6 +92,7 @@ from .models import (
     Visit,
     Volunteer,
     VolunteerService,
+    attach_tag_lists,
     attach_worker_lists,
     month_start,
     report_deadline,
@@ -624,7 +625,10 @@ class GroupSessionAddView(ObjectActionView):
 
 
 class ActivityListView(ServiceListView):
-    queryset = Activity.objects.select_related("station").prefetch_related("tags")
+    queryset = Activity.objects.select_related("station")
+    rows_by_id = True  # a page's ids from activity_date_idx or activity_station_date_idx, then its rows
+    prepare_rows = staticmethod(attach_tag_lists)
+    export_prefetch = (tags_listed_prefetch(),)
     filterset_class = ActivityFilterSet
     table_class = ActivityTable
     add_url_name = "services:activity_add"
