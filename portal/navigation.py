@@ -50,4 +50,13 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": menu_for(user), "current_staff": getattr(user, "staff", None)}
+    # built once per request (the user object): a dashboard renders its body and its page, each
+    # a RequestContext that runs this processor, ~40 permission checks and reverses each time
+    menu = getattr(user, "_menu_cache", None)
+    if menu is None:
+        menu = menu_for(user)
+        try:
+            user._menu_cache = menu
+        except AttributeError:
+            pass
+    return {"menu": menu, "current_staff": getattr(user, "staff", None)}
