@@ -266,7 +266,8 @@ class Bench:
         """As a county bureau user, a station worker and the city viewer: every link of the
         dashboard and of the menu, every option of every filter of each list reached (each
         category, status, kind, station ...), and the first and a deep page of each list.
-        Each page once, then the twenty slowest again (median of three): the worst page must be
+        Each page once (a dashboard counted afresh), then the twenty slowest and every page over
+        4x the minimal page again (median of three): the worst page must be
         within 5x the minimal page and under 1 s (PERFORMANCE.md); the slowest ten go to the
         result's notes (docs/scaling.md)."""
         from html import unescape
@@ -284,6 +285,13 @@ class Bench:
         per_user, sampled, forms, pages_of = {}, {}, {}, {}
         pagination = re.compile(r'<span class="page-link">\d+ / (\d+)\+?</span>')
 
+        def afresh(url):
+            """A dashboard counted afresh (?fresh=1): a body kept from an earlier view of the same
+            page (the pages step, or the re-measures below) would hide what its first view costs."""
+            if urlsplit(url).path != "/":
+                return url
+            return f"{url}{'&' if '?' in url else '?'}fresh=1"
+
         def fetch(persona, client, url):
             key = (persona, url)
             if key in seen or per_user.get(persona, 0) >= self.CRAWL_MAX_PAGES or self.deadline.left < 90:
@@ -291,7 +299,7 @@ class Bench:
             seen.add(key)
             per_user[persona] = per_user.get(persona, 0) + 1
             started = time.perf_counter()
-            response = client.get(url)
+            response = client.get(afresh(url))
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code in (301, 302):
                 return None  # a link that sends the user elsewhere (e.g. "my trainings" without a post)
@@ -351,8 +359,12 @@ class Bench:
             for path in sorted(lists):
                 list_pages(persona, client, lists[path])
         # The slowest again, as a median of three (one sample is noisy on a shared machine), with
-        # the minimal page measured between them so that both see the same load.
-        slowest = sorted(timings, key=lambda t: -t["ms"])[:20]
+        # the minimal page measured between them so that both see the same load: the twenty
+        # slowest and every other page a single sample put over 4x the minimal page (a crawl's
+        # single samples put 5 pages over the target in one run and 246 in the next, the pages
+        # unchanged), up to 300 pages.
+        ranked_once = sorted(timings, key=lambda t: -t["ms"])
+        slowest = ranked_once[:20] + [t for t in ranked_once[20:300] if t["ms"] > 4 * reference]
         import gc
 
         gc.collect()  # the crawl's own garbage is not the pages' cost
@@ -362,7 +374,7 @@ class Bench:
         for row in slowest:
             if self.deadline.left < 30:
                 break
-            samples = self.timed(users[row["user"]], row["url"], 3, warmup=0)
+            samples = self.timed(users[row["user"]], afresh(row["url"]), 3, warmup=0)
             row["ms"] = round(median_ms(samples), 1)
             reference_samples += self.timed(bureau, "/accounts/password/", 1, warmup=0)
         if reference_samples:
