@@ -168,3 +168,21 @@ def test_the_station_dropdown_comes_with_the_scope(web, bureau):
     # Neither listing the stations nor validating the chosen one reads the stations table again.
     assert not [q for q in captured.captured_queries if 'FROM "stations_station"' in q["sql"].split(" WHERE")[0]
                 and "stations_staff" not in q["sql"]]
+
+
+@pytest.mark.parametrize("url", ["/clients/", "/services/visits/", "/services/activities/"])
+def test_a_station_outside_the_scope_is_refused_by_the_station_dropdown(web, bureau, url):
+    """The county user's station dropdown lists and accepts the scope query's names only (it
+    builds no scoped query of its own): another county's station is "not a valid choice"."""
+    from stations.models import Region, Station
+
+    qixian = Region.objects.get(name="淇县")
+    town = Region.objects.create(code="410622100", name="测试镇", level="town", parent=qixian)
+    other = Station.objects.create(name="淇县测试社工站", short_name="测试站", town=town, county=qixian,
+                                   opened_on=datetime.date(2021, 1, 1))
+    response = web(bureau).get(url, {"station": other.pk})
+    assert response.status_code in (200, 400)
+    form = response.context["filterset"].form
+    assert not form.is_valid() and "station" in form.errors
+    assert not any(getattr(row, "station_id", None) == other.pk for row in response.context["object_list"])
+    assert f'value="{other.pk}"' not in response.content.decode()
