@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .memo import once_per_user
+
 
 @dataclass(frozen=True)
 class MenuItem:
@@ -52,11 +54,5 @@ def navigation(request):
         return {}
     # built once per request (the user object): a dashboard renders its body and its page, each
     # a RequestContext that runs this processor, ~40 permission checks and reverses each time
-    menu = getattr(user, "_menu_cache", None)
-    if menu is None:
-        menu = menu_for(user)
-        try:
-            user._menu_cache = menu
-        except AttributeError:
-            pass
+    menu = once_per_user(user, "menu", lambda: menu_for(user))
     return {"menu": menu, "current_staff": getattr(user, "staff", None)}

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from django.db import models
 
+from .memo import once_per_user
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -68,14 +70,7 @@ def _compute_scope(user):
 
 def scope_for(user):
     """The user's scope, computed once per user object (i.e. once per request)."""
-    scope = getattr(user, "_scope_cache", None)
-    if scope is None:
-        scope = _compute_scope(user)
-        try:
-            user._scope_cache = scope
-        except AttributeError:  # AnonymousUser is immutable enough
-            pass
-    return scope
+    return once_per_user(user, "scope", lambda: _compute_scope(user))
 
 
 @dataclass(frozen=True)

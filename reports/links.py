@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.choices import Category
+from portal.memo import once_per_user
 from portal.scoping import scope_for
 
 from . import figures
@@ -36,13 +37,7 @@ def opens(user, url_name):
     person-level records (visits, clients ...) a scope with people in it (the city viewer reads
     figures only, SPEC §1: the dashboard does not link it to pages that answer 403). Answered
     once per user object (i.e. per request, as its scope is): a dashboard asks ~160 times."""
-    known = getattr(user, "_opens_cache", None)
-    if known is None:
-        known = {}
-        try:
-            user._opens_cache = known
-        except AttributeError:  # AnonymousUser
-            pass
+    known = once_per_user(user, "opens", dict)
     if url_name not in known:
         model, _filters = _list_view(url_name, get_script_prefix())
         if model is None:
