@@ -82,39 +82,35 @@ class ListedName(NamedTuple):
         return self.name
 
 
-def attach_tag_lists(rows):
-    """The campaign tags of ``rows`` (a fetched page of a model with ``tags``) read in one query
-    over the link table into each row's ``tag_list`` (ids and names, read with
-    ``tags_listed()``): prefetching the tags built a queryset per row and a model instance per
-    tag, a fifth of the city viewer's /services/activities/ (bench crawl)."""
+def _attach_names(rows, relation, to_attr):
+    """The names behind a many-to-many ``relation`` of ``rows`` (a fetched page) read in one
+    query over the link table into each row's ``to_attr`` (``ListedName``s in name order):
+    prefetching built a queryset per row and a model instance per name, most of a 50-row page's
+    time (bench row ``visits_list_page``; the city viewer's /services/activities/ in the crawl)."""
     if not rows:
         return
-    field = type(rows[0])._meta.get_field("tags")
-    own, tag = field.m2m_field_name(), field.m2m_reverse_field_name()
+    field = type(rows[0])._meta.get_field(relation)
+    own, other = field.m2m_field_name(), field.m2m_reverse_field_name()
     by_row = defaultdict(list)
     links = (field.remote_field.through.objects.filter(**{f"{own}_id__in": [row.pk for row in rows]})
-             .order_by(f"{tag}__name", f"{tag}_id").values_list(f"{own}_id", f"{tag}_id", f"{tag}__name"))
-    for row_id, tag_id, name in links:
-        by_row[row_id].append(ListedName(tag_id, name))
+             .order_by(f"{other}__name", f"{other}_id").values_list(f"{own}_id", f"{other}_id", f"{other}__name"))
+    for row_id, other_id, name in links:
+        by_row[row_id].append(ListedName(other_id, name))
     for row in rows:
-        row.tag_list = by_row.get(row.pk, [])
+        setattr(row, to_attr, by_row.get(row.pk, []))
+
+
+def attach_tag_lists(rows):
+    """The campaign tags of ``rows`` (a page of a model with ``tags``) into ``tag_list``, read
+    with ``tags_listed()``; list pages run it on their page's rows (``prepare_rows``)."""
+    _attach_names(rows, "tags", "tag_list")
 
 
 def attach_worker_lists(visits):
-    """The workers of ``visits`` (a fetched page) read in one query over the visit-worker table
-    into each visit's ``worker_list`` (ids and names: prefetching Staff rows into the related
-    managers built two querysets and ~65 model instances a page, most of a 50-row page's time;
-    bench row ``visits_list_page``). List pages and the API run it on their page's rows
-    (``prepare_rows``); ``Visit.workers_listed()`` falls back to the relation elsewhere."""
-    if not visits:
-        return
-    by_visit = defaultdict(list)
-    links = (Visit.workers.through.objects.filter(visit_id__in=[visit.pk for visit in visits])
-             .order_by("staff__name", "staff_id").values_list("visit_id", "staff_id", "staff__name"))
-    for visit_id, staff_id, name in links:
-        by_visit[visit_id].append(ListedName(staff_id, name))
-    for visit in visits:
-        visit.worker_list = by_visit.get(visit.pk, [])
+    """The workers of ``visits`` (a page) into ``worker_list``, read with
+    ``Visit.workers_listed()`` (which falls back to the relation elsewhere). List pages and the
+    API run it on their page's rows (``prepare_rows``)."""
+    _attach_names(visits, "workers", "worker_list")
 
 
 class VisitQuerySet(ScopedQuerySet):
