@@ -179,7 +179,7 @@ class ProgressView(ObjectPermissionMixin, TemplateView):
         station = None
         station_id = self.request.GET.get("station")
         self.stations = list(Station.objects.visible_to(self.request.user).select_related("town"))
-        if station_id:
+        if station_id and station_id.isdigit():
             station = next((s for s in self.stations if str(s.pk) == station_id), None)
             if station is None:
                 raise Http404

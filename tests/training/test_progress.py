@@ -179,3 +179,18 @@ def test_hours_count_only_trainings_in_the_period_up_to_today(web, xiaohe, make_
     progress = services.workers_progress(user=xiaohe)
     mine = next(row for row in progress if row.staff.user_id == xiaohe.pk)
     assert (mine.hours, mine.sessions) == (Decimal("4"), 1)
+
+
+def test_a_station_choice_on_the_progress_page_is_read_from_the_scope(web, center, station_xiaohe):
+    """The chosen station is looked up among the stations the dropdown lists: a station of the
+    scope narrows the rows, a word is not a station (the whole scope, as before), and a
+    number that is no station of the scope answers 404."""
+    client = web(center)
+    everyone = client.get("/training/progress/")
+    narrowed = client.get("/training/progress/", {"station": station_xiaohe.pk})
+    assert narrowed.status_code == 200
+    assert {r.staff.station_id for r in narrowed.context["rows"]} == {station_xiaohe.pk}
+    assert len(narrowed.context["rows"]) < len(everyone.context["rows"])
+    worded = client.get("/training/progress/", {"station": "abc"})
+    assert worded.status_code == 200 and len(worded.context["rows"]) == len(everyone.context["rows"])
+    assert client.get("/training/progress/", {"station": "99999999"}).status_code == 404
