@@ -204,6 +204,8 @@ class ClientFilterSet(SearchFilterSet):
         point, without = data.get("visited_service_point"), bool(data.get("visited_without_point"))
         if since or until or category or point is not None or without:
             if not category:  # the list's own clients, each with such a visit
+                # most of a scope's clients pass: probed in the list's order until the page is full
+                self.probe_in_order = True
                 return queryset.filter(visited_exists(since, until, point=point, without_point=without))
             kept, stations = None, self._stations(data)
             if point is None and not without:

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.core.paginator import InvalidPage, Paginator
-from django.db import transaction
+from django.db import connections, transaction
 from django.http import Http404, HttpResponseRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -82,10 +82,11 @@ class CappedCountPaginator(Paginator):
     cap = 500
     ahead = 10
 
-    def __init__(self, *args, wanted_page=None, exact=False, rows=None, **kwargs):
+    def __init__(self, *args, wanted_page=None, exact=False, rows=None, fence=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.exact = exact
         self.rows = rows
+        self.fence = fence
         try:
             wanted = max(1, int(wanted_page or 1))
         except (TypeError, ValueError):
@@ -106,8 +107,37 @@ class CappedCountPaginator(Paginator):
         if self.rows is None or not hasattr(queryset, "query"):
             return queryset[bottom:top]
         ordering = queryset.query.order_by or queryset.model._meta.ordering
-        ids = queryset.order_by(*ordering).values("pk")[bottom:top]
+        if self.fence is not None:
+            ids = self._ids_in_order(ordering, bottom, top)
+        else:
+            ids = queryset.order_by(*ordering).values("pk")[bottom:top]
         return self.rows.filter(pk__in=ids).order_by(*ordering)
+
+    def _ids_in_order(self, ordering, bottom, top):
+        """The page's ids taken from ``fence`` (the list's rows before its filters: the scope)
+        in the list's order, each kept when the filtered list holds it, until the page is full.
+
+        For a filter that most of the scope passes and that is a probe per row (EXISTS: "visited
+        with no service point"): PostgreSQL otherwise probes every row of the scope before it
+        sorts them and takes 51 (20,000 probes, 54 ms for a county bureau at city scale), where
+        the scope's ids sorted first (an index-only scan, ~8 ms) are probed in turn and the probes
+        stop with the page. ``OFFSET 0`` keeps the planner from merging the sorted ids into the
+        filtered query (the ORM writes no subquery in FROM; the figures engine composes its
+        grouped count the same way: ``reports.figures``). The order is the subquery's, kept by
+        the semi-join's outer side; the rows are read and ordered again by ``_slice``."""
+        queryset = self.object_list
+        scope = self.fence.order_by(*ordering).values("pk")
+        kept = queryset.order_by().values("pk")
+        connection = connections[queryset.db]
+        if connection.vendor != "postgresql":
+            return list(queryset.order_by(*ordering).values_list("pk", flat=True)[bottom:top])
+        scope_sql, scope_params = scope.query.sql_with_params()
+        kept_sql, kept_params = kept.query.sql_with_params()
+        sql = (f"SELECT s.pk FROM ({scope_sql} OFFSET 0) s(pk) WHERE s.pk IN ({kept_sql}) "
+               "LIMIT %s OFFSET %s")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*scope_params, *kept_params, top - bottom, bottom))
+            return [pk for (pk,) in cursor.fetchall()]
 
     @cached_property
     def count(self):
@@ -171,7 +201,8 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
         return self.paginator_class(queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
                                     wanted_page=self.request.GET.get(self.page_kwarg),
                                     exact=self.request.GET.get(EXACT_PARAM) == "1",
-                                    rows=getattr(self, "page_rows", None), **kwargs)
+                                    rows=getattr(self, "page_rows", None),
+                                    fence=getattr(self, "page_fence", None), **kwargs)
 
     def get_rows_queryset(self, fields):
         """The page's rows by id (``rows_by_id``): the view's ``queryset`` with ``fields`` only."""
@@ -192,7 +223,14 @@ class ObjectListView(ObjectPermissionMixin, generic.ListView):
             self.filterset = None
             return queryset
         self.filterset = self.filterset_class(self.request.GET or None, queryset=queryset, request=self.request)
-        return self.filterset.qs if self.filterset.is_bound else queryset
+        if not self.filterset.is_bound:
+            return queryset
+        filtered = self.filterset.qs
+        if self.rows_by_id and getattr(self.filterset, "probe_in_order", False):
+            # a filter most rows pass, probed row by row: the page's ids are taken from the
+            # scope's in order (``CappedCountPaginator._ids_in_order``)
+            self.page_fence = queryset
+        return filtered
 
     def get_table_context(self):
         """More keyword arguments for the table (``Table.context``)."""

@@ -6,6 +6,7 @@ at city scale"). The same people as the join: one visit meets every condition.""
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -58,3 +59,39 @@ def test_visited_without_a_category_is_the_same_people_as_the_join(db, web, bure
     assert {row.pk for row in page.context["object_list"]} == {own.pk, both.pk, elsewhere.pk}
     listing = [q["sql"] for q in queries.captured_queries if "services_visit" in q["sql"]]
     assert listing and all("EXISTS" in sql and "JOIN" not in sql.split("EXISTS", 1)[1] for sql in listing), listing
+
+
+@pytest.mark.parametrize("query", [{"visited_without_point": "true"}, {"visited_since": "2025-03-01"},
+                                   {"visited_without_point": "true", "page": "2"},
+                                   {"visited_since": "2025-03-04", "visited_until": "2025-03-06"}])
+def test_a_visited_list_takes_its_page_from_the_scope_in_order(db, web, bureau, station_xiaohe, station_baisi,
+                                                                monkeypatch, query):
+    """"Visited with no service point" (or in a period), no category: the page's ids are taken
+    from the scope's ids in the list's order and kept while they pass, until the page is full
+    (``CappedCountPaginator._ids_in_order``): PostgreSQL had probed every client of a county
+    before it sorted them (20,000 EXISTS, 54 ms for a county bureau at city scale). The same
+    rows, pages and total as the list filtered and ordered whole."""
+    from clients.views import ClientListView
+
+    point = ServicePoint.objects.create(station=station_xiaohe, name="东村社工室")
+    for n in range(12):
+        person = make_client(station_xiaohe if n % 2 else station_baisi, LOW, name=f"访{n:02d}")
+        if n % 4 == 3:
+            continue  # never visited
+        visit = make_visit(person, D(2025, 3, 1 + n % 7))
+        if n % 3 == 0:
+            Visit.objects.filter(pk=visit.pk).update(service_point=point)
+    client = web(bureau)
+    monkeypatch.setattr(ClientListView, "paginate_by", 3)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/clients/", query)
+    in_order = [row.pk for row in page.context["object_list"]]
+    total = page.context["paginator"].count
+    captured = [q["sql"] for q in queries.captured_queries]  # (the next request empties the log)
+    monkeypatch.setattr(ClientListView, "rows_by_id", False)
+    whole = client.get("/clients/", query)
+    assert in_order == [row.pk for row in whole.context["object_list"]], query
+    assert in_order and int(total) == int(whole.context["paginator"].count), query
+    if connection.vendor == "postgresql":
+        picks = [sql for sql in captured if "OFFSET 0) s(pk)" in sql]
+        assert len(picks) == 1 and "EXISTS" in picks[0], captured
