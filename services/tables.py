@@ -1,6 +1,8 @@
 """The tables of the services lists (``portal.tables``): page, ``?export=xlsx`` and, for visits,
 the background visit-detail export (reports.exports.jobs) read their columns from here."""
 
+from operator import itemgetter
+
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -276,3 +278,42 @@ class OpenNeedTable(ServiceTable):
         Col(_("client"), "visit.client.name"), Col(_("station"), "visit.station.short_name"),
         Col(_("kinds of help needed"), _needed_kinds, html=_needs_and_partners, user=True),
     ]
+
+
+_REPORT_BADGE = {"approved": "text-bg-success", "reviewed": "text-bg-info", "submitted": "text-bg-primary",
+                 "returned": "text-bg-danger"}  # a draft: text-bg-warning
+
+
+def _report_cell(index):
+    """The html reader of the grid's month ``index``: the report as a badge linking to it (its
+    status; "late" when it came in after the 5th), "missing" once the month's deadline has passed,
+    else a dash (the column's empty)."""
+    def cell(row):
+        report, late = row["cells"][index]
+        if report is not None:
+            label = report.get_status_display()
+            if report.on_time is False:
+                label = f"{label} · {gettext('late')}"
+            return format_html('<a href="{}" title="{}" class="badge text-decoration-none {}">{}</a>',
+                               report.get_absolute_url(), report.get_status_display(),
+                               _REPORT_BADGE.get(report.status, "text-bg-warning"), label)
+        if late:
+            return format_html('<span class="badge text-bg-light border text-danger">{}</span>', gettext("missing"))
+        return None
+    return cell
+
+
+class MonthlyReportGridTable(Table):
+    """The monthly reports page's grid of the year: a row per station of the scope, a column per
+    month that has begun and ended, each cell that month's report or what is missing. Rows are
+    ``{"station_id", "station": its short name, "cells": [(report or None, missing and late)]}``; ``months`` in the
+    table's context. Through the core's renderer: a city's 100 stations x 11 months through
+    template nodes were most of the city viewer's page (make bench, crawl_worst_page)."""
+
+    classes = "table-sm table-bordered text-center"
+    exportable = False
+
+    def get_columns(self):
+        return [Col(_("Station"), itemgetter("station"), classes="text-start"),
+                *[Col(str(month.month), html=_report_cell(index), export=False)
+                  for index, month in enumerate(self.context["months"])]]

@@ -108,6 +108,7 @@ from .tables import (
     DispatchTable,
     FollowUpTable,
     GroupTable,
+    MonthlyReportGridTable,
     MonthlyReportTable,
     OpenNeedTable,
     ReferralTable,
@@ -793,17 +794,19 @@ class MonthlyReportListView(ServiceListView):
         # the filter form has already said what is wrong with a bad year; the table shows this one
         year = YearField(required=False).clean_or_none(self.request.GET.get("year")) or today.year
         months = [datetime.date(year, m, 1) for m in range(1, 13) if datetime.date(year, m, 1) < month_start(today)]
-        stations = list(Station.objects.visible_to(user).select_related("town"))
-        reports = {(r.station_id, r.month): r for r in MonthlyReport.objects.visible_to(user).filter(month__year=year)}
-        table = []
-        for station in stations:
+        stations = Station.objects.visible_to(user).values_list("pk", "short_name")
+        reports = {(r.station_id, r.month): r for r in MonthlyReport.objects.visible_to(user).filter(
+            month__year=year).only("station", "month", "status", "on_time")}
+        late = [today > report_deadline(month) for month in months]
+        rows = []
+        for station_id, short_name in stations:
             cells = []
-            for month in months:
-                report = reports.get((station.pk, month))
-                late = report is None and today > report_deadline(month)
-                cells.append({"month": month, "report": report, "missing_late": late})
-            table.append({"station": station, "cells": cells})
-        context.update(status_table=table, months=months, year=year, years=range(2023, today.year + 1))
+            for month, past_deadline in zip(months, late, strict=True):
+                report = reports.get((station_id, month))
+                cells.append((report, report is None and past_deadline))
+            rows.append({"station_id": station_id, "station": short_name, "cells": cells})
+        context.update(status_table=MonthlyReportGridTable(rows, user=user, months=months), months=months, year=year,
+                       years=range(2023, today.year + 1))
         station = user_station(user)
         staff = getattr(user, "staff", None)
         if station is not None and staff is not None and staff.role == "station_head":

@@ -388,7 +388,11 @@ def test_the_totals_read_with_the_stations_are_computes(records, bureau, period)
     totals, rows = figures.compute_with_stations(station_ids=ids, start=period.start, end=period.end,
                                                  county_ids=counties)
     assert totals == figures.compute(station_ids=ids, start=period.start, end=period.end, county_ids=counties)
-    assert rows == figures.by_station(station_ids=ids, start=period.start, end=period.end)
+    # the stations' rows are by_station's but the trainings, which no table by station shows
+    full = figures.by_station(station_ids=ids, start=period.start, end=period.end)
+    assert rows == {pk: {key: value for key, value in row.items() if key not in ("trainings", "training_hours")}
+                    for pk, row in full.items()}
+    assert rows == figures.by_station(station_ids=ids, start=period.start, end=period.end, trainings=False)
     alone, _rows = figures.compute_with_stations(station_ids=ids, start=period.start, end=period.end)
     assert alone == figures.compute(station_ids=ids, start=period.start, end=period.end)
 

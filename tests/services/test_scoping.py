@@ -82,7 +82,7 @@ def test_monthly_reports_are_scoped(web, api, xiaohe, bureau, station_xiaohe, st
     theirs = MonthlyReport.objects.create(station=station_baisi, month=datetime.date(2024, 1, 1))
     page = web(xiaohe).get("/services/monthly-reports/")
     assert [r.pk for r in page.context["object_list"]] == [mine.pk]
-    assert [row["station"].pk for row in page.context["status_table"]] == [station_xiaohe.pk]
+    assert [row["station_id"] for row in page.context["status_table"].rows] == [station_xiaohe.pk]
     assert web(xiaohe).get(f"/services/monthly-reports/{theirs.pk}/").status_code == 404
     assert [r["id"] for r in api(xiaohe).get("/api/v1/monthly-reports/").json()["results"]] == [mine.pk]
     assert api(xiaohe).get(f"/api/v1/monthly-reports/{theirs.pk}/").status_code == 404

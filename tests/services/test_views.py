@@ -132,9 +132,13 @@ def test_monthly_report_pages(web, xiaohe_head, center, bureau, station_xiaohe):
     report.refresh_from_db()
     assert report.status == "approved"
     page = web(bureau).get("/services/monthly-reports/", {"year": "2024"})
-    row = next(r for r in page.context["status_table"] if r["station"] == station_xiaohe)
-    assert row["cells"][2]["report"] == report
-    assert row["cells"][0]["missing_late"]
+    row = next(r for r in page.context["status_table"].rows if r["station_id"] == station_xiaohe.pk)
+    assert row["cells"][2] == (report, False)
+    assert row["cells"][0] == (None, True)  # January: missing, its deadline passed
+    # the grid's March cell: the report's badge linking to it; January's: "missing"
+    html = page.content.decode()
+    assert f'href="{report.get_absolute_url()}"' in html and "text-bg-success" in html
+    assert "text-bg-light border text-danger" in html
     web(bureau).post(f"/services/monthly-reports/{report.pk}/reopen/", {"comment": ""})
     report.refresh_from_db()
     assert report.status == "approved"  # a reason is needed
