@@ -69,11 +69,24 @@ def training_save(*, training: Training, attendees=(), trainers=(), expert_train
     return training
 
 
+@dataclass(slots=True)
+class Worker:
+    """What the hours progress reads and shows of a worker: ``workers_progress`` reads a city's
+    1,000 workers as these; built as model instances (even with ``only()``) they were a third of
+    /training/progress/ (make bench, crawl_worst_page)."""
+
+    pk: int
+    name: str
+    station_id: int | None
+    user_id: int | None
+    station: Station | None = None
+
+
 @dataclass
 class HoursProgress:
     """A worker's continuing-education standing in their current registration period."""
 
-    staff: Staff
+    staff: Staff | Worker  # a Worker on the progress page (workers_progress)
     level: str | None
     level_label: str
     required: Decimal | None
@@ -129,14 +142,16 @@ def current_certificate(staff, held=None):
     return certificates[-1] if certificates else None
 
 
-def hours_progress(*, staff_list, on=None, certificates=None):
+def hours_progress(*, staff_list, on=None, certificates=None, chosen=None):
     """Each staff member's hours in their current 3-year registration period, against the
     requirement of their highest certificate. Three queries whatever the number of staff
-    (certificates prefetched, or given as ``certificates``: {staff id: [HeldCertificate]})."""
+    (certificates prefetched, or given as ``certificates``: {staff id: [HeldCertificate]}).
+    ``chosen``: the staff's ids as a queryset, when ``staff_list`` is a list read from it."""
     on = on or timezone.localdate()
     # the attendance of a queryset's staff is read through the same query as a subquery, not a
     # list of a city's 1,000 ids prepared one by one
-    chosen = staff_list.values("pk") if hasattr(staff_list, "values") else None
+    if chosen is None and hasattr(staff_list, "values"):
+        chosen = staff_list.values("pk")
     staff_list = list(staff_list)
     if chosen is None:
         chosen = [s.pk for s in staff_list]
@@ -153,13 +168,17 @@ def hours_progress(*, staff_list, on=None, certificates=None):
     rows = TrainingAttendance.objects.filter(staff_id__in=chosen, training__in=trainings.values("pk")).order_by(
     ).values_list("staff_id", "training_id")
     totals = {s.pk: [Decimal("0"), 0] for s in staff_list}
+    # each worker's window (their period up to today; the year so far without a certificate),
+    # worked out once per worker, not once per attendance (a city's 7,000 in a year)
+    windows = {pk: (period[1], min(period[2], on)) if period else (datetime.date(on.year, 1, 1), on)
+               for pk, period in periods.items()}
     for staff_id, training_id in rows:
         held_on, hours = held[training_id]
-        period = periods.get(staff_id)
-        start, end = (period[1], period[2]) if period else (datetime.date(on.year, 1, 1), on)
-        if start <= held_on <= min(end, on):
-            totals[staff_id][0] += hours
-            totals[staff_id][1] += 1
+        start, last = windows[staff_id]
+        if start <= held_on <= last:
+            total = totals[staff_id]
+            total[0] += hours
+            total[1] += 1
     result = []
     # each level's label translated once, not once per worker (a city's 1,000)
     labels = {level: str(label) for level, label in CertificateLevel.choices}
@@ -187,24 +206,24 @@ def workers_progress(*, user, on=None, station=None, stations=None):
     stations with their towns, when the caller has read them already (the page's dropdown)."""
     # the fields the page shows, and the certificates as tuples: a city's 1,000 workers and 6,000
     # certificates built as whole model instances were half of the page (bench crawl, 108 ms)
-    staff = Staff.objects.visible_to(user).workers().active(on).only("pk", "name", "station_id").order_by(
-        "station__town__code", "name")
+    staff = Staff.objects.visible_to(user).workers().active(on).order_by("station__town__code", "name")
     if station is not None:
         staff = staff.filter(station=station)
+    chosen = staff.order_by().values("pk")
     certificates = {}
-    for staff_id, level, issued_on in Certificate.objects.filter(staff__in=staff.order_by().values("pk")).values_list(
+    for staff_id, level, issued_on in Certificate.objects.filter(staff__in=chosen).values_list(
             "staff_id", "level", "issued_on"):
         certificates.setdefault(staff_id, []).append(HeldCertificate(level, issued_on))
-    rows = hours_progress(staff_list=staff, on=on, certificates=certificates)
+    workers = [Worker(*values) for values in staff.values_list("pk", "name", "station_id", "user_id")]
+    rows = hours_progress(staff_list=workers, on=on, certificates=certificates, chosen=chosen)
     # each worker's station (and its town) from the few stations read once, not a station and a
     # town built for every one of a city's 1,000 workers
     if stations is None:
         stations = Station.objects.select_related("town").in_bulk({row.staff.station_id for row in rows})
     else:
         stations = {s.pk: s for s in stations}
-    station_field = Staff._meta.get_field("station")
     for row in rows:
-        station_field.set_cached_value(row.staff, stations.get(row.staff.station_id))
+        row.staff.station = stations.get(row.staff.station_id)
     return rows
 
 
