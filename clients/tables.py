@@ -4,14 +4,13 @@ read their columns from here."""
 from operator import itemgetter
 
 from django.urls import reverse
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.html import text
-from portal.tables import DETAIL, Col, Table
+from portal.tables import DETAIL, Col, Table, display
 
 from . import privacy
 from .models import CategoryMembership, Client
@@ -137,10 +136,16 @@ class WorklistTable(PrivateBirthDateTable):
 
 def _overdue_link(query):
     """The overdue count of a summary row, a link to those people (red when any)."""
+    # an f-string: the query is of ids and the count a number, nothing to escape (format_html
+    # escaping each part was half of the by-worker table: a county's 100 rows, ~2.5 ms)
     def cell(row):
-        return format_html('<a href="?{}&amp;overdue=yes" class="{}">{}</a>', query(row),
-                           "text-danger fw-semibold" if row["overdue"] else "", formats.localize(row["overdue"]))
+        overdue = row["overdue"]
+        return mark_safe(f'<a href="?{query(row)}&amp;overdue=yes" class="{_OVERDUE_CLASS if overdue else ""}">'
+                         f"{display(overdue)}</a>")
     return cell
+
+
+_OVERDUE_CLASS = "text-danger fw-semibold"
 
 
 def _station_query(row):

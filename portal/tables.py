@@ -54,6 +54,8 @@ def display(value):
     localised, empty as ``None``."""
     if value.__class__ is str:
         return value or None
+    if value.__class__ is int and -1000 < value < 1000:
+        return str(value)  # no grouping below 1,000 in any locale (localize: ~10 us a cell, most counts)
     if value is None or value == "":
         return None
     if isinstance(value, datetime.datetime):
