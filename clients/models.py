@@ -3,13 +3,13 @@ import functools
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet
+from portal.urls import url_with_id
 from stations.models import Region, ServicePoint, Staff, Station, check_service_point
 
 from . import idnumbers
@@ -64,7 +64,7 @@ class Household(models.Model):
         return _("Household of %(name)s") % {"name": head.name} if head else _("Household %(id)s") % {"id": self.pk}
 
     def get_absolute_url(self):
-        return reverse("clients:household_detail", args=[self.pk])
+        return url_with_id("clients:household_detail", self.pk)
 
 
 class ScreeningCampaignQuerySet(ScopedQuerySet):
@@ -179,7 +179,7 @@ class Client(models.Model):
         self._loaded_station_id = self.station_id
 
     def get_absolute_url(self):
-        return reverse("clients:client_detail", args=[self.pk])
+        return url_with_id("clients:client_detail", self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -255,7 +255,7 @@ class PolicyCategory(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("clients:policycategory_edit", args=[self.pk])
+        return url_with_id("clients:policycategory_edit", self.pk)
 
 
 class CategoryMembership(models.Model):
@@ -392,7 +392,7 @@ class ScreeningCampaign(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("clients:screeningcampaign_detail", args=[self.pk])
+        return url_with_id("clients:screeningcampaign_detail", self.pk)
 
     def clean(self):
         if self.end_on and self.start_on and self.end_on < self.start_on:

@@ -14,12 +14,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet
+from portal.urls import url_with_id
 from stations.choices import OrganisationKind, RegionLevel
 from stations.models import Organisation, Region, Station
 
@@ -139,7 +139,7 @@ class FundingSource(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("funding:fundingsource_detail", args=[self.pk])
+        return url_with_id("funding:fundingsource_detail", self.pk)
 
     def compute_available(self):
         if self.share_rule == ShareRule.PERCENTAGE:
@@ -225,7 +225,7 @@ class Contract(models.Model):
         return f"{self.code} {self.name}"
 
     def get_absolute_url(self):
-        return reverse("funding:contract_detail", args=[self.pk])
+        return url_with_id("funding:contract_detail", self.pk)
 
     @property
     def buyer_display(self):
@@ -382,7 +382,7 @@ class IndicatorSystem(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("funding:indicatorsystem_detail", args=[self.pk])
+        return url_with_id("funding:indicatorsystem_detail", self.pk)
 
 
 class IndicatorCategory(models.Model):
@@ -491,7 +491,7 @@ class PerformanceEvaluation(models.Model):
         return f"{self.contract.code} {self.get_stage_display()} {self.evaluated_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("funding:evaluation_detail", args=[self.pk])
+        return url_with_id("funding:evaluation_detail", self.pk)
 
     @property
     def is_passing(self):
@@ -564,7 +564,7 @@ class VentureCall(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("funding:venturecall_detail", args=[self.pk])
+        return url_with_id("funding:venturecall_detail", self.pk)
 
     @property
     def theme_list(self):
@@ -629,7 +629,7 @@ class VentureApplication(models.Model):
         return self.project_title
 
     def get_absolute_url(self):
-        return reverse("funding:ventureapplication_detail", args=[self.pk])
+        return url_with_id("funding:ventureapplication_detail", self.pk)
 
     @property
     def applicant(self):
@@ -743,7 +743,7 @@ class VentureProject(models.Model):
         return self.application.project_title
 
     def get_absolute_url(self):
-        return reverse("funding:ventureproject_detail", args=[self.pk])
+        return url_with_id("funding:ventureproject_detail", self.pk)
 
 
 class VentureMilestone(models.Model):

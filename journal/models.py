@@ -4,11 +4,11 @@ station, published by the bureau as PDF and .docx, and archived with its number 
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet, scope_for
+from portal.urls import url_with_id
 from services.models import Activity, ActivityPhoto
 from stations.models import Region, Station
 
@@ -77,7 +77,7 @@ class Issue(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("journal:issue_detail", args=[self.pk])
+        return url_with_id("journal:issue_detail", self.pk)
 
     @property
     def month_code(self):
@@ -122,4 +122,4 @@ class Highlight(models.Model):
         return f"{self.station.short_name} · {self.title}"
 
     def get_absolute_url(self):
-        return reverse("journal:highlight_detail", args=[self.pk])
+        return url_with_id("journal:highlight_detail", self.pk)

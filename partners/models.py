@@ -10,12 +10,12 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet, scope_for
+from portal.urls import url_with_id
 from stations.choices import RegionLevel
 from stations.models import Region, Station
 
@@ -73,7 +73,7 @@ class Partner(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("partners:partner_detail", args=[self.pk])
+        return url_with_id("partners:partner_detail", self.pk)
 
     def clean(self):
         errors = {}

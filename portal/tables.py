@@ -41,6 +41,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from .html import text
+from .urls import url_with_id
 from .xlsx import Column
 
 
@@ -143,7 +144,8 @@ class Col:
         else:
             arg = Column(None, self.arg).value
             def url(row):
-                return reverse(link, args=[arg(row)])
+                value = arg(row)
+                return url_with_id(link, value) if value.__class__ is int else reverse(link, args=[value])
         return value, url, html, note
 
     def title_reader(self):

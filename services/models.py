@@ -22,6 +22,7 @@ from partners.choices import HelpKind
 from partners.models import Partner
 from portal.history import AuditHistory
 from portal.scoping import ScopedQuerySet
+from portal.urls import url_with_id
 from stations.models import Organisation, ServicePoint, Staff, Station, check_service_point
 
 from .choices import (
@@ -184,7 +185,7 @@ class Visit(models.Model):
         return f"{self.client} {self.visited_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("services:visit_detail", args=[self.pk])
+        return url_with_id("services:visit_detail", self.pk)
 
     @property
     def need_kinds_display(self):
@@ -250,7 +251,7 @@ class FollowUp(models.Model):
         return f"{self.client} {self.due_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("services:followup_detail", args=[self.pk])
+        return url_with_id("services:followup_detail", self.pk)
 
     @property
     def is_open(self):
@@ -321,7 +322,7 @@ class Case(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("services:case_detail", args=[self.pk])
+        return url_with_id("services:case_detail", self.pk)
 
     @property
     def is_open(self):
@@ -378,7 +379,7 @@ class CaseGoal(models.Model):
         return self.description
 
     def get_absolute_url(self):
-        return reverse("services:casegoal_detail", args=[self.pk])
+        return url_with_id("services:casegoal_detail", self.pk)
 
 
 class CaseTask(models.Model):
@@ -408,7 +409,7 @@ class CaseTask(models.Model):
         return self.description
 
     def get_absolute_url(self):
-        return reverse("services:casetask_detail", args=[self.pk])
+        return url_with_id("services:casetask_detail", self.pk)
 
 
 class CaseEvent(models.Model):
@@ -516,7 +517,7 @@ class Group(models.Model):
         return self.theme
 
     def get_absolute_url(self):
-        return reverse("services:group_detail", args=[self.pk])
+        return url_with_id("services:group_detail", self.pk)
 
     def clean(self):
         check_service_point(self)
@@ -590,7 +591,7 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("services:activity_detail", args=[self.pk])
+        return url_with_id("services:activity_detail", self.pk)
 
     def tags_listed(self):
         return self.tag_list if hasattr(self, "tag_list") else list(self.tags.all())
@@ -715,7 +716,7 @@ class ResourceLink(models.Model):
         return self.description
 
     def get_absolute_url(self):
-        return reverse("services:resourcelink_detail", args=[self.pk])
+        return url_with_id("services:resourcelink_detail", self.pk)
 
 
 class Referral(models.Model):
@@ -750,7 +751,7 @@ class Referral(models.Model):
         return f"{self.client} → {self.to_organisation}"
 
     def get_absolute_url(self):
-        return reverse("services:referral_detail", args=[self.pk])
+        return url_with_id("services:referral_detail", self.pk)
 
 
 class DispatchQuerySet(ScopedQuerySet):
@@ -805,7 +806,7 @@ class Dispatch(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("services:dispatch_detail", args=[self.pk])
+        return url_with_id("services:dispatch_detail", self.pk)
 
     def clean(self):
         if self.deadline and self.sent_on and self.deadline < self.sent_on:
@@ -872,7 +873,7 @@ class MonthlyReport(models.Model):
         return f"{self.station} {self.month:%Y-%m}"
 
     def get_absolute_url(self):
-        return reverse("services:monthlyreport_detail", args=[self.pk])
+        return url_with_id("services:monthlyreport_detail", self.pk)
 
     @property
     def deadline(self):
@@ -953,7 +954,7 @@ class Volunteer(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("services:volunteer_detail", args=[self.pk])
+        return url_with_id("services:volunteer_detail", self.pk)
 
     def clean(self):
         if self.phone and not self.phone.replace("-", "").isdigit():
@@ -1007,7 +1008,7 @@ class VolunteerService(models.Model):
         return f"{self.volunteer} {self.served_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("services:volunteerservice_detail", args=[self.pk])
+        return url_with_id("services:volunteerservice_detail", self.pk)
 
     @property
     def linked_record(self):

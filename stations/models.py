@@ -3,13 +3,13 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet
+from portal.urls import url_with_id
 
 from .choices import STATION_ROLES, CertificateLevel, OrganisationKind, RegionLevel, Role, ServicePointKind
 
@@ -77,7 +77,7 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
     def get_absolute_url(self):
-        return reverse("stations:organisation_detail", args=[self.pk])
+        return url_with_id("stations:organisation_detail", self.pk)
 
 
 FIVE_HAVE = [
@@ -161,7 +161,7 @@ class Station(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("stations:station_detail", args=[self.pk])
+        return url_with_id("stations:station_detail", self.pk)
 
     def clean(self):
         if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
@@ -230,7 +230,7 @@ class Staff(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stations:staff_detail", args=[self.pk])
+        return url_with_id("stations:staff_detail", self.pk)
 
     def clean(self):
         if self.role in STATION_ROLES and not self.station_id:
@@ -273,7 +273,7 @@ class Certificate(models.Model):
         return f"{self.get_level_display()} {self.number}"
 
     def get_absolute_url(self):
-        return reverse("stations:certificate_detail", args=[self.pk])
+        return url_with_id("stations:certificate_detail", self.pk)
 
 
 class ServicePoint(models.Model):
@@ -315,7 +315,7 @@ class ServicePoint(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("stations:servicepoint_detail", args=[self.pk])
+        return url_with_id("stations:servicepoint_detail", self.pk)
 
     def clean(self):
         errors = {}

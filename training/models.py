@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.history import AuditHistory
 from portal.scoping import Reach, ScopedQuerySet, scope_for
+from portal.urls import url_with_id
 from stations.choices import CertificateLevel, RegionLevel
 from stations.models import Certificate, Organisation, Region, Staff, Station
 
@@ -66,7 +67,7 @@ class Expert(models.Model):
         return f"{self.name}（{self.get_kind_display()}）"
 
     def get_absolute_url(self):
-        return reverse("training:expert_detail", args=[self.pk])
+        return url_with_id("training:expert_detail", self.pk)
 
 
 class TrainingQuerySet(ScopedQuerySet):
@@ -121,7 +122,7 @@ class Training(models.Model):
         return f"{self.held_on:%Y-%m-%d} {self.topic}"
 
     def get_absolute_url(self):
-        return reverse("training:training_detail", args=[self.pk])
+        return url_with_id("training:training_detail", self.pk)
 
     @property
     def trainer_names(self):
@@ -187,7 +188,7 @@ class Supervision(models.Model):
         return f"{self.supervised_on:%Y-%m-%d} {self.station} {self.supervisor_name}"
 
     def get_absolute_url(self):
-        return reverse("training:supervision_detail", args=[self.pk])
+        return url_with_id("training:supervision_detail", self.pk)
 
     def clean(self):
         if bool(self.supervisor_staff_id) == bool(self.supervisor_expert_id):
@@ -258,7 +259,7 @@ class EvaluationScheme(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("training:scheme_detail", args=[self.pk])
+        return url_with_id("training:scheme_detail", self.pk)
 
     def rating_for(self, total):
         """The label of the highest band ``total`` reaches (bands must be prefetched or are queried)."""
@@ -334,7 +335,7 @@ class StationEvaluation(models.Model):
         return f"{self.station} · {self.scheme} · {self.evaluated_on:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("training:evaluation_detail", args=[self.pk])
+        return url_with_id("training:evaluation_detail", self.pk)
 
     def clean(self):
         if self.period_start and self.period_end and self.period_end < self.period_start:
@@ -467,7 +468,7 @@ class IncentivePolicy(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("training:policy_detail", args=[self.pk])
+        return url_with_id("training:policy_detail", self.pk)
 
     def clean(self):
         if self.valid_to and self.valid_from and self.valid_to < self.valid_from:
@@ -506,7 +507,7 @@ class TuitionClaim(models.Model):
         return f"{self.staff} {self.course}"
 
     def get_absolute_url(self):
-        return reverse("training:tuitionclaim_detail", args=[self.pk])
+        return url_with_id("training:tuitionclaim_detail", self.pk)
 
 
 class Entitlement(models.Model):
@@ -580,7 +581,7 @@ class CompetitionEvent(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("training:competition_detail", args=[self.pk])
+        return url_with_id("training:competition_detail", self.pk)
 
 
 class Submission(models.Model):
@@ -614,7 +615,7 @@ class Submission(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("training:submission_detail", args=[self.pk])
+        return url_with_id("training:submission_detail", self.pk)
 
 
 class JudgeScore(models.Model):
