@@ -6,28 +6,20 @@ from operator import itemgetter
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.html import text
 from portal.tables import DETAIL, Col, Table, display
+from portal.xlsx import choice_labels
 
 from . import privacy
 from .models import CategoryMembership, Client
 from .templatetags.clients_badges import due_badge, risk_badge
 
-_CATEGORY_LABELS = {}  # {language: {code: label}}
-
 
 def _category_label(code):
-    """A category's label in the active language, translated once per language (a lazy label is
-    looked up in the catalogue each time it is written: ~1 ms of a 50-row list)."""
-    language = get_language()
-    labels = _CATEGORY_LABELS.get(language)
-    if labels is None:
-        labels = _CATEGORY_LABELS[language] = {
-            code: str(label) for code, label in CategoryMembership._meta.get_field("category").flatchoices}
-    return labels.get(code, code)
+    return choice_labels(CategoryMembership, "category").get(code, code)
 
 
 def categories_text(client):
@@ -40,19 +32,9 @@ def categories_badges(client):
                              for m in client.current_categories) or "—")
 
 
-_RISK_LABELS = {}  # {language: {level: label}}
-
-
 def client_risk_badge(client):
-    # the label from the field's choices read and translated once per language
-    # (``get_risk_level_display`` hashes every lazy label of the choices on each call: ~1 ms of a
-    # 50-row page)
-    language = get_language()
-    labels = _RISK_LABELS.get(language)
-    if labels is None:
-        labels = _RISK_LABELS[language] = {
-            level: str(label) for level, label in Client._meta.get_field("risk_level").flatchoices}
-    return risk_badge(client.risk_level, labels.get(client.risk_level, client.risk_level))
+    # the label from the field's choices translated once per language (``portal.xlsx.choice_labels``)
+    return risk_badge(client.risk_level, choice_labels(Client, "risk_level").get(client.risk_level, client.risk_level))
 
 
 def client_phone(client, user):

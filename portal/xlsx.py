@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.encoding import force_str
+from django.utils.translation import get_language
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -50,15 +51,23 @@ class Column:
 _CHOICE_LABELS = {}
 
 
-def _choice_label(obj, field_name):
-    """``obj.get_<field>_display()`` without rebuilding the choices dict per call (Django hashes
-    every lazy label each time: the bulk of a 50-row list page's translation calls)."""
-    key = (type(obj), field_name)
+def choice_labels(model, field_name):
+    """{value: label} of a model field's choices, translated into the active language once per
+    language: Django's ``get_<field>_display`` rebuilds the choices dict and hashes every lazy
+    label on each call, and a lazy label is looked up in the catalogue each time it is written
+    (the bulk of a 50-row list page's translation calls)."""
+    key = (model, field_name, get_language())
     labels = _CHOICE_LABELS.get(key)
     if labels is None:
-        labels = _CHOICE_LABELS[key] = dict(obj._meta.get_field(field_name).flatchoices)
+        labels = _CHOICE_LABELS[key] = {
+            value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+    return labels
+
+
+def _choice_label(obj, field_name):
+    """``obj.get_<field>_display()`` (``choice_labels``)."""
     value = getattr(obj, field_name)
-    return labels.get(value, value)
+    return choice_labels(type(obj), field_name).get(value, value)
 
 
 def cell_value(value):
