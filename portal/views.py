@@ -126,13 +126,11 @@ class CappedCountPaginator(Paginator):
         grouped count the same way: ``reports.figures``). The order is the subquery's, kept by
         the semi-join's outer side; the rows are read and ordered again by ``_slice``."""
         queryset = self.object_list
-        scope = self.fence.order_by(*ordering).values("pk")
-        kept = queryset.order_by().values("pk")
         connection = connections[queryset.db]
-        if connection.vendor != "postgresql":
+        if connection.vendor != "postgresql":  # the plain slice (no planner to steer)
             return list(queryset.order_by(*ordering).values_list("pk", flat=True)[bottom:top])
-        scope_sql, scope_params = scope.query.sql_with_params()
-        kept_sql, kept_params = kept.query.sql_with_params()
+        scope_sql, scope_params = self.fence.order_by(*ordering).values("pk").query.sql_with_params()
+        kept_sql, kept_params = queryset.order_by().values("pk").query.sql_with_params()
         sql = (f"SELECT s.pk FROM ({scope_sql} OFFSET 0) s(pk) WHERE s.pk IN ({kept_sql}) "
                "LIMIT %s OFFSET %s")
         with connection.cursor() as cursor:

@@ -548,21 +548,17 @@ def first_record_date(station_ids):
     bench, crawl_worst_page); the cells are one index range. One statement written here, as
     ``_rollup_sums`` is: the ORM's 23 conditions took 3 of its 4.5 ms to build (city scale)."""
     opts = StationPeriodFigures._meta
-    connection = connections[StationPeriodFigures.objects.db]
-
-    def column(name):
-        return connection.ops.quote_name(opts.get_field(name).column)
-
-    held = " OR ".join([column("dirty"), *(f"{column(name)} > 0" for name in ROLLUP_FIELDS)])
-    where, params = f"{column('kind')} = %s AND ({held})", [PeriodKind.MONTH]
+    connection, column = _rollup_columns()
+    held = " OR ".join([column["dirty"], *(f"{column[name]} > 0" for name in ROLLUP_FIELDS)])
+    where, params = f"{column['kind']} = %s AND ({held})", [PeriodKind.MONTH]
     if station_ids is not None:
         ids = sorted(station_ids)
         if not ids:
             return None
-        where += f" AND {column('station')} IN ({', '.join(['%s'] * len(ids))})"
+        where += f" AND {column['station']} IN ({', '.join(['%s'] * len(ids))})"
         params += ids
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN({column('period_start')}) FROM {connection.ops.quote_name(opts.db_table)} "
+        cursor.execute(f"SELECT MIN({column['period_start']}) FROM {connection.ops.quote_name(opts.db_table)} "
                        f"WHERE {where}", params)
         (first,) = cursor.fetchone()
     return opts.get_field("period_start").to_python(first)
@@ -711,6 +707,15 @@ def _rollup_rows(station_ids, kind, starts, group_by):
 _SUM_QUANTUM = {AMOUNT_KEY: CENTS, **dict.fromkeys(HOUR_KEYS, HOUR)}
 
 
+def _rollup_columns():
+    """(connection, {field name: quoted column}) of the rollup table, for the statements written
+    here (``_rollup_sums``, ``first_record_date``)."""
+    opts = StationPeriodFigures._meta
+    connection = connections[StationPeriodFigures.objects.db]
+    return connection, {name: connection.ops.quote_name(opts.get_field(name).column) for name in
+                        [*ROLLUP_FIELDS, "kind", "period_start", "station", "dirty", "marked_at"]}
+
+
 def _rollup_sums(station_ids, kind, starts, group_by, stale_before=None):
     """``({group: summed fields}, stale cells)``: one statement written here, not by the ORM.
     Every dashboard reads the rollup two or three times, and building the ORM's 22 sums and
@@ -718,9 +723,7 @@ def _rollup_sums(station_ids, kind, starts, group_by, stale_before=None):
     crawl_worst_page); the staleness check was a query of its own. Values as the ORM gives them
     (counts int, the amount and hours Decimal), on PostgreSQL and SQLite alike."""
     opts = StationPeriodFigures._meta
-    connection = connections[StationPeriodFigures.objects.db]
-    column = {name: connection.ops.quote_name(opts.get_field(name).column) for name in
-              [*ROLLUP_FIELDS, "kind", "period_start", "station", "dirty", "marked_at"]}
+    connection, column = _rollup_columns()
     prep = opts.get_field("period_start")
     params = [kind, *(prep.get_db_prep_value(start, connection) for start in starts)]
     where = f"{column['kind']} = %s AND {column['period_start']} IN ({', '.join(['%s'] * len(starts))})"

@@ -291,11 +291,10 @@ def _report_cell(index):
     def cell(row):
         report, late = row["cells"][index]
         if report is not None:
-            label = report.get_status_display()
-            if report.on_time is False:
-                label = f"{label} · {gettext('late')}"
+            status = report.get_status_display()
+            label = f"{status} · {gettext('late')}" if report.on_time is False else status
             return format_html('<a href="{}" title="{}" class="badge text-decoration-none {}">{}</a>',
-                               report.get_absolute_url(), report.get_status_display(),
+                               report.get_absolute_url(), status,
                                _REPORT_BADGE.get(report.status, "text-bg-warning"), label)
         if late:
             return format_html('<span class="badge text-bg-light border text-danger">{}</span>', gettext("missing"))
